@@ -1,0 +1,256 @@
+// Package conformance checks Drop Cluster traffic against openapi.yaml: live
+// traffic through a validating Transport, recorded traffic in go-vcr cassettes,
+// and the project's own reference server. Every check goes through one
+// Validator built from the spec embedded in package api.
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/zcdrop/zcdrop/api"
+)
+
+// Validator checks requests and responses against the Drop Cluster spec. It
+// is safe for concurrent use; build it once and share it.
+type Validator struct {
+	spec   *openapi3.T
+	router routers.Router
+}
+
+// NewValidator builds a Validator from the spec embedded in package api, so
+// that it always matches the generated client. It fails when the spec itself
+// is invalid, its examples included.
+func NewValidator() (*Validator, error) {
+	doc, err := api.GetSpec()
+	if err != nil {
+		return nil, fmt.Errorf("conformance: load embedded spec: %w", err)
+	}
+	return NewValidatorFromSpec(doc)
+}
+
+// NewValidatorFromSpec builds a Validator from doc, which it then owns. Use it
+// to check traffic against an edited spec before regenerating.
+func NewValidatorFromSpec(doc *openapi3.T) (*Validator, error) {
+	if err := doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
+		return nil, fmt.Errorf("conformance: spec is invalid: %w", err)
+	}
+	// Route on the path alone: with no servers the router matches any scheme
+	// and host, so loopback test servers and mocks validate exactly as
+	// api.cloud.zilliz.com does. The servers stay in Spec for readers.
+	routed := *doc
+	routed.Servers = nil
+	router, err := gorillamux.NewRouter(&routed)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: build router: %w", err)
+	}
+	return &Validator{spec: doc, router: router}, nil
+}
+
+// Spec returns the document the Validator checks against. Callers must not
+// modify it.
+func (v *Validator) Spec() *openapi3.T { return v.spec }
+
+// Exchange is one request and, when there was one, its response, with bodies
+// already read. A nil Response checks the request alone.
+type Exchange struct {
+	// Request is the request as sent. Its Body is ignored; use RequestBody.
+	Request *http.Request
+	// RequestBody is the request's body, nil for none.
+	RequestBody []byte
+	// Response is the answer, nil when checking the request alone.
+	Response *Response
+}
+
+// Response is the part of an HTTP response that the spec constrains.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Validate checks the exchange: the request against its operation, the
+// response against the declared responses (an undeclared status is a
+// violation), and the semantics that the schema cannot state. It returns nil
+// when the exchange conforms.
+func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
+	if ex.Request == nil || ex.Request.URL == nil {
+		return []Violation{{Kind: KindRequest, Message: "no request to check"}}
+	}
+	token := bearerToken(ex.Request.Header)
+	var out []Violation
+	add := func(vs ...Violation) {
+		for _, x := range vs {
+			x.Message = redact(x.Message, token)
+			out = append(out, x)
+		}
+	}
+	add(checkAuthorization(ex.Request.Header)...)
+
+	route, rawParams, err := v.router.FindRoute(ex.Request)
+	if err != nil {
+		add(routeViolation(ex.Request, err))
+		if ex.Response != nil {
+			add(Violation{Kind: KindResponse, Message: "not checked: the request matches no operation in the spec"})
+		}
+		return out
+	}
+	params, pathViolations := unescapeParams(rawParams)
+	add(pathViolations...)
+
+	reqIn := &openapi3filter.RequestValidationInput{
+		Request:    cloneWithBody(ctx, ex.Request, ex.RequestBody),
+		PathParams: params,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			MultiError:                        true,
+			RejectWhenRequestBodyNotSpecified: true,
+			// Authorization is checked by checkAuthorization, which accepts
+			// the redacted "Bearer REDACTED" of recorded traffic.
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+		},
+	}
+	if len(pathViolations) == 0 {
+		if err := openapi3filter.ValidateRequest(ctx, reqIn); err != nil {
+			add(toViolations(KindRequest, err)...)
+		}
+	}
+	if ex.Response == nil {
+		return out
+	}
+
+	resIn := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: reqIn,
+		Status:                 ex.Response.Status,
+		Header:                 ex.Response.Header,
+		Body:                   io.NopCloser(bytes.NewReader(ex.Response.Body)),
+		Options: &openapi3filter.Options{
+			MultiError:            true,
+			IncludeResponseStatus: true,
+		},
+	}
+	if resIn.Header == nil {
+		resIn.Header = http.Header{}
+	}
+	if err := openapi3filter.ValidateResponse(ctx, resIn); err != nil {
+		add(toViolations(KindResponse, err)...)
+		return out
+	}
+	add(checkEcho(params["clusterId"], ex.Response)...)
+	return out
+}
+
+// checkAuthorization reports a request that does not carry a Bearer key.
+// Recorded traffic says "Bearer REDACTED", which counts as present.
+func checkAuthorization(h http.Header) []Violation {
+	const where = "header/Authorization"
+	values := h.Values("Authorization")
+	switch {
+	case len(values) == 0:
+		return []Violation{{Kind: KindSemantic, Pointer: where, Message: "missing: the operation requires a Bearer API key"}}
+	case len(values) > 1:
+		return []Violation{{Kind: KindSemantic, Pointer: where, Message: "sent more than once"}}
+	}
+	scheme, token, _ := strings.Cut(values[0], " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return []Violation{{Kind: KindSemantic, Pointer: where, Message: "does not use the Bearer scheme"}}
+	}
+	if strings.TrimSpace(token) == "" {
+		return []Violation{{Kind: KindSemantic, Pointer: where, Message: "Bearer scheme without a key"}}
+	}
+	return nil
+}
+
+// bearerToken returns the key in an Authorization header, so that messages
+// can be scrubbed of it.
+func bearerToken(h http.Header) string {
+	_, token, _ := strings.Cut(h.Get("Authorization"), " ")
+	return strings.TrimSpace(token)
+}
+
+func redact(msg, token string) string {
+	if token == "" || token == "REDACTED" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, token, "REDACTED")
+}
+
+// checkEcho reports a success that names another cluster than the one asked
+// for: the schema allows it, a client must not.
+func checkEcho(requested string, res *Response) []Violation {
+	if res.Status != http.StatusOK {
+		return nil
+	}
+	var body struct {
+		Code *int64 `json:"code"`
+		Data *struct {
+			ClusterID *string `json:"clusterId"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(res.Body, &body) != nil || body.Code == nil || *body.Code != 0 ||
+		body.Data == nil || body.Data.ClusterID == nil {
+		return nil // The schema check has already judged these.
+	}
+	if got := *body.Data.ClusterID; got != requested {
+		return []Violation{{
+			Kind:    KindSemantic,
+			Pointer: "/data/clusterId",
+			Message: fmt.Sprintf("echoes cluster %q, but the request dropped %q", got, requested),
+		}}
+	}
+	return nil
+}
+
+func routeViolation(req *http.Request, err error) Violation {
+	switch {
+	case errors.Is(err, routers.ErrMethodNotAllowed):
+		return Violation{Kind: KindRequest, Message: fmt.Sprintf("method %s is not allowed on %s", req.Method, req.URL.EscapedPath())}
+	case errors.Is(err, routers.ErrPathNotFound):
+		return Violation{Kind: KindRequest, Message: fmt.Sprintf("no operation in the spec matches path %s", req.URL.EscapedPath())}
+	default:
+		return Violation{Kind: KindRequest, Message: "cannot route request: " + err.Error()}
+	}
+}
+
+// unescapeParams decodes path parameters, so that they are checked as the
+// server will read them: "in01-a%2F.." is the ID "in01-a/..", not a
+// harmless string of letters and percent signs.
+func unescapeParams(raw map[string]string) (map[string]string, []Violation) {
+	params := make(map[string]string, len(raw))
+	var out []Violation
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		value, err := url.PathUnescape(raw[name])
+		if err != nil {
+			out = append(out, Violation{Kind: KindRequest, Pointer: "path/" + name, Message: "is not valid percent-encoding"})
+			continue
+		}
+		params[name] = value
+	}
+	return params, out
+}
+
+func cloneWithBody(ctx context.Context, req *http.Request, body []byte) *http.Request {
+	c := req.Clone(ctx)
+	if len(body) == 0 {
+		c.Body = http.NoBody
+		c.ContentLength = 0
+	} else {
+		c.Body = io.NopCloser(bytes.NewReader(body))
+		c.ContentLength = int64(len(body))
+	}
+	return c
+}

@@ -1,0 +1,137 @@
+package conformance
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+const okPrompt = "The cluster has been deleted."
+
+func newRequest(t *testing.T, method, url string, header map[string]string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	return req
+}
+
+func jsonResponse(status int, body string) *Response {
+	return &Response{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)}
+}
+
+func TestValidate(t *testing.T) {
+	v, err := NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := map[string]string{"Authorization": "Bearer REDACTED"}
+	const url = "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop"
+	tests := []struct {
+		name    string
+		method  string
+		url     string
+		header  map[string]string
+		body    string
+		res     *Response
+		want    []Violation // exact list; nil means the exchange conforms
+		wantSub string      // checked against the first violation's message instead of want, when set
+	}{
+		{name: "success", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"`+okPrompt+`"}}`)},
+		{name: "success on loopback", url: "http://127.0.0.1:9/v2/clusters/in01-6183d6bac30f801/drop",
+			res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`)},
+		{name: "extra properties are tolerated", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x","new":1},"more":true}`)},
+		{name: "business error on 200", res: jsonResponse(200, `{"code":96018,"message":"Cluster not exist"}`)},
+		{name: "401", res: jsonResponse(401, `{"code":21119,"message":"The apikey is illegal."}`)},
+		{name: "429", res: jsonResponse(429, `{"code":429,"message":"Rate limit exceeded"}`)},
+		{name: "html 502", res: &Response{Status: 502, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html></html>")}},
+		{name: "request only", res: nil},
+		{name: "code 0 without data", res: jsonResponse(200, `{"code":0}`),
+			want: []Violation{{KindResponse, "/data", `property "data" is missing (closest oneOf branch: DropClusterSuccess)`}}},
+		{name: "code as string", res: jsonResponse(200, `{"code":"0","data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{{KindResponse, "/code", `value must be of type integer (closest oneOf branch: DropClusterSuccess)`}}},
+		{name: "missing clusterId", res: jsonResponse(200, `{"code":0,"data":{"prompt":"x"}}`),
+			want: []Violation{{KindResponse, "/data/clusterId", `property "clusterId" is missing (closest oneOf branch: DropClusterSuccess)`}}},
+		{name: "wrong type", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":7}}`),
+			want: []Violation{{KindResponse, "/data/prompt", `value must be a string (closest oneOf branch: DropClusterSuccess)`}}},
+		{name: "error without message", res: jsonResponse(200, `{"code":96018}`),
+			want: []Violation{{KindResponse, "/message", `property "message" is missing (closest oneOf branch: ErrorEnvelope)`}}},
+		{name: "undeclared status", res: jsonResponse(302, `{}`), wantSub: "status is not supported"},
+		{name: "html on 200", res: &Response{Status: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html>")},
+			wantSub: "Content-Type"},
+		{name: "no content type", res: &Response{Status: 200, Body: []byte(`{"code":0}`)}, wantSub: "Content-Type"},
+		{name: "truncated json", res: jsonResponse(200, `{"code":0,"data":{"clu`), wantSub: "failed to decode response body"},
+		{name: "echo differs", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-000000000000000","prompt":"x"}}`),
+			want: []Violation{{KindSemantic, "/data/clusterId", `echoes cluster "in01-000000000000000", but the request dropped "in01-6183d6bac30f801"`}}},
+		{name: "wrong method", method: http.MethodPost, res: jsonResponse(200, `{"code":0}`),
+			want: []Violation{
+				{KindRequest, "", "method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop"},
+				{KindResponse, "", "not checked: the request matches no operation in the spec"},
+			}},
+		{name: "missing authorization", header: map[string]string{},
+			want: []Violation{{KindSemantic, "header/Authorization", "missing: the operation requires a Bearer API key"}}},
+		{name: "basic auth", header: map[string]string{"Authorization": "Basic abc"},
+			want: []Violation{{KindSemantic, "header/Authorization", "does not use the Bearer scheme"}}},
+		{name: "dot-dot id", url: "https://api.cloud.zilliz.com/v2/clusters/in01-a%2F..%2F/drop", wantSub: "regular expression"},
+		{name: "request body", body: `{"x":1}`, wantSub: "body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method, u, header := tt.method, tt.url, tt.header
+			if method == "" {
+				method = http.MethodDelete
+			}
+			if u == "" {
+				u = url
+			}
+			if header == nil {
+				header = auth
+			}
+			ex := Exchange{Request: newRequest(t, method, u, header), Response: tt.res}
+			if tt.body != "" {
+				ex.RequestBody = []byte(tt.body)
+			}
+			got := v.Validate(context.Background(), ex)
+			if tt.wantSub != "" {
+				if len(got) == 0 || !strings.Contains(got[0].Message, tt.wantSub) {
+					t.Fatalf("got %v, want a first violation containing %q", got, tt.wantSub)
+				}
+				return
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d violations %v, want %v", len(got), got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("violation %d:\n got %#v\nwant %#v", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestValidateNeverEchoesTheKey(t *testing.T) {
+	v, err := NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "sk-SECRET-4242"
+	// The response echoes the key in places the schema rejects, so that any
+	// message quoting the value would leak it.
+	req := newRequest(t, http.MethodDelete, "https://h/v2/clusters/in01-abc/drop", map[string]string{"Authorization": "Bearer " + key})
+	res := jsonResponse(200, `{"code":"`+key+`","data":{"clusterId":"`+key+`","prompt":"`+key+`"}}`)
+	got := v.Validate(context.Background(), Exchange{Request: req, Response: res})
+	if len(got) == 0 {
+		t.Fatal("want violations for a string code")
+	}
+	for _, x := range got {
+		if strings.Contains(x.String(), key) {
+			t.Errorf("violation leaks the key: %s", x)
+		}
+	}
+}

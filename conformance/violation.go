@@ -1,0 +1,71 @@
+package conformance
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind says where a Violation was found.
+type Kind string
+
+// The kinds of Violation.
+const (
+	// KindRequest is a request that the spec does not allow.
+	KindRequest Kind = "request"
+	// KindResponse is a response that the spec does not allow.
+	KindResponse Kind = "response"
+	// KindSemantic is an exchange that is well-formed but wrong: a response
+	// that echoes another cluster ID, or a request without a Bearer key.
+	KindSemantic Kind = "semantic"
+)
+
+// Violation is one way an exchange departs from openapi.yaml. Its Message
+// never echoes a secret: it is built from the validator's reasons, never from
+// the raw value that failed.
+type Violation struct {
+	// Kind says whether the request, the response or the exchange as a whole
+	// is at fault.
+	Kind Kind `json:"kind"`
+	// Pointer is a JSON pointer into the body ("/data/clusterId"), or a
+	// location such as "path/clusterId" or "header/Authorization"; empty when
+	// the violation concerns the whole message.
+	Pointer string `json:"pointer"`
+	// Message says what is wrong.
+	Message string `json:"message"`
+}
+
+// String renders the violation on one line, as "kind pointer: message".
+func (v Violation) String() string {
+	if v.Pointer == "" {
+		return fmt.Sprintf("%s: %s", v.Kind, v.Message)
+	}
+	return fmt.Sprintf("%s %s: %s", v.Kind, v.Pointer, v.Message)
+}
+
+// ViolationError is returned by a Transport in Enforce mode when a request or
+// a response breaks the spec. For a request, nothing was sent.
+type ViolationError struct {
+	// Method and URL identify the request.
+	Method string
+	URL    string
+	// Status is the response status, or 0 when the request itself was refused.
+	Status int
+	// Violations lists every departure found, never empty.
+	Violations []Violation
+}
+
+func (e *ViolationError) Error() string {
+	var b strings.Builder
+	if e.Status == 0 {
+		fmt.Fprintf(&b, "conformance: request %s %s refused before sending: ", e.Method, e.URL)
+	} else {
+		fmt.Fprintf(&b, "conformance: response %d to %s %s breaks the spec: ", e.Status, e.Method, e.URL)
+	}
+	for i, v := range e.Violations {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(v.String())
+	}
+	return b.String()
+}
