@@ -69,3 +69,19 @@ func (e *ViolationError) Error() string {
 	}
 	return b.String()
 }
+
+// Result is the verdict on one exchange: a recorded interaction, a live probe
+// or a call through a Transport. Its JSON form is the gate's report format.
+type Result struct {
+	// File is the cassette the interaction came from; empty for live traffic.
+	File string `json:"file"`
+	// ID is the interaction's id within its cassette.
+	ID     int    `json:"id"`
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	// Status is the response status, 0 when there was no response.
+	Status int `json:"status"`
+	// OK is true when Violations is empty.
+	OK         bool        `json:"ok"`
+	Violations []Violation `json:"violations"`
+}

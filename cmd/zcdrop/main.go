@@ -1,0 +1,71 @@
+// Command zcdrop drops Zilliz Cloud clusters safely and checks Drop Cluster
+// traffic against openapi.yaml.
+//
+// Usage:
+//
+//	zcdrop version
+//
+// Run "zcdrop help" for every command.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes shared by every command. They are part of the CLI's contract:
+// scripts branch on them, so they never change meaning.
+const (
+	exitOK       = 0 // success; for conformance: every interaction conforms
+	exitFailed   = 1 // an API error; for conformance: a violation was found
+	exitUsage    = 2 // bad usage, unreadable input, or a refused drop
+	exitNotFound = 3 // the cluster does not exist (96018)
+	exitAuth     = 4 // the key is rejected or lacks permission
+	exitNetwork  = 5 // network or server failure after retries
+)
+
+const usage = `zcdrop: drop Zilliz Cloud clusters safely, and check Drop Cluster traffic
+against openapi.yaml.
+
+Usage:
+  zcdrop version                                          print versions
+  zcdrop help                                             this text
+
+Exit codes:
+  0  success / every interaction conforms
+  1  API error / a violation was found
+  2  usage error, unreadable input, or a refused drop
+  3  cluster not found (96018)
+  4  API key rejected or without permission
+  5  network or server failure after retries
+`
+
+// run is the whole program; main only wires it to the process, so that tests
+// drive it in-process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "version":
+		return runVersion(stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "zcdrop: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+}
