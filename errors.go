@@ -1,0 +1,147 @@
+package zcdrop
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Sentinels for errors.Is. Each matches an *APIError by its HTTP status or
+// its business code, and ErrRateLimited, ErrServer and ErrUnauthorized also
+// match an *UnexpectedResponseError by status, so that a proxy's HTML page
+// is classified like the API's own answer.
+var (
+	// ErrUnauthorized: HTTP 401, or codes 21119, 80001 and 80002. The key is
+	// missing, wrong, or meant for the other region.
+	ErrUnauthorized = errors.New("zcdrop: API key rejected")
+	// ErrPermissionDenied: codes 96012-96016 and 96027. The key is valid but
+	// may not act on this project or cluster.
+	ErrPermissionDenied = errors.New("zcdrop: permission denied")
+	// ErrClusterNotFound: codes 96018 and 80020. The cluster does not exist,
+	// which includes having been dropped already.
+	ErrClusterNotFound = errors.New("zcdrop: cluster not found")
+	// ErrInvalidClusterID: codes 96025 and 96036, and every ID that
+	// DropCluster refuses before building a request.
+	ErrInvalidClusterID = errors.New("zcdrop: invalid cluster ID")
+	// ErrUnsupportedPlan: codes 96021 and 96022. The operation is not
+	// supported on free or serverless clusters.
+	ErrUnsupportedPlan = errors.New("zcdrop: operation not supported on this cluster plan")
+	// ErrRateLimited: HTTP 429. The documented limit is 20 requests per
+	// second per user per endpoint.
+	ErrRateLimited = errors.New("zcdrop: rate limited")
+	// ErrServer: any HTTP 5XX.
+	ErrServer = errors.New("zcdrop: server error")
+)
+
+// codeSentinels maps each known business code to its sentinel. Codes not
+// listed here still produce an *APIError; 40003 ("not available in the
+// cluster's current state", v1 era) deliberately has no sentinel yet.
+var codeSentinels = map[int]error{
+	21119: ErrUnauthorized,
+	80001: ErrUnauthorized,
+	80002: ErrUnauthorized,
+	96012: ErrPermissionDenied,
+	96013: ErrPermissionDenied,
+	96014: ErrPermissionDenied,
+	96015: ErrPermissionDenied,
+	96016: ErrPermissionDenied,
+	96027: ErrPermissionDenied,
+	96018: ErrClusterNotFound,
+	80020: ErrClusterNotFound,
+	96025: ErrInvalidClusterID,
+	96036: ErrInvalidClusterID,
+	96021: ErrUnsupportedPlan,
+	96022: ErrUnsupportedPlan,
+}
+
+func statusSentinel(status int) error {
+	switch {
+	case status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case status >= 500 && status <= 599:
+		return ErrServer
+	}
+	return nil
+}
+
+// APIError is returned when the API answers with its error envelope
+// {"code","message"}: an HTTP 200 whose code is not 0 (a business error), a
+// 401, or any other 4XX or 5XX that carries the envelope.
+type APIError struct {
+	// HTTPStatus is the response status: 200 for business errors.
+	HTTPStatus int
+	// Code is the envelope's code; never 0.
+	Code int
+	// Message is the envelope's message, as the server wrote it.
+	Message string
+	// RequestID is the response's requestid header; quote it to support.
+	RequestID string
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("zcdrop: api error %d (http %d): %s", e.Code, e.HTTPStatus, e.Message)
+	if e.RequestID != "" {
+		s += " (request id " + e.RequestID + ")"
+	}
+	return s
+}
+
+// Is matches the sentinel for the error's code or, failing that, its status.
+func (e *APIError) Is(target error) bool {
+	if s, ok := codeSentinels[e.Code]; ok && s == target {
+		return true
+	}
+	return target != nil && statusSentinel(e.HTTPStatus) == target
+}
+
+// UnexpectedResponseError is returned when a response cannot be understood:
+// a body that is not JSON (a proxy's HTML page), malformed JSON, an envelope
+// without its fields, or a success without data. Snippet holds the start of
+// the body, for diagnosis.
+type UnexpectedResponseError struct {
+	// HTTPStatus is the response status.
+	HTTPStatus int
+	// ContentType is the response's Content-Type header.
+	ContentType string
+	// Reason says what was wrong.
+	Reason string
+	// Snippet is the body's first bytes, at most snippetLen, made printable.
+	Snippet string
+	// RequestID is the response's requestid header, if any.
+	RequestID string
+}
+
+func (e *UnexpectedResponseError) Error() string {
+	s := fmt.Sprintf("zcdrop: unexpected response (http %d, content-type %q): %s", e.HTTPStatus, e.ContentType, e.Reason)
+	if e.Snippet != "" {
+		s += fmt.Sprintf("; body starts %q", e.Snippet)
+	}
+	if e.RequestID != "" {
+		s += " (request id " + e.RequestID + ")"
+	}
+	return s
+}
+
+// Is matches ErrUnauthorized, ErrRateLimited and ErrServer by status.
+func (e *UnexpectedResponseError) Is(target error) bool {
+	return target != nil && statusSentinel(e.HTTPStatus) == target
+}
+
+// ClusterIDError is returned, before any request is built, for a cluster ID
+// that could change the request path or that no cluster can have. It
+// matches ErrInvalidClusterID.
+type ClusterIDError struct {
+	// ClusterID is the refused ID, shortened when it is long.
+	ClusterID string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+func (e *ClusterIDError) Error() string {
+	return fmt.Sprintf("zcdrop: invalid cluster ID %q: %s", e.ClusterID, e.Reason)
+}
+
+// Is matches ErrInvalidClusterID.
+func (e *ClusterIDError) Is(target error) bool { return target == ErrInvalidClusterID }
