@@ -1,0 +1,58 @@
+# zcdrop: everything here needs only Go and the module proxy.
+#   make conformance   the main job: spec, generated code, corpus, round trips
+#   make test          everything CI runs
+GO      ?= go
+PKGS    := ./...
+CORPUS  := conformance/testdata/cassettes
+
+.PHONY: all generate check-generated lint test conformance bench fuzz
+
+all: test
+
+## generate: regenerate api/ from openapi.yaml (run after every spec edit)
+generate:
+	$(GO) generate $(PKGS)
+
+## check-generated: fail, with a diff, if api/ is not what openapi.yaml generates,
+## or if go.mod/go.sum are not tidy
+check-generated:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -R go.mod go.sum gen.go tools.go openapi.yaml "$$tmp"/; \
+	mkdir "$$tmp/api"; cp api/oapi-codegen.yaml "$$tmp/api/"; \
+	(cd "$$tmp" && $(GO) generate . ) || { echo "check-generated: go generate failed"; exit 1; }; \
+	if ! diff -ru --exclude=oapi-codegen.yaml api "$$tmp/api"; then \
+		echo "check-generated: api/ is stale; run 'make generate' and commit the result"; exit 1; fi; \
+	untracked=$$(git ls-files --others --exclude-standard api 2>/dev/null); \
+	if [ -n "$$untracked" ]; then \
+		echo "check-generated: untracked files in api/ (commit or delete them): $$untracked"; exit 1; fi; \
+	if ! $(GO) mod tidy -diff; then \
+		echo "check-generated: go.mod/go.sum are not tidy; run 'go mod tidy'"; exit 1; fi; \
+	echo "check-generated: api/ matches openapi.yaml; go.mod is tidy"
+
+## lint: gofmt and go vet
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+## test: everything CI runs
+test: lint check-generated
+	$(GO) test -race -count=1 $(PKGS)
+
+## conformance: the gate, on the embedded spec, with no key and no network
+conformance: check-generated
+	$(GO) run ./cmd/zcdrop selftest --spec openapi.yaml
+	$(GO) run ./cmd/zcdrop conformance $(CORPUS)
+
+## bench: speed and memory of validation and the client
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+## fuzz: each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list $(PKGS)); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
