@@ -3,6 +3,7 @@
 //
 // Usage:
 //
+//	zcdrop drop [flags] CLUSTER_ID
 //	zcdrop version
 //
 // Run "zcdrop help" for every command.
@@ -39,6 +40,7 @@ const usage = `zcdrop: drop Zilliz Cloud clusters safely, and check Drop Cluster
 against openapi.yaml.
 
 Usage:
+  zcdrop drop [flags] CLUSTER_ID                          drop a cluster (asks first)
   zcdrop version                                          print versions
   zcdrop help                                             this text
 
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	switch args[0] {
+	case "drop":
+		return runDrop(ctx, args[1:], stdin, stdout, stderr)
 	case "version":
 		return runVersion(stdout, stderr)
 	case "help", "-h", "--help":
