@@ -3,6 +3,7 @@
 //
 // Usage:
 //
+//	zcdrop conformance [--format text|json|junit] PATH...
 //	zcdrop version
 //
 // Run "zcdrop help" for every command.
@@ -39,6 +40,7 @@ const usage = `zcdrop: drop Zilliz Cloud clusters safely, and check Drop Cluster
 against openapi.yaml.
 
 Usage:
+  zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
   zcdrop version                                          print versions
   zcdrop help                                             this text
 
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	switch args[0] {
+	case "conformance":
+		return runConformance(ctx, args[1:], stdout, stderr)
 	case "version":
 		return runVersion(stdout, stderr)
 	case "help", "-h", "--help":
