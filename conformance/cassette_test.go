@@ -276,3 +276,61 @@ func TestCheckCassettesStopsWhenCanceled(t *testing.T) {
 		t.Errorf("got %d results, %v; want none and context.Canceled", len(results), err)
 	}
 }
+
+func TestCorporaAreLabelledAndRedacted(t *testing.T) {
+	for _, dir := range []string{shippedCorpus, negativeCorpus} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no cassettes (%v)", dir, err)
+		}
+		for _, f := range files {
+			t.Run(f, func(t *testing.T) {
+				text := readFile(t, f)
+				if !strings.HasPrefix(text, "# ") || !strings.Contains(strings.SplitN(text, "---", 2)[0], "TRANSCRIBED") {
+					t.Error("must open with a comment saying it is TRANSCRIBED, not captured live")
+				}
+				for line := range strings.Lines(text) {
+					if strings.HasPrefix(strings.TrimSpace(line), "- Bearer ") && strings.TrimSpace(line) != "- Bearer REDACTED" {
+						t.Errorf("unredacted Authorization: %s", line)
+					}
+				}
+			})
+		}
+	}
+}
+
+// FuzzCheckCassettes feeds arbitrary files to the cassette reader: whatever
+// the bytes, it returns results or a *CassetteError, and never panics.
+func FuzzCheckCassettes(f *testing.F) {
+	for _, seed := range []string{dedicatedCassette, "testdata/cassettes/business-errors.yaml", "testdata/negative/truncated-json.yaml"} {
+		b, err := os.ReadFile(seed)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("version: 2\ninteractions:\n  - ~\n"))
+	v, err := NewValidator()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "fuzz.yaml")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		results, err := v.CheckCassettes(context.Background(), p)
+		var ce *CassetteError
+		switch {
+		case err != nil && !errors.As(err, &ce):
+			t.Fatalf("error %v is not a *CassetteError", err)
+		case err == nil && len(results) == 0:
+			t.Fatal("no error and no results")
+		}
+		for _, r := range results {
+			if r.OK != (len(r.Violations) == 0) {
+				t.Fatalf("OK is %v with violations %v", r.OK, r.Violations)
+			}
+		}
+	})
+}
