@@ -168,12 +168,15 @@ func TestCheckCassettesResultFields(t *testing.T) {
 func TestCheckCassettesOrder(t *testing.T) {
 	dir := t.TempDir()
 	base := readFile(t, dedicatedCassette)
-	// Written out of order, with both extensions, in nested directories, and
-	// beside files that are not cassettes.
+	// Written out of order, with both extensions, in nested directories,
+	// through a symlink, and beside files that are not cassettes.
 	writeFile(t, dir, "b/2.yml", base)
 	writeFile(t, dir, "a.yaml", base)
 	writeFile(t, dir, "b/1.YAML", base)
 	writeFile(t, dir, "README.md", "not a cassette")
+	if err := os.Symlink(filepath.Join(dir, "a.yaml"), filepath.Join(dir, "c.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	single := writeFile(t, t.TempDir(), "single.yml", base)
 
 	results, err := newTestValidator(t).CheckCassettes(context.Background(), single, dir)
@@ -187,7 +190,7 @@ func TestCheckCassettesOrder(t *testing.T) {
 			t.Errorf("%s: want PASS, got %v", r.File, r.Violations)
 		}
 	}
-	want := []string{single, filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b/1.YAML"), filepath.Join(dir, "b/2.yml")}
+	want := []string{single, filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b/1.YAML"), filepath.Join(dir, "b/2.yml"), filepath.Join(dir, "c.yaml")}
 	if !slices.Equal(got, want) {
 		t.Errorf("got files %q, want %q", got, want)
 	}
