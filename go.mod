@@ -7,6 +7,7 @@ require (
 	github.com/oapi-codegen/oapi-codegen/v2 v2.8.2
 	github.com/oapi-codegen/runtime v1.9.0
 	golang.org/x/term v0.48.0
+	gopkg.in/dnaeon/go-vcr.v4 v4.0.7
 )
 
 require (

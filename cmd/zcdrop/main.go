@@ -3,6 +3,7 @@
 //
 // Usage:
 //
+//	zcdrop conformance [--format text|json|junit] PATH...
 //	zcdrop drop [flags] CLUSTER_ID
 //	zcdrop version
 //
@@ -40,6 +41,7 @@ const usage = `zcdrop: drop Zilliz Cloud clusters safely, and check Drop Cluster
 against openapi.yaml.
 
 Usage:
+  zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
   zcdrop drop [flags] CLUSTER_ID                          drop a cluster (asks first)
   zcdrop version                                          print versions
   zcdrop help                                             this text
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	switch args[0] {
+	case "conformance":
+		return runConformance(ctx, args[1:], stdout, stderr)
 	case "drop":
 		return runDrop(ctx, args[1:], stdin, stdout, stderr)
 	case "version":

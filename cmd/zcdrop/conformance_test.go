@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	shippedCorpus  = "../../conformance/testdata/cassettes"
+	negativeCorpus = "../../conformance/testdata/negative"
+)
+
+// runCLI runs zcdrop in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestConformanceExitCodes(t *testing.T) {
+	notCassette := filepath.Join(t.TempDir(), "notes.yaml")
+	if err := os.WriteFile(notCassette, []byte("just: some yaml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing")
+	tests := []struct {
+		name       string
+		args       []string
+		want       int
+		wantStdout string // a substring; "" means stdout must be empty
+		wantStderr string // a substring; "" means stderr must be empty
+	}{
+		{"shipped corpus conforms", []string{shippedCorpus}, exitOK,
+			"15 interactions: 15 passed, 0 failed\n", ""},
+		{"negative corpus fails", []string{negativeCorpus}, exitFailed,
+			"13 interactions: 0 passed, 13 failed\n", ""},
+		{"one failure fails the run", []string{shippedCorpus, negativeCorpus + "/echo-differs.yaml"}, exitFailed,
+			"16 interactions: 15 passed, 1 failed\n", ""},
+		{"missing path", []string{shippedCorpus, missing}, exitUsage,
+			"", missing + ": no such file or directory"},
+		{"yaml that is not a cassette", []string{notCassette}, exitUsage,
+			"", notCassette + ": cassette holds no interactions"},
+		{"file that is not yaml", []string{"conformance.go"}, exitUsage,
+			"", "conformance.go: not a go-vcr cassette"},
+		{"bad format", []string{"--format", "xml", shippedCorpus}, exitUsage,
+			"", `unknown report format "xml" (want text, json or junit)`},
+		{"no paths", nil, exitUsage,
+			"", "conformance needs at least one cassette file or directory"},
+		{"unknown flag", []string{"--strict", shippedCorpus}, exitUsage,
+			"", "flag provided but not defined: -strict"},
+		{"help", []string{"-h"}, exitOK,
+			"", "Usage: zcdrop conformance [--format text|json|junit] PATH..."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, append([]string{"conformance"}, tt.args...)...)
+			if code != tt.want {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.want, stdout, stderr)
+			}
+			checkOutput(t, "stdout", stdout, tt.wantStdout)
+			checkOutput(t, "stderr", stderr, tt.wantStderr)
+		})
+	}
+}
+
+func checkOutput(t *testing.T, name, got, want string) {
+	t.Helper()
+	switch {
+	case want == "" && got != "":
+		t.Errorf("%s: want nothing, got:\n%s", name, got)
+	case !strings.Contains(got, want):
+		t.Errorf("%s: want it to contain %q, got:\n%s", name, want, got)
+	}
+}
+
+func TestConformanceTextFormat(t *testing.T) {
+	code, stdout, _ := runCLI(t, "conformance", negativeCorpus+"/wrong-method-post.yaml", shippedCorpus+"/drop-free.yaml")
+	if code != exitFailed {
+		t.Fatalf("exit code %d, want %d", code, exitFailed)
+	}
+	want := "FAIL  " + negativeCorpus + "/wrong-method-post.yaml  #0  POST https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop  200\n" +
+		"      request: method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop\n" +
+		"      response: not checked: the request matches no operation in the spec\n" +
+		"PASS  " + shippedCorpus + "/drop-free.yaml  #0  DELETE https://api.cloud.zilliz.com/v2/clusters/in03-2c4e6a8b0d1f3e5/drop  200\n" +
+		"2 interactions: 1 passed, 1 failed\n"
+	if stdout != want {
+		t.Errorf("got:\n%s\nwant:\n%s", stdout, want)
+	}
+}
+
+func TestConformanceJSONFormat(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "conformance", "--format", "json", shippedCorpus, negativeCorpus+"/missing-authorization.yaml")
+	if code != exitFailed {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitFailed, stderr)
+	}
+	var report struct {
+		Interactions []struct {
+			File       string
+			ID         *int
+			Method     string
+			URL        string
+			Status     int
+			OK         bool
+			Violations []struct{ Kind, Pointer, Message string }
+		}
+		Summary struct{ Total, Passed, Failed int }
+	}
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&report); err != nil {
+		t.Fatalf("not the JSON report: %v\n%s", err, stdout)
+	}
+	if dec.More() {
+		t.Errorf("more than one JSON document:\n%s", stdout)
+	}
+	if s := report.Summary; s.Total != 16 || s.Passed != 15 || s.Failed != 1 || len(report.Interactions) != 16 {
+		t.Fatalf("summary %+v with %d interactions, want 16 total, 15 passed, 1 failed", s, len(report.Interactions))
+	}
+	last := report.Interactions[15]
+	if last.OK || last.File != negativeCorpus+"/missing-authorization.yaml" || last.ID == nil || last.Method != "DELETE" ||
+		last.Status != 200 || !strings.HasSuffix(last.URL, "/drop") || len(last.Violations) != 1 ||
+		last.Violations[0].Kind != "semantic" || last.Violations[0].Pointer != "header/Authorization" {
+		t.Errorf("last interaction %+v, want the failed missing-authorization one", last)
+	}
+	// The passing interactions say "violations": [], not null.
+	if !strings.Contains(stdout, `"violations": []`) || strings.Contains(stdout, "null") {
+		t.Errorf("passing interactions must list no violations as []:\n%s", stdout)
+	}
+}
+
+func TestConformanceJUnitFormat(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "conformance", "--format=junit", shippedCorpus, negativeCorpus+"/truncated-json.yaml")
+	if code != exitFailed {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitFailed, stderr)
+	}
+	var doc struct {
+		XMLName  xml.Name `xml:"testsuites"`
+		Tests    int      `xml:"tests,attr"`
+		Failures int      `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				ClassName string `xml:"classname,attr"`
+				Name      string `xml:"name,attr"`
+				Failure   *struct {
+					Message string `xml:"message,attr"`
+					Type    string `xml:"type,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, stdout)
+	}
+	if doc.Tests != 16 || doc.Failures != 1 || len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 16 {
+		t.Fatalf("got tests=%d failures=%d suites=%d, want 16, 1 and one suite of 16 cases", doc.Tests, doc.Failures, len(doc.Suites))
+	}
+	failed := doc.Suites[0].Cases[15]
+	if failed.ClassName != negativeCorpus+"/truncated-json.yaml" || failed.Failure == nil ||
+		failed.Failure.Type != "conformance" || !strings.Contains(failed.Failure.Message, "failed to decode response body") {
+		t.Errorf("last testcase %+v, want the truncated-json failure", failed)
+	}
+	if !strings.HasPrefix(failed.Name, "#0 DELETE https://") {
+		t.Errorf("testcase name %q, want #ID METHOD URL", failed.Name)
+	}
+}

@@ -1,0 +1,339 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const (
+	shippedCorpus  = "testdata/cassettes"
+	negativeCorpus = "testdata/negative"
+	// A cassette from the shipped corpus, used as a known-good base.
+	dedicatedCassette = "testdata/cassettes/drop-dedicated.yaml"
+)
+
+func newTestValidator(t *testing.T) *Validator {
+	t.Helper()
+	v, err := NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// writeFile writes content to name under dir and returns its path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestShippedCorpusConforms(t *testing.T) {
+	results, err := newTestValidator(t).CheckCassettes(context.Background(), shippedCorpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[int]bool{}
+	for _, r := range results {
+		statuses[r.Status] = true
+		if !r.OK || len(r.Violations) != 0 {
+			t.Errorf("%s #%d %s %s: want PASS, got %v", r.File, r.ID, r.Method, r.URL, r.Violations)
+		}
+		if r.Violations == nil {
+			t.Errorf("%s #%d: Violations is nil; the JSON report needs []", r.File, r.ID)
+		}
+	}
+	// The corpus must keep covering every kind of answer the spec declares.
+	for _, want := range []int{200, 401, 429, 500, 502, 503} {
+		if !statuses[want] {
+			t.Errorf("the shipped corpus has no HTTP %d interaction", want)
+		}
+	}
+	if len(results) < 15 {
+		t.Errorf("got %d interactions, want at least 15 (3 drops, 7 business errors, 401, 429, 500, 502, 503)", len(results))
+	}
+}
+
+// wantViolation is what a negative cassette must produce: exact kind and
+// pointer, and a substring of the message.
+type wantViolation struct {
+	kind    Kind
+	pointer string
+	message string
+}
+
+func TestNegativeCorpusFails(t *testing.T) {
+	tests := map[string][]wantViolation{
+		"code-zero-without-data.yaml": {{KindResponse, "/data", `property "data" is missing`}},
+		"code-as-string.yaml":         {{KindResponse, "/code", "value must be of type integer"}},
+		"missing-cluster-id.yaml":     {{KindResponse, "/data/clusterId", `property "clusterId" is missing`}},
+		"wrong-types.yaml": {
+			{KindResponse, "/data/clusterId", "value must be a string"},
+			{KindResponse, "/data/prompt", "value must be a string"},
+		},
+		"error-without-message.yaml": {{KindResponse, "/message", `property "message" is missing (closest oneOf branch: ErrorEnvelope)`}},
+		"undeclared-status-302.yaml": {{KindResponse, "", "status is not supported"}},
+		"undeclared-status-204.yaml": {{KindResponse, "", "status is not supported"}},
+		"html-on-200.yaml":           {{KindResponse, "", `Content-Type has unexpected value: "text/html"`}},
+		"missing-content-type.yaml":  {{KindResponse, "", `Content-Type has unexpected value: ""`}},
+		"truncated-json.yaml":        {{KindResponse, "", "failed to decode response body"}},
+		"echo-differs.yaml": {{KindSemantic, "/data/clusterId",
+			`echoes cluster "in01-000000000000000", but the request dropped "in01-6183d6bac30f801"`}},
+		"wrong-method-post.yaml": {
+			{KindRequest, "", "method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop"},
+			{KindResponse, "", "not checked"},
+		},
+		"missing-authorization.yaml": {{KindSemantic, "header/Authorization", "missing: the operation requires a Bearer API key"}},
+	}
+
+	// Every negative cassette needs a verdict here, so that none is added
+	// without saying what it proves.
+	entries, err := os.ReadDir(negativeCorpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if _, ok := tests[e.Name()]; !ok {
+			t.Errorf("%s/%s has no expected verdict in this test", negativeCorpus, e.Name())
+		}
+	}
+
+	v := newTestValidator(t)
+	for name, want := range tests {
+		t.Run(strings.TrimSuffix(name, ".yaml"), func(t *testing.T) {
+			results, err := v.CheckCassettes(context.Background(), filepath.Join(negativeCorpus, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(results) != 1 {
+				t.Fatalf("got %d interactions, want 1 per negative cassette", len(results))
+			}
+			r := results[0]
+			if r.OK {
+				t.Fatalf("want FAIL, got PASS")
+			}
+			if len(r.Violations) != len(want) {
+				t.Fatalf("got %d violations %v, want %d", len(r.Violations), r.Violations, len(want))
+			}
+			for i, w := range want {
+				got := r.Violations[i]
+				if got.Kind != w.kind || got.Pointer != w.pointer || !strings.Contains(got.Message, w.message) {
+					t.Errorf("violation %d: got %q, want kind %q, pointer %q, message containing %q",
+						i, got, w.kind, w.pointer, w.message)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckCassettesResultFields(t *testing.T) {
+	results, err := newTestValidator(t).CheckCassettes(context.Background(), "testdata/cassettes/server-errors.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Result{
+		{File: "testdata/cassettes/server-errors.yaml", ID: 0, Method: "DELETE",
+			URL: "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", Status: 500, OK: true, Violations: []Violation{}},
+		{File: "testdata/cassettes/server-errors.yaml", ID: 1, Method: "DELETE",
+			URL: "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", Status: 503, OK: true, Violations: []Violation{}},
+	}
+	got, _ := json.Marshal(results)
+	wantJSON, _ := json.Marshal(want)
+	if string(got) != string(wantJSON) {
+		t.Errorf("got  %s\nwant %s", got, wantJSON)
+	}
+}
+
+func TestCheckCassettesOrder(t *testing.T) {
+	dir := t.TempDir()
+	base := readFile(t, dedicatedCassette)
+	// Written out of order, with both extensions, in nested directories,
+	// through a symlink, and beside files that are not cassettes.
+	writeFile(t, dir, "b/2.yml", base)
+	writeFile(t, dir, "a.yaml", base)
+	writeFile(t, dir, "b/1.YAML", base)
+	writeFile(t, dir, "README.md", "not a cassette")
+	if err := os.Symlink(filepath.Join(dir, "a.yaml"), filepath.Join(dir, "c.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	single := writeFile(t, t.TempDir(), "single.yml", base)
+
+	results, err := newTestValidator(t).CheckCassettes(context.Background(), single, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range results {
+		got = append(got, r.File)
+		if !r.OK {
+			t.Errorf("%s: want PASS, got %v", r.File, r.Violations)
+		}
+	}
+	want := []string{single, filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b/1.YAML"), filepath.Join(dir, "b/2.yml"), filepath.Join(dir, "c.yaml")}
+	if !slices.Equal(got, want) {
+		t.Errorf("got files %q, want %q", got, want)
+	}
+}
+
+func TestCheckCassettesCanonicalizesHeaderNames(t *testing.T) {
+	// Recordings made by other tools may spell header names in lower case.
+	lower := strings.NewReplacer("Authorization:", "authorization:", "Content-Type:", "content-type:").
+		Replace(readFile(t, dedicatedCassette))
+	p := writeFile(t, t.TempDir(), "lower.yaml", lower)
+	results, err := newTestValidator(t).CheckCassettes(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || !results[0].OK {
+		t.Errorf("want one PASS, got %+v", results)
+	}
+}
+
+func TestCheckCassettesUnreadable(t *testing.T) {
+	good := readFile(t, dedicatedCassette)
+	dir := t.TempDir()
+	emptyDir := filepath.Join(dir, "empty")
+	if err := os.Mkdir(emptyDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	noCassettes := filepath.Dir(writeFile(t, dir, "docs/notes.txt", "version: 2"))
+	tests := []struct {
+		name    string
+		path    string // the input, and the file the error must name
+		wantErr string
+	}{
+		{"missing path", filepath.Join(dir, "nope.yaml"), "no such file or directory"},
+		{"not yaml", writeFile(t, dir, "main.yaml", "package main\n\nfunc main() {}\n"), "not a go-vcr cassette"},
+		{"broken yaml", writeFile(t, dir, "broken.yaml", "version: [\n"), "not a go-vcr cassette"},
+		{"format version 1", writeFile(t, dir, "v1.yaml", strings.Replace(good, "version: 2", "version: 1", 1)),
+			`unsupported cassette format: want go-vcr v4 format "version: 2"`},
+		{"no interactions", writeFile(t, dir, "none.yaml", "version: 2\ninteractions: []\n"), "cassette holds no interactions"},
+		{"yaml that is not a cassette", writeFile(t, dir, "openapi.yaml", "openapi: 3.0.3\ninfo: {title: x}\n"), "cassette holds no interactions"},
+		{"null interaction", writeFile(t, dir, "null.yaml", "version: 2\ninteractions:\n  - ~\n"), "interactions[0]: empty interaction"},
+		{"no method", writeFile(t, dir, "nomethod.yaml", strings.Replace(good, "method: DELETE", "method: ''", 1)),
+			"interactions[0]: request has no method"},
+		{"no url", writeFile(t, dir, "nourl.yaml", strings.Replace(good, "url: https:", "xurl: https:", 1)),
+			"interactions[0]: request has no url"},
+		{"bad url", writeFile(t, dir, "badurl.yaml", strings.Replace(good, "url: https://api.cloud.zilliz.com", "url: http://[::1", 1)),
+			"interactions[0]: request url:"},
+		{"no status", writeFile(t, dir, "nostatus.yaml", strings.Replace(good, "code: 200", "code: 0", 1)),
+			"interactions[0]: response has no status code"},
+		{"empty directory", emptyDir, "directory holds no *.yaml or *.yml cassettes"},
+		{"directory without cassettes", noCassettes, "directory holds no *.yaml or *.yml cassettes"},
+	}
+	v := newTestValidator(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A good cassette first: nothing may be reported for it either.
+			results, err := v.CheckCassettes(context.Background(), dedicatedCassette, tt.path)
+			if results != nil {
+				t.Errorf("got %d results with an unreadable input, want none", len(results))
+			}
+			var ce *CassetteError
+			if !errors.As(err, &ce) {
+				t.Fatalf("got error %v, want a *CassetteError", err)
+			}
+			if ce.File != tt.path {
+				t.Errorf("error names %q, want %q", ce.File, tt.path)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tt.path) || !strings.Contains(msg, tt.wantErr) {
+				t.Errorf("got %q, want it to name %q and say %q", msg, tt.path, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCheckCassettesNoPaths(t *testing.T) {
+	results, err := newTestValidator(t).CheckCassettes(context.Background())
+	if err == nil || results != nil {
+		t.Errorf("got %v, %v; want an error and no results", results, err)
+	}
+}
+
+func TestCheckCassettesStopsWhenCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	results, err := newTestValidator(t).CheckCassettes(ctx, shippedCorpus)
+	if !errors.Is(err, context.Canceled) || results != nil {
+		t.Errorf("got %d results, %v; want none and context.Canceled", len(results), err)
+	}
+}
+
+func TestCorporaAreLabelledAndRedacted(t *testing.T) {
+	for _, dir := range []string{shippedCorpus, negativeCorpus} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no cassettes (%v)", dir, err)
+		}
+		for _, f := range files {
+			t.Run(f, func(t *testing.T) {
+				text := readFile(t, f)
+				if !strings.HasPrefix(text, "# ") || !strings.Contains(strings.SplitN(text, "---", 2)[0], "TRANSCRIBED") {
+					t.Error("must open with a comment saying it is TRANSCRIBED, not captured live")
+				}
+				for line := range strings.Lines(text) {
+					if strings.HasPrefix(strings.TrimSpace(line), "- Bearer ") && strings.TrimSpace(line) != "- Bearer REDACTED" {
+						t.Errorf("unredacted Authorization: %s", line)
+					}
+				}
+			})
+		}
+	}
+}
+
+// FuzzCheckCassettes feeds arbitrary files to the cassette reader: whatever
+// the bytes, it returns results or a *CassetteError, and never panics.
+func FuzzCheckCassettes(f *testing.F) {
+	for _, seed := range []string{dedicatedCassette, "testdata/cassettes/business-errors.yaml", "testdata/negative/truncated-json.yaml"} {
+		b, err := os.ReadFile(seed)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("version: 2\ninteractions:\n  - ~\n"))
+	v, err := NewValidator()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "fuzz.yaml")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		results, err := v.CheckCassettes(context.Background(), p)
+		var ce *CassetteError
+		switch {
+		case err != nil && !errors.As(err, &ce):
+			t.Fatalf("error %v is not a *CassetteError", err)
+		case err == nil && len(results) == 0:
+			t.Fatal("no error and no results")
+		}
+		for _, r := range results {
+			if r.OK != (len(r.Violations) == 0) {
+				t.Fatalf("OK is %v with violations %v", r.OK, r.Violations)
+			}
+		}
+	})
+}
