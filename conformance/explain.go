@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"errors"
+	"fmt"
 	"path"
 	"strings"
 
@@ -25,14 +26,18 @@ func toViolations(kind Kind, err error) []Violation {
 		where := ""
 		if p := reqErr.Parameter; p != nil {
 			where = p.In + "/" + p.Name
-		} else if reqErr.RequestBody != nil {
+		} else if reqErr.RequestBody != nil || strings.Contains(reqErr.Reason, "request body") {
 			where = "body"
 		}
 		return explainCause(kind, where, reqErr.Reason, reqErr.Err)
 	}
 	var resErr *openapi3filter.ResponseError
 	if errors.As(err, &resErr) {
-		return explainCause(kind, "", resErr.Reason, resErr.Err)
+		reason := resErr.Reason
+		if reason == "failed to decode response body" {
+			reason = "body is not valid JSON"
+		}
+		return explainCause(kind, "", reason, resErr.Err)
 	}
 	return explainCause(kind, "", "", err)
 }
@@ -136,11 +141,15 @@ func schemaLeaves(err error) []leaf {
 	}
 	p := "/" + strings.Join(se.JSONPointer(), "/")
 	msg := se.Reason
-	if se.SchemaField == "enum" && se.Schema.Type != nil && !valueHasType(se.Value, se.Schema.Type) {
+	switch {
+	case se.SchemaField == "enum" && se.Schema.Type != nil && !valueHasType(se.Value, se.Schema.Type):
 		// kin-openapi checks enum before type; "must be an integer" says more
 		// about "0" than "is not one of the allowed values [0]" does.
 		msg = "value must be of type " + strings.Join(se.Schema.Type.Slice(), " or ")
+	case se.SchemaField == "not" && se.Schema.Not != nil && se.Schema.Not.Value != nil && len(se.Schema.Not.Value.Enum) > 0:
+		msg = fmt.Sprintf("value must not be any of %v", se.Schema.Not.Value.Enum)
 	}
+	msg = lowerFirst(msg)
 	if msg == "" {
 		msg = "does not match schema field " + se.SchemaField
 	}
@@ -155,6 +164,15 @@ func branchName(ref *openapi3.SchemaRef) string {
 		return ref.Value.Title
 	}
 	return "inline schema"
+}
+
+// lowerFirst lowercases kin-openapi's occasional capital ("Value is not
+// nullable"), so every message reads alike.
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' || (len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z') {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
 }
 
 // valueHasType reports whether a decoded JSON value is of one of types.

@@ -103,14 +103,16 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 
 	route, rawParams, err := v.router.FindRoute(ex.Request)
 	if err != nil {
-		add(routeViolation(ex.Request, err))
+		rv := routeViolation(ex.Request, err)
 		if ex.Response != nil {
-			add(Violation{Kind: KindResponse, Message: "not checked: the request matches no operation in the spec"})
+			rv.Message += "; the response was not checked"
 		}
+		add(rv)
 		return out
 	}
 	params, pathViolations := unescapeParams(rawParams)
 	add(pathViolations...)
+	add(checkQuery(route.Operation, ex.Request.URL)...)
 
 	reqIn := &openapi3filter.RequestValidationInput{
 		Request:    cloneWithBody(ctx, ex.Request, ex.RequestBody),
@@ -133,6 +135,10 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 		return out
 	}
 
+	if vs := checkStatusAndType(route.Operation, ex.Response); len(vs) > 0 {
+		add(vs...)
+		return out
+	}
 	resIn := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: reqIn,
 		Status:                 ex.Response.Status,
@@ -183,10 +189,56 @@ func bearerToken(h http.Header) string {
 }
 
 func redact(msg, token string) string {
-	if token == "" || token == "REDACTED" {
+	// A short "key" would match inside ordinary words; real keys are long,
+	// and messages are built so as never to quote one anyway.
+	if len(token) < 8 || token == "REDACTED" {
 		return msg
 	}
 	return strings.ReplaceAll(msg, token, "REDACTED")
+}
+
+// checkQuery reports a query string on an operation that declares no query
+// parameters; kin-openapi ignores undeclared ones.
+func checkQuery(op *openapi3.Operation, u *url.URL) []Violation {
+	if u.RawQuery == "" {
+		return nil
+	}
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+			return nil
+		}
+	}
+	return []Violation{{Kind: KindRequest, Pointer: "query", Message: "the operation takes no query parameters"}}
+}
+
+// checkStatusAndType reports an undeclared status or content type, saying
+// what the spec declares, before kin-openapi's terser checks run.
+func checkStatusAndType(op *openapi3.Operation, res *Response) []Violation {
+	ref := op.Responses.Status(res.Status)
+	if ref == nil {
+		ref = op.Responses.Default()
+	}
+	if ref == nil {
+		return []Violation{{Kind: KindResponse, Message: fmt.Sprintf("status %d is not declared (declared: %s)",
+			res.Status, strings.Join(slices.Sorted(maps.Keys(op.Responses.Map())), ", "))}}
+	}
+	content := ref.Value.Content
+	if len(content) == 0 {
+		return nil
+	}
+	declared := strings.Join(slices.Sorted(maps.Keys(content)), ", ")
+	ct := res.Header.Get("Content-Type")
+	switch {
+	case ct == "":
+		return []Violation{{Kind: KindResponse, Pointer: "header/Content-Type",
+			Message: fmt.Sprintf("missing (declared for status %d: %s)", res.Status, declared)}}
+	case content.Get(ct) == nil:
+		return []Violation{{Kind: KindResponse, Pointer: "header/Content-Type",
+			Message: fmt.Sprintf("%q is not declared for status %d (declared: %s)", ct, res.Status, declared)}}
+	case len(bytes.TrimSpace(res.Body)) == 0 && content.Get(ct).Schema != nil:
+		return []Violation{{Kind: KindResponse, Message: fmt.Sprintf("body is empty; status %d declares a %s body", res.Status, ct)}}
+	}
+	return nil
 }
 
 // checkEcho reports a success that names another cluster than the one asked
@@ -218,9 +270,9 @@ func checkEcho(requested string, res *Response) []Violation {
 func routeViolation(req *http.Request, err error) Violation {
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
-		return Violation{Kind: KindRequest, Message: fmt.Sprintf("method %s is not allowed on %s", req.Method, req.URL.EscapedPath())}
+		return Violation{Kind: KindRequest, Pointer: "method", Message: fmt.Sprintf("method %s is not allowed on %s", req.Method, req.URL.EscapedPath())}
 	case errors.Is(err, routers.ErrPathNotFound):
-		return Violation{Kind: KindRequest, Message: fmt.Sprintf("no operation in the spec matches path %s", req.URL.EscapedPath())}
+		return Violation{Kind: KindRequest, Pointer: "path", Message: fmt.Sprintf("no operation in the spec matches path %s", req.URL.EscapedPath())}
 	default:
 		return Violation{Kind: KindRequest, Message: "cannot route request: " + err.Error()}
 	}

@@ -27,8 +27,10 @@ type Violation struct {
 	// is at fault.
 	Kind Kind `json:"kind"`
 	// Pointer is a JSON pointer into the body ("/data/clusterId"), or a
-	// location such as "path/clusterId" or "header/Authorization"; empty when
-	// the violation concerns the whole message.
+	// location outside it: "path/clusterId", "header/Authorization", "query",
+	// "body", and "method" or "path" when the request matches no operation
+	// (the response is then not checked). Empty when the violation concerns
+	// the whole message.
 	Pointer string `json:"pointer"`
 	// Message says what is wrong.
 	Message string `json:"message"`
