@@ -40,6 +40,7 @@ against openapi.yaml.
 
 Usage:
   zcdrop version                                          print versions
+  zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
   zcdrop help                                             this text
 
 Exit codes:
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "version":
 		return runVersion(stdout, stderr)
+	case "mock":
+		return runMock(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
