@@ -81,7 +81,7 @@ func (vt *validatingTransport) RoundTrip(req *http.Request) (*http.Response, err
 	want, _ := ctx.Value(expectationKey{}).(expectation)
 	response := &conformance.Response{Status: res.StatusCode, Header: res.Header, Body: resBody}
 	reqViolations := vt.v.Validate(ctx, conformance.Exchange{Request: req, RequestBody: reqBody})
-	resViolations := vt.responseViolations(ctx, req, reqBody, reqViolations, response)
+	resViolations := responseViolations(ctx, vt.t, vt.v, req, reqBody, reqViolations, response)
 
 	switch {
 	case want == expectBadRequest && len(reqViolations) == 0:
@@ -100,27 +100,28 @@ func (vt *validatingTransport) RoundTrip(req *http.Request) (*http.Response, err
 	return res, nil
 }
 
-// responseViolations returns what is wrong with the response alone. When the
+// responseViolations returns what is wrong with the response alone: the
+// violations of the whole exchange that are not the request's. When the
 // request matches no operation (an unknown path, a wrong method, an empty
-// ID), the Validator cannot judge the answer against the request, so it is
+// ID), the Validator cannot judge the answer against it, so the answer is
 // judged as the answer to a conforming drop: every status the mock sends is
 // one that the operation declares.
-func (vt *validatingTransport) responseViolations(ctx context.Context, req *http.Request, reqBody []byte,
+func responseViolations(ctx context.Context, t testing.TB, v *conformance.Validator, req *http.Request, reqBody []byte,
 	reqViolations []conformance.Violation, res *conformance.Response) []conformance.Violation {
-	all := vt.v.Validate(ctx, conformance.Exchange{Request: req, RequestBody: reqBody, Response: res})
-	unrouted := slices.ContainsFunc(all, func(v conformance.Violation) bool {
-		return v.Kind == conformance.KindResponse && strings.HasPrefix(v.Message, "not checked")
+	all := v.Validate(ctx, conformance.Exchange{Request: req, RequestBody: reqBody, Response: res})
+	unrouted := slices.ContainsFunc(all, func(x conformance.Violation) bool {
+		return x.Kind == conformance.KindResponse && strings.HasPrefix(x.Message, "not checked")
 	})
 	if unrouted {
 		standIn, err := http.NewRequestWithContext(ctx, http.MethodDelete, "http://127.0.0.1/v2/clusters/in01-0000000000000aa/drop", nil)
 		if err != nil {
-			vt.t.Fatal(err)
+			t.Fatal(err)
 		}
 		standIn.Header.Set("Authorization", "Bearer REDACTED")
-		return vt.v.Validate(ctx, conformance.Exchange{Request: standIn, Response: res})
+		return v.Validate(ctx, conformance.Exchange{Request: standIn, Response: res})
 	}
-	return slices.DeleteFunc(all, func(v conformance.Violation) bool {
-		return slices.Contains(reqViolations, v)
+	return slices.DeleteFunc(all, func(x conformance.Violation) bool {
+		return slices.Contains(reqViolations, x)
 	})
 }
 
