@@ -89,19 +89,18 @@ func (s *Server) InjectFault(f Fault) error {
 	return nil
 }
 
-// takeFault spends one request of the first queued fault.
-func (s *Server) takeFault() (FaultKind, int, bool) {
+// takeFault spends one request of the first queued fault and returns it.
+func (s *Server) takeFault() (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.faults) == 0 {
-		return 0, 0, false
+		return Fault{}, false
 	}
-	f := &s.faults[0]
-	kind, status := f.Kind, f.Status
-	if f.Times--; f.Times == 0 {
+	f := s.faults[0]
+	if s.faults[0].Times--; s.faults[0].Times == 0 {
 		s.faults = s.faults[1:]
 	}
-	return kind, status, true
+	return f, true
 }
 
 // badGatewayPage is what a typical gateway sends; the spec's example for

@@ -88,16 +88,10 @@ func New(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	// ServeHTTP has vetted the method and the path before the router sees
-	// them; the fallbacks only keep its plain-text errors from ever being sent.
-	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { writeNotFound(w) })
-	s.router = api.HandlerWithOptions(s, api.StdHTTPServerOptions{
-		BaseRouter: mux,
-		ErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, _ error) {
-			writeError(w, http.StatusOK, codeInvalidClusterID, msgInvalidClusterID)
-		},
-	})
+	// ServeHTTP passes on only DELETE requests whose cluster ID matches the
+	// spec's pattern, so the generated router's own plain-text errors are
+	// never sent.
+	s.router = api.Handler(s)
 	return s, nil
 }
 
@@ -122,7 +116,7 @@ func (s *Server) ClusterStatus(id string) (Status, bool) {
 }
 
 // ServeHTTP answers one request. Every answer carries a requestid header.
-// Faults act first; then the request is checked by the conformance
+// After the latency, if any, a queued fault acts first; then the request is checked by the conformance
 // Validator, and a request that the spec refuses gets the answer the real API
 // gives it; only a conforming request reaches the generated router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -132,18 +126,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"The request was cancelled before the server answered.")
 		return
 	}
-	kind, status, ok := s.takeFault()
+	f, ok := s.takeFault()
 	switch {
 	case !ok:
 		s.serve(w, r)
-	case kind == FaultStatus:
-		writeError(w, status, int32(status), http.StatusText(status)+".")
-	case kind == FaultBadGatewayHTML:
+	case f.Kind == FaultStatus:
+		writeError(w, f.Status, int32(f.Status), http.StatusText(f.Status)+".")
+	case f.Kind == FaultBadGatewayHTML:
 		writeBadGateway(w)
 	default:
 		rec := newRecorder()
 		s.serve(rec, r)
-		rec.sendDamaged(w, kind)
+		rec.sendDamaged(w, f.Kind)
 	}
 }
 

@@ -588,10 +588,16 @@ func TestDuplicateKeyErrorHidesTheKey(t *testing.T) {
 	}
 }
 
-func TestDropPromptMatchesSpec(t *testing.T) {
+// DropPrompt and the pattern that seeded IDs must match are copies of
+// openapi.yaml; they must not drift from it.
+func TestConstantsMatchSpec(t *testing.T) {
 	spec, err := api.GetSpec()
 	if err != nil {
 		t.Fatal(err)
+	}
+	param := spec.Components.Parameters["ClusterId"]
+	if param == nil || param.Value.Schema.Value.Pattern != clusterIDPattern.String() {
+		t.Errorf("clusterIDPattern %s differs from the ClusterId parameter's pattern", clusterIDPattern)
 	}
 	ex := spec.Components.Examples["DroppedDedicated"]
 	if ex == nil || ex.Value == nil {

@@ -51,8 +51,11 @@ const (
 
 // Cluster is a snapshot of one seeded cluster.
 type Cluster struct {
-	ID     string
-	Plan   Plan
+	// ID is the cluster ID it was seeded with.
+	ID string
+	// Plan is inferred from the ID's prefix.
+	Plan Plan
+	// Status is the status at the time of the snapshot.
 	Status Status
 }
 
