@@ -7,6 +7,7 @@ import "time"
 // golang.org/x/time/rate is not a dependency of the module, and this is all
 // the mock needs of it.
 type tokenBucket struct {
+	used   bool // false until the first take, when the bucket starts full
 	tokens float64
 	last   time.Time
 }
@@ -15,8 +16,8 @@ type tokenBucket struct {
 // has passed since the last call.
 func (b *tokenBucket) take(now time.Time, perSecond int) bool {
 	capacity := float64(perSecond)
-	if b.last.IsZero() {
-		b.tokens = capacity
+	if !b.used {
+		b.used, b.tokens = true, capacity
 	} else if elapsed := now.Sub(b.last); elapsed > 0 {
 		// A clock that steps backwards refills nothing rather than draining.
 		b.tokens = min(capacity, b.tokens+elapsed.Seconds()*capacity)

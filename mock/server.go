@@ -116,9 +116,10 @@ func (s *Server) ClusterStatus(id string) (Status, bool) {
 }
 
 // ServeHTTP answers one request. Every answer carries a requestid header.
-// After the latency, if any, a queued fault acts first; then the request is checked by the conformance
-// Validator, and a request that the spec refuses gets the answer the real API
-// gives it; only a conforming request reaches the generated router.
+// After the latency, if any, a queued fault acts first. Otherwise the
+// conformance Validator checks the request, a request that the spec refuses
+// gets the answer that the real API gives it, and only a conforming request
+// reaches the generated router.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("requestid", newRequestID())
 	if s.latency > 0 && !wait(r.Context(), s.latency) {
@@ -145,7 +146,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rawID, ok := dropClusterPath(r.URL.EscapedPath())
 	if !ok {
-		writeNotFound(w)
+		// ASSUMPTION: the vendor does not document unknown paths; 404 is a
+		// 4XX, which the spec declares with the envelope.
+		writeError(w, http.StatusNotFound, http.StatusNotFound, "Not found.")
 		return
 	}
 	if r.Method != http.MethodDelete {
@@ -231,10 +234,10 @@ func (s *Server) drop(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.clusters[id]
-	if !ok || c.dropped() {
+	if !ok || c.dropped {
 		return false
 	}
-	c.droppedAt = s.now()
+	c.dropped, c.droppedAt = true, s.now()
 	return true
 }
 
@@ -306,12 +309,6 @@ func newRequestID() string {
 
 func writeIllegalAPIKey(w http.ResponseWriter) {
 	writeError(w, http.StatusUnauthorized, codeIllegalAPIKey, msgIllegalAPIKey)
-}
-
-func writeNotFound(w http.ResponseWriter) {
-	// ASSUMPTION: the vendor does not document unknown paths; 404 is a 4XX,
-	// which the spec declares with the envelope.
-	writeError(w, http.StatusNotFound, http.StatusNotFound, "Not found.")
 }
 
 // writeError sends the error envelope with status, through the generated

@@ -59,19 +59,17 @@ type Cluster struct {
 	Status Status
 }
 
-// cluster is a seeded cluster. The zero droppedAt means it has not been
-// dropped; its status is derived from the clock when asked, so that no timer
-// has to run.
+// cluster is a seeded cluster. Its status is derived from the clock when
+// asked, so that no timer has to run.
 type cluster struct {
 	plan      Plan
+	dropped   bool
 	droppedAt time.Time
 }
 
-func (c *cluster) dropped() bool { return !c.droppedAt.IsZero() }
-
 func (c *cluster) status(now time.Time, deleteDelay time.Duration) Status {
 	switch {
-	case !c.dropped():
+	case !c.dropped:
 		return StatusRunning
 	case now.Before(c.droppedAt.Add(deleteDelay)):
 		return StatusDeleting
