@@ -44,6 +44,7 @@ Usage:
   zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
   zcdrop drop [flags] CLUSTER_ID                          drop a cluster (asks first)
   zcdrop version                                          print versions
+  zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
   zcdrop help                                             this text
 
 Exit codes:
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDrop(ctx, args[1:], stdin, stdout, stderr)
 	case "version":
 		return runVersion(stdout, stderr)
+	case "mock":
+		return runMock(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

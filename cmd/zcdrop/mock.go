@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/zcdrop/zcdrop/mock"
+)
+
+// shutdownGrace bounds how long `zcdrop mock` waits for answers in flight
+// once it has been told to stop.
+const shutdownGrace = 5 * time.Second
+
+// clusterList collects the repeatable --cluster flag.
+type clusterList []string
+
+func (l *clusterList) String() string { return strings.Join(*l, ",") }
+
+func (l *clusterList) Set(id string) error {
+	*l = append(*l, id)
+	return nil
+}
+
+// runMock serves the reference control plane until ctx ends, then shuts down
+// cleanly. It prints the base URL it listens on, so that --addr with port 0
+// is usable.
+func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("zcdrop mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen on `host:port`; port 0 picks a free port")
+	key := fs.String("api-key", "", "the API `key` the mock accepts (required); a key for this mock only, never a real Zilliz Cloud key")
+	var clusters clusterList
+	fs.Var(&clusters, "cluster", "seed a RUNNING cluster with this `ID`; repeat for more; the plan follows the prefix")
+	rateLimit := fs.Int("rate-limit", mock.DefaultRateLimit, "Drop Cluster requests per second per key; 0 turns the limit off")
+	deleteDelay := fs.Duration("delete-delay", mock.DefaultDeleteDelay, "how long a dropped cluster stays DELETING before it is DELETED")
+	latency := fs.Duration("latency", 0, "delay every answer by this `duration`")
+	failStatus := fs.Int("fail-status", 0, "answer the next --fail-times requests with this HTTP `status` (400 to 599) and the error envelope")
+	failTimes := fs.Int("fail-times", 1, "how many requests --fail-status hits")
+	html502 := fs.Int("html-502", 0, "answer the next `N` requests with an HTML 502 page, as a gateway does")
+	truncate := fs.Int("truncate-json", 0, "process the next `N` requests, but send only half of each JSON body")
+	abort := fs.Int("abort-mid-body", 0, "process the next `N` requests, then close the connection halfway through each body")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: zcdrop mock --api-key KEY --cluster ID [--cluster ID ...] [flags]\n\n"+
+			"Serves a mock Zilliz Cloud control plane for Drop Cluster. Faults apply in\n"+
+			"the order --fail-status, --html-502, --truncate-json, --abort-mid-body.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "zcdrop mock: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *key == "" {
+		fmt.Fprintln(stderr, "zcdrop mock: --api-key is required")
+		return exitUsage
+	}
+	if *failStatus == 0 && isFlagSet(fs, "fail-times") {
+		fmt.Fprintln(stderr, "zcdrop mock: --fail-times needs --fail-status")
+		return exitUsage
+	}
+
+	opts := []mock.Option{
+		mock.WithAPIKey(*key),
+		mock.WithClusters(clusters...),
+		mock.WithRateLimit(*rateLimit),
+		mock.WithDeleteDelay(*deleteDelay),
+		mock.WithLatency(*latency),
+	}
+	if *failStatus != 0 {
+		opts = append(opts, mock.WithFault(mock.Fault{Kind: mock.FaultStatus, Status: *failStatus, Times: *failTimes}))
+	}
+	for _, f := range []mock.Fault{
+		{Kind: mock.FaultBadGatewayHTML, Times: *html502},
+		{Kind: mock.FaultTruncatedJSON, Times: *truncate},
+		{Kind: mock.FaultAbortMidBody, Times: *abort},
+	} {
+		if f.Times != 0 {
+			opts = append(opts, mock.WithFault(f))
+		}
+	}
+	srv, err := mock.New(opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "zcdrop mock: %v\n", err)
+		return exitUsage
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "zcdrop mock: %v\n", err)
+		return exitNetwork
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Requests see ctx, so that a --latency wait ends when the mock stops.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	fmt.Fprintf(stdout, "zcdrop mock: serving Drop Cluster on http://%s\n", ln.Addr())
+	fmt.Fprintf(stdout, "API key: %s (accepted by this mock only; it is not a Zilliz Cloud key)\n", *key)
+	for _, id := range clusters {
+		c, _ := srv.Cluster(id)
+		fmt.Fprintf(stdout, "cluster: %s (%s, %s)\n", c.ID, c.Plan, c.Status)
+	}
+
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "zcdrop mock: %v\n", err)
+		return exitNetwork
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintf(stderr, "zcdrop mock: shut down: %v\n", err)
+		return exitFailed
+	}
+	<-served // http.ErrServerClosed, by Shutdown's contract.
+	fmt.Fprintln(stdout, "zcdrop mock: stopped")
+	return exitOK
+}
+
+// isFlagSet reports whether name was given on the command line, as opposed
+// to keeping its default.
+func isFlagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

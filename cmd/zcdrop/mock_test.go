@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/zcdrop/zcdrop/api"
+)
+
+const (
+	mockKey     = "mock-key-cli"
+	mockCluster = "in01-6183d6bac30f801"
+)
+
+// startMock runs `zcdrop mock args...` through run() and returns its base
+// URL, the lines it printed before serving, and a function that stops it and
+// returns its exit code and everything it printed.
+func startMock(t *testing.T, args ...string) (baseURL string, printed []string, stop func() (int, string, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, append([]string{"mock"}, args...), strings.NewReader(""), pw, &stderr)
+		pw.Close()
+	}()
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	for line := range lines {
+		printed = append(printed, line)
+		if url, ok := strings.CutPrefix(line, "zcdrop mock: serving Drop Cluster on "); ok {
+			baseURL = url
+			break
+		}
+	}
+	if baseURL == "" {
+		cancel()
+		t.Fatalf("zcdrop mock exited with %d before serving: %q, stderr %q", <-exit, printed, stderr.String())
+	}
+	return baseURL, printed, func() (int, string, string) {
+		cancel()
+		var rest []string
+		for line := range lines {
+			rest = append(rest, line)
+		}
+		code := <-exit
+		return code, strings.Join(rest, "\n"), stderr.String()
+	}
+}
+
+func dropThroughClient(t *testing.T, baseURL, key string) *api.DropClusterResponse {
+	t.Helper()
+	client, err := api.NewClientWithResponses(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := client.DropClusterWithResponse(t.Context(), mockCluster, nil, func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+key)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestMockServesUntilCancelled(t *testing.T) {
+	baseURL, printed, stop := startMock(t, "--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster, "--cluster", "in03-2c4e6a8b0d1f3e5")
+	if !strings.HasPrefix(baseURL, "http://127.0.0.1:") || strings.HasSuffix(baseURL, ":0") {
+		t.Errorf("base URL %q does not name the port actually listened on", baseURL)
+	}
+
+	res := dropThroughClient(t, baseURL, mockKey)
+	if res.StatusCode() != http.StatusOK || res.JSON200 == nil {
+		t.Fatalf("drop: HTTP %d %s", res.StatusCode(), res.Body)
+	}
+	ok, err := res.JSON200.AsDropClusterSuccess()
+	if err != nil || ok.Data.ClusterId != mockCluster || res.HTTPResponse.Header.Get("requestid") == "" {
+		t.Errorf("drop answered %s (requestid %q)", res.Body, res.HTTPResponse.Header.Get("requestid"))
+	}
+	if res := dropThroughClient(t, baseURL, "mock-key-other"); res.StatusCode() != http.StatusUnauthorized {
+		t.Errorf("unknown key: HTTP %d, want 401", res.StatusCode())
+	}
+
+	code, rest, stderr := stop()
+	if code != exitOK || stderr != "" {
+		t.Errorf("exit %d, stderr %q; want 0 and nothing", code, stderr)
+	}
+	if !strings.Contains(rest, "zcdrop mock: stopped") {
+		t.Errorf("no stop message in %q", rest)
+	}
+	out := strings.Join(printed, "\n") + "\n" + rest
+	for _, want := range []string{"API key: " + mockKey, "cluster: " + mockCluster + " (Dedicated, RUNNING)", "cluster: in03-2c4e6a8b0d1f3e5 (Free, RUNNING)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := http.Get(baseURL); err == nil {
+		t.Error("the mock still answers after it stopped")
+	}
+}
+
+func TestMockFaultFlags(t *testing.T) {
+	tests := []struct {
+		name        string
+		flags       []string
+		wantStatus  []int // the first answers, in order
+		wantHTMLAt0 bool
+	}{
+		{name: "fail-status", flags: []string{"--fail-status", "503", "--fail-times", "2"}, wantStatus: []int{503, 503, 200}},
+		{name: "html-502", flags: []string{"--html-502", "1"}, wantStatus: []int{502, 200}, wantHTMLAt0: true},
+		{name: "fault order", flags: []string{"--html-502", "1", "--fail-status", "500"}, wantStatus: []int{500, 502, 200}},
+		{name: "rate-limit", flags: []string{"--rate-limit", "1"}, wantStatus: []int{200, 429}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster}, tt.flags...)
+			baseURL, _, stop := startMock(t, args...)
+			for i, want := range tt.wantStatus {
+				res := dropThroughClient(t, baseURL, mockKey)
+				if res.StatusCode() != want {
+					t.Errorf("answer %d: HTTP %d, want %d", i+1, res.StatusCode(), want)
+				}
+				if i == 0 && tt.wantHTMLAt0 && res.ContentType() != "text/html" {
+					t.Errorf("answer 1: Content-Type %q, want text/html", res.ContentType())
+				}
+			}
+			if code, _, stderr := stop(); code != exitOK {
+				t.Errorf("exit %d, stderr %q", code, stderr)
+			}
+		})
+	}
+}
+
+func TestMockTruncateAndAbortFlags(t *testing.T) {
+	baseURL, _, stop := startMock(t, "--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster,
+		"--truncate-json", "1", "--abort-mid-body", "1")
+	client, err := api.NewClientWithResponses(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+mockKey)
+		return nil
+	}
+	if _, err := client.DropClusterWithResponse(t.Context(), mockCluster, nil, auth); err == nil || !strings.Contains(err.Error(), "unexpected end of JSON input") {
+		t.Errorf("truncated body: err %v, want a JSON decoding error", err)
+	}
+	if _, err := client.DropClusterWithResponse(t.Context(), mockCluster, nil, auth); err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
+		t.Errorf("aborted body: err %v, want an unexpected EOF", err)
+	}
+	if code, _, stderr := stop(); code != exitOK {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestMockUsageErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{name: "no key", args: []string{"--cluster", mockCluster}, wantCode: exitUsage, wantErr: "--api-key is required"},
+		{name: "bad cluster", args: []string{"--api-key", mockKey, "--cluster", "in01-../x"}, wantCode: exitUsage, wantErr: "does not match"},
+		{name: "bad fail status", args: []string{"--api-key", mockKey, "--fail-status", "200"}, wantCode: exitUsage, wantErr: "not from 400 to 599"},
+		{name: "fail-times alone", args: []string{"--api-key", mockKey, "--fail-times", "3"}, wantCode: exitUsage, wantErr: "needs --fail-status"},
+		{name: "negative fault count", args: []string{"--api-key", mockKey, "--html-502", "-1"}, wantCode: exitUsage, wantErr: "at least 1"},
+		{name: "unknown flag", args: []string{"--api-key", mockKey, "--nope"}, wantCode: exitUsage, wantErr: "not defined"},
+		{name: "extra argument", args: []string{"--api-key", mockKey, "serve"}, wantCode: exitUsage, wantErr: `unexpected argument "serve"`},
+		{name: "bad address", args: []string{"--api-key", mockKey, "--addr", "127.0.0.1:99999"}, wantCode: exitNetwork, wantErr: "invalid port"},
+		{name: "help", args: []string{"--help"}, wantCode: exitOK, wantErr: "Usage: zcdrop mock"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), append([]string{"mock"}, tt.args...), strings.NewReader(""), &stdout, &stderr)
+			if code != tt.wantCode || !strings.Contains(stderr.String(), tt.wantErr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), tt.wantCode, tt.wantErr)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("printed %q before failing", stdout.String())
+			}
+		})
+	}
+}
+
+func TestUsageListsMock(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"help"}, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stdout.String(), "zcdrop mock --api-key KEY") {
+		t.Errorf("usage does not mention zcdrop mock:\n%s", stdout.String())
+	}
+}

@@ -1,0 +1,114 @@
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DefaultRateLimit is the documented limit of the Drop Cluster endpoint: 20
+// requests per second per user per endpoint.
+const DefaultRateLimit = 20
+
+// DefaultDeleteDelay is how long a dropped cluster stays DELETING before it
+// is DELETED, unless WithDeleteDelay says otherwise. The vendor documents no
+// duration; this one is short enough for a local demo.
+const DefaultDeleteDelay = 10 * time.Second
+
+// Option configures a Server. Each option checks its own input, and New
+// returns the first error.
+type Option func(*Server) error
+
+// WithClusters seeds clusters, all RUNNING. Each ID must match the clusterId
+// pattern of openapi.yaml; its plan is inferred from its prefix.
+func WithClusters(ids ...string) Option {
+	return func(s *Server) error {
+		for _, id := range ids {
+			if !clusterIDPattern.MatchString(id) {
+				return fmt.Errorf("mock: cluster ID %q does not match %s", id, clusterIDPattern)
+			}
+			if _, dup := s.clusters[id]; dup {
+				return fmt.Errorf("mock: cluster %q is seeded twice", id)
+			}
+			s.clusters[id] = &cluster{plan: planOf(id)}
+		}
+		return nil
+	}
+}
+
+// WithAPIKey seeds an API key that may touch the given clusters, or every
+// cluster when none is given. The key is a mock's key, compared as it is; it
+// is never a real Zilliz Cloud key.
+func WithAPIKey(key string, clusters ...string) Option {
+	return func(s *Server) error {
+		if key == "" || strings.ContainsAny(key, " \t\r\n") {
+			// The value is not quoted: even a mock's key stays out of errors.
+			return errors.New("mock: API key must be non-empty and contain no whitespace")
+		}
+		if _, dup := s.keys[key]; dup {
+			return errors.New("mock: API key is seeded twice")
+		}
+		k := &apiKey{scope: make(map[string]bool, len(clusters))}
+		for _, id := range clusters {
+			k.scope[id] = true
+		}
+		s.keys[key] = k
+		return nil
+	}
+}
+
+// WithClock makes the Server read the time from now, for the delete delay and
+// the rate limit, so that tests can move time without sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) error {
+		if now == nil {
+			return errors.New("mock: clock must not be nil")
+		}
+		s.now = now
+		return nil
+	}
+}
+
+// WithDeleteDelay sets how long a dropped cluster stays DELETING before it is
+// DELETED. Zero makes it DELETED at once.
+func WithDeleteDelay(d time.Duration) Option {
+	return func(s *Server) error {
+		if d < 0 {
+			return fmt.Errorf("mock: delete delay %v is negative", d)
+		}
+		s.deleteDelay = d
+		return nil
+	}
+}
+
+// WithRateLimit sets how many Drop Cluster requests per second each API key
+// may make; 0 turns the limit off. The default is DefaultRateLimit.
+func WithRateLimit(perSecond int) Option {
+	return func(s *Server) error {
+		if perSecond < 0 {
+			return fmt.Errorf("mock: rate limit %d is negative", perSecond)
+		}
+		s.rateLimit = perSecond
+		return nil
+	}
+}
+
+// WithLatency delays every answer by d. A request whose context ends during
+// the wait is answered 503 at once, and nothing is dropped.
+func WithLatency(d time.Duration) Option {
+	return func(s *Server) error {
+		if d < 0 {
+			return fmt.Errorf("mock: latency %v is negative", d)
+		}
+		s.latency = d
+		return nil
+	}
+}
+
+// WithFault queues a fault, as (*Server).InjectFault does.
+func WithFault(f Fault) Option {
+	return func(s *Server) error {
+		return s.InjectFault(f)
+	}
+}

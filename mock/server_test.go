@@ -1,0 +1,621 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/conformance"
+)
+
+const (
+	dedicatedID  = "in01-6183d6bac30f801"
+	serverlessID = "in05-8a6e4c5d1f2b3a4"
+	freeID       = "in03-2c4e6a8b0d1f3e5"
+	onDemandID   = "in-0a1b2c3d4e5f6a7"
+	unknownID    = "in01-000000000000000"
+
+	keyAll    = "mock-key-all"
+	keyScoped = "mock-key-scoped" // may touch serverlessID only
+)
+
+// seeded are the options of every test server unless a test says otherwise.
+func seeded(extra ...Option) []Option {
+	return append([]Option{
+		WithClusters(dedicatedID, serverlessID, freeID, onDemandID),
+		WithAPIKey(keyAll),
+		WithAPIKey(keyScoped, serverlessID),
+	}, extra...)
+}
+
+// answer is what a test reads back from the mock.
+type answer struct {
+	status    int
+	header    http.Header
+	code      int64
+	message   string
+	clusterID string
+	prompt    string
+}
+
+type call struct {
+	method string
+	path   string            // request path, sent as it is
+	auth   string            // the Authorization header; "" sends none
+	body   string            // request body
+	expect expectation       // what validatingTransport must see
+	header map[string]string // extra request headers
+}
+
+// do sends c to baseURL through a validating client and decodes the answer.
+func do(ctx context.Context, t *testing.T, client *http.Client, baseURL string, c call) (answer, error) {
+	t.Helper()
+	method := c.method
+	if method == "" {
+		method = http.MethodDelete
+	}
+	var body io.Reader
+	if c.body != "" {
+		body = strings.NewReader(c.body)
+	}
+	req, err := http.NewRequestWithContext(withExpectation(ctx, c.expect), method, baseURL+c.path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.auth != "" {
+		req.Header.Set("Authorization", c.auth)
+	}
+	for k, v := range c.header {
+		req.Header.Set(k, v)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return answer{}, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		return answer{}, err
+	}
+	a := answer{status: res.StatusCode, header: res.Header}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		var decoded struct {
+			Code    int64  `json:"code"`
+			Message string `json:"message"`
+			Data    struct {
+				ClusterID string `json:"clusterId"`
+				Prompt    string `json:"prompt"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(raw, &decoded); err != nil {
+			t.Fatalf("decode %s: %v", raw, err)
+		}
+		a.code, a.message = decoded.Code, decoded.Message
+		a.clusterID, a.prompt = decoded.Data.ClusterID, decoded.Data.Prompt
+	}
+	return a, nil
+}
+
+func dropPath(id string) string { return "/v2/clusters/" + id + "/drop" }
+
+func bearer(key string) string { return "Bearer " + key }
+
+func TestDropScenarios(t *testing.T) {
+	tests := []struct {
+		name       string
+		before     []call // sent first, answers unchecked
+		call       call
+		wantStatus int
+		wantCode   int64
+		wantDrop   string // the cluster that must now be DELETING
+	}{
+		{name: "drop dedicated", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll)},
+			wantStatus: 200, wantCode: 0, wantDrop: dedicatedID},
+		{name: "drop serverless", call: call{path: dropPath(serverlessID), auth: bearer(keyAll)},
+			wantStatus: 200, wantCode: 0, wantDrop: serverlessID},
+		{name: "drop free", call: call{path: dropPath(freeID), auth: bearer(keyAll)},
+			wantStatus: 200, wantCode: 0, wantDrop: freeID},
+		{name: "drop on-demand", call: call{path: dropPath(onDemandID), auth: bearer(keyAll)},
+			wantStatus: 200, wantCode: 0, wantDrop: onDemandID},
+		{name: "lowercase bearer scheme", call: call{path: dropPath(dedicatedID), auth: "bearer " + keyAll},
+			wantStatus: 200, wantCode: 0, wantDrop: dedicatedID},
+		{name: "accept json", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), header: map[string]string{"Accept": "application/json"}},
+			wantStatus: 200, wantCode: 0, wantDrop: dedicatedID},
+		{name: "scoped key in scope", call: call{path: dropPath(serverlessID), auth: bearer(keyScoped)},
+			wantStatus: 200, wantCode: 0, wantDrop: serverlessID},
+		{name: "scoped key out of scope", call: call{path: dropPath(dedicatedID), auth: bearer(keyScoped)},
+			wantStatus: 200, wantCode: codeNoKeyScope},
+		{name: "scoped key on unknown cluster", call: call{path: dropPath(unknownID), auth: bearer(keyScoped)},
+			wantStatus: 200, wantCode: codeNoKeyScope},
+		{name: "unknown cluster", call: call{path: dropPath(unknownID), auth: bearer(keyAll)},
+			wantStatus: 200, wantCode: codeClusterNotFound},
+		{name: "second drop", before: []call{{path: dropPath(dedicatedID), auth: bearer(keyAll)}},
+			call:       call{path: dropPath(dedicatedID), auth: bearer(keyAll)},
+			wantStatus: 200, wantCode: codeClusterNotFound, wantDrop: dedicatedID},
+		{name: "unknown key", call: call{path: dropPath(dedicatedID), auth: bearer("mock-key-unknown")},
+			wantStatus: 401, wantCode: codeIllegalAPIKey},
+		{name: "no authorization", call: call{path: dropPath(dedicatedID), expect: expectBadRequest},
+			wantStatus: 401, wantCode: codeIllegalAPIKey},
+		{name: "basic scheme", call: call{path: dropPath(dedicatedID), auth: "Basic " + keyAll, expect: expectBadRequest},
+			wantStatus: 401, wantCode: codeIllegalAPIKey},
+		{name: "bearer without key", call: call{path: dropPath(dedicatedID), auth: "Bearer ", expect: expectBadRequest},
+			wantStatus: 401, wantCode: codeIllegalAPIKey},
+		{name: "bad key beats bad ID", call: call{path: dropPath(".."), expect: expectBadRequest},
+			wantStatus: 401, wantCode: codeIllegalAPIKey},
+		{name: "empty ID", call: call{path: dropPath(""), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 200, wantCode: codeEmptyClusterID},
+		{name: "uppercase ID", call: call{path: dropPath("IN01-6183D6BAC30F801"), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 200, wantCode: codeInvalidClusterID},
+		{name: "placeholder ID", call: call{path: dropPath("inxx-xxxxxxxxxxxxxxx"), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 200, wantCode: codeInvalidClusterID},
+		{name: "dot-dot ID", call: call{path: dropPath(".."), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 200, wantCode: codeInvalidClusterID},
+		{name: "dot ID", call: call{path: dropPath("."), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 200, wantCode: codeInvalidClusterID},
+		{name: "encoded slash", call: call{path: dropPath("in01-a%2F..%2F" + dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 200, wantCode: codeInvalidClusterID},
+		{name: "encoded space", call: call{path: dropPath("in01-a%20b"), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 200, wantCode: codeInvalidClusterID},
+		{name: "over-long ID", call: call{path: dropPath("in01-" + strings.Repeat("a", 60)), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 200, wantCode: codeInvalidClusterID},
+		{name: "request body", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), body: `{"clusterId":"x"}`, expect: expectBadRequest},
+			wantStatus: 400, wantCode: 400},
+		{name: "POST on drop path", call: call{method: http.MethodPost, path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 405, wantCode: 405},
+		{name: "GET on drop path", call: call{method: http.MethodGet, path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 405, wantCode: 405},
+		{name: "path without drop", call: call{path: "/v2/clusters/" + dedicatedID, auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 404, wantCode: 404},
+		{name: "collapsed dot-dot path", call: call{path: "/v2/drop", auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 404, wantCode: 404},
+		{name: "extra segment", call: call{path: "/v2/clusters/in01-a/../drop", auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 404, wantCode: 404},
+		{name: "v1 path", call: call{path: "/v1/clusters/" + dedicatedID + "/drop", auth: bearer(keyAll), expect: expectBadRequest},
+			wantStatus: 404, wantCode: 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, srv := NewTestServer(t, seeded()...)
+			client := newValidatingClient(t)
+			for _, c := range tt.before {
+				if _, err := do(t.Context(), t, client, ts.URL, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := do(t.Context(), t, client, ts.URL, tt.call)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.status != tt.wantStatus || got.code != tt.wantCode {
+				t.Errorf("got HTTP %d code %d (%q), want HTTP %d code %d", got.status, got.code, got.message, tt.wantStatus, tt.wantCode)
+			}
+			if got.header.Get("requestid") == "" {
+				t.Error("no requestid header")
+			}
+			if tt.wantCode == 0 {
+				if got.clusterID != tt.wantDrop || got.prompt != DropPrompt {
+					t.Errorf("data = {%q, %q}, want {%q, DropPrompt}", got.clusterID, got.prompt, tt.wantDrop)
+				}
+			} else if got.message == "" {
+				t.Error("error envelope without a message")
+			}
+			if tt.wantStatus == http.StatusMethodNotAllowed && got.header.Get("Allow") != http.MethodDelete {
+				t.Errorf("Allow = %q, want DELETE", got.header.Get("Allow"))
+			}
+			for _, id := range []string{dedicatedID, serverlessID, freeID, onDemandID} {
+				want := StatusRunning
+				if id == tt.wantDrop {
+					want = StatusDeleting
+				}
+				if st, _ := srv.ClusterStatus(id); st != want {
+					t.Errorf("%s is %s, want %s", id, st, want)
+				}
+			}
+		})
+	}
+}
+
+func TestRequestIDsDiffer(t *testing.T) {
+	ts, _ := NewTestServer(t, seeded()...)
+	client := newValidatingClient(t)
+	seen := map[string]bool{}
+	for range 3 {
+		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(keyAll)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[a.header.Get("requestid")] = true
+	}
+	if len(seen) != 3 {
+		t.Errorf("3 requests got %d distinct request IDs", len(seen))
+	}
+}
+
+func TestDropLifecycle(t *testing.T) {
+	clock := newFakeClock()
+	ts, srv := NewTestServer(t, seeded(WithClock(clock.Now), WithDeleteDelay(time.Minute))...)
+	client := newValidatingClient(t)
+
+	if c, ok := srv.Cluster(freeID); !ok || c != (Cluster{ID: freeID, Plan: PlanFree, Status: StatusRunning}) {
+		t.Fatalf("Cluster(%s) = %+v, %v", freeID, c, ok)
+	}
+	a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(freeID), auth: bearer(keyAll)})
+	if err != nil || a.code != 0 {
+		t.Fatalf("drop: %+v, %v", a, err)
+	}
+	steps := []struct {
+		advance time.Duration
+		want    Status
+	}{
+		{0, StatusDeleting},
+		{time.Minute - time.Nanosecond, StatusDeleting},
+		{time.Nanosecond, StatusDeleted},
+		{time.Hour, StatusDeleted},
+	}
+	for _, step := range steps {
+		clock.Advance(step.advance)
+		if st, ok := srv.ClusterStatus(freeID); !ok || st != step.want {
+			t.Errorf("after %v more: status %s, %v; want %s", step.advance, st, ok, step.want)
+		}
+	}
+	a, err = do(t.Context(), t, client, ts.URL, call{path: dropPath(freeID), auth: bearer(keyAll)})
+	if err != nil || a.code != codeClusterNotFound {
+		t.Errorf("drop of a DELETED cluster: %+v, %v; want code %d", a, err, codeClusterNotFound)
+	}
+	if _, ok := srv.ClusterStatus(unknownID); ok {
+		t.Error("ClusterStatus reports a cluster that was never seeded")
+	}
+}
+
+func TestPlans(t *testing.T) {
+	tests := []struct {
+		id   string
+		want Plan
+	}{
+		{dedicatedID, PlanDedicated},
+		{serverlessID, PlanServerless},
+		{freeID, PlanFree},
+		{onDemandID, PlanDedicated},
+		{"in02-abc", PlanDedicated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			srv, err := New(WithClusters(tt.id))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, _ := srv.Cluster(tt.id); c.Plan != tt.want {
+				t.Errorf("plan %q, want %q", c.Plan, tt.want)
+			}
+		})
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	clock := newFakeClock()
+	ts, _ := NewTestServer(t, seeded(WithClock(clock.Now))...)
+	client := newValidatingClient(t)
+	send := func(key string) answer {
+		t.Helper()
+		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.header.Get("requestid") == "" {
+			t.Error("no requestid header")
+		}
+		return a
+	}
+	for i := range DefaultRateLimit {
+		if a := send(keyAll); a.status != http.StatusOK || a.code != codeClusterNotFound {
+			t.Fatalf("request %d within the limit: HTTP %d code %d", i+1, a.status, a.code)
+		}
+	}
+	a := send(keyAll)
+	if a.status != http.StatusTooManyRequests || a.code != http.StatusTooManyRequests || a.header.Get("Retry-After") != "1" {
+		t.Errorf("request past the limit: HTTP %d code %d Retry-After %q; want 429, 429, 1", a.status, a.code, a.header.Get("Retry-After"))
+	}
+	if a := send(keyScoped); a.status != http.StatusOK {
+		t.Errorf("another key shares the limit: HTTP %d", a.status)
+	}
+	clock.Advance(time.Second / DefaultRateLimit)
+	if a := send(keyAll); a.status != http.StatusOK {
+		t.Errorf("after one token's time: HTTP %d, want 200", a.status)
+	}
+	if a := send(keyAll); a.status != http.StatusTooManyRequests {
+		t.Errorf("token spent again: HTTP %d, want 429", a.status)
+	}
+}
+
+func TestRateLimitOptions(t *testing.T) {
+	tests := []struct {
+		name      string
+		perSecond int
+		sends     int
+		want429   bool
+	}{
+		{name: "custom limit reached", perSecond: 2, sends: 3, want429: true},
+		{name: "custom limit not reached", perSecond: 2, sends: 2},
+		{name: "zero turns it off", perSecond: 0, sends: 3 * DefaultRateLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			ts, _ := NewTestServer(t, seeded(WithClock(clock.Now), WithRateLimit(tt.perSecond))...)
+			client := newValidatingClient(t)
+			last := 0
+			for range tt.sends {
+				a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(keyAll)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				last = a.status
+			}
+			if got := last == http.StatusTooManyRequests; got != tt.want429 {
+				t.Errorf("last answer HTTP %d, want 429: %v", last, tt.want429)
+			}
+		})
+	}
+}
+
+func TestFaults(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault Fault
+		// check inspects the faulty exchange.
+		check func(t *testing.T, a answer, err error)
+		// dropped says whether the drop behind the fault took effect.
+		dropped bool
+	}{
+		{
+			name:  "status with envelope",
+			fault: Fault{Kind: FaultStatus, Status: http.StatusServiceUnavailable, Times: 2},
+			check: func(t *testing.T, a answer, err error) {
+				if err != nil || a.status != 503 || a.code != 503 || a.message == "" {
+					t.Errorf("got %+v, %v; want HTTP 503 with the envelope", a, err)
+				}
+			},
+		},
+		{
+			name:  "4xx status",
+			fault: Fault{Kind: FaultStatus, Status: http.StatusForbidden, Times: 1},
+			check: func(t *testing.T, a answer, err error) {
+				if err != nil || a.status != 403 || a.code != 403 {
+					t.Errorf("got %+v, %v; want HTTP 403 with the envelope", a, err)
+				}
+			},
+		},
+		{
+			name:  "html 502",
+			fault: Fault{Kind: FaultBadGatewayHTML, Times: 2},
+			check: func(t *testing.T, a answer, err error) {
+				if err != nil || a.status != 502 || a.header.Get("Content-Type") != "text/html" {
+					t.Errorf("got %+v, %v; want HTTP 502 text/html", a, err)
+				}
+			},
+		},
+		{
+			name:  "truncated json",
+			fault: Fault{Kind: FaultTruncatedJSON, Times: 1},
+			check: func(t *testing.T, _ answer, err error) {
+				var verr *conformance.ViolationError
+				if !errors.As(err, &verr) || verr.Status != http.StatusOK {
+					t.Errorf("got %v; want a response violation on HTTP 200", err)
+				}
+			},
+			dropped: true,
+		},
+		{
+			name:  "abort mid-body",
+			fault: Fault{Kind: FaultAbortMidBody, Times: 1},
+			check: func(t *testing.T, _ answer, err error) {
+				if !errors.Is(err, io.ErrUnexpectedEOF) {
+					t.Errorf("got %v; want an unexpected EOF", err)
+				}
+			},
+			dropped: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, srv := NewTestServer(t, seeded(WithFault(tt.fault))...)
+			client := newValidatingClient(t)
+			expect := expectConforming
+			if tt.fault.Kind == FaultTruncatedJSON {
+				expect = expectBadResponse
+			}
+			for i := range tt.fault.Times {
+				a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expect})
+				tt.check(t, a, err)
+				if err == nil && a.header.Get("requestid") == "" {
+					t.Errorf("faulty answer %d has no requestid header", i+1)
+				}
+			}
+			if st, _ := srv.ClusterStatus(dedicatedID); (st == StatusDeleting) != tt.dropped {
+				t.Errorf("after the fault the cluster is %s; dropped should be %v", st, tt.dropped)
+			}
+			// The fault is spent: the next call gets the real answer.
+			a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+			wantCode := int64(0)
+			if tt.dropped {
+				wantCode = codeClusterNotFound
+			}
+			if err != nil || a.status != http.StatusOK || a.code != wantCode || a.header.Get("requestid") == "" {
+				t.Errorf("after the fault: %+v, %v; want HTTP 200 code %d", a, err, wantCode)
+			}
+		})
+	}
+}
+
+func TestFaultsQueueInOrder(t *testing.T) {
+	ts, srv := NewTestServer(t, seeded(WithFault(Fault{Kind: FaultStatus, Status: 500, Times: 1}))...)
+	if err := srv.InjectFault(Fault{Kind: FaultStatus, Status: 429, Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	client := newValidatingClient(t)
+	for _, want := range []int{500, 429, 200} {
+		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+		if err != nil || a.status != want {
+			t.Errorf("got %+v, %v; want HTTP %d", a, err, want)
+		}
+	}
+}
+
+func TestLatency(t *testing.T) {
+	t.Run("answers after the delay", func(t *testing.T) {
+		ts, srv := NewTestServer(t, seeded(WithLatency(time.Millisecond))...)
+		a, err := do(t.Context(), t, newValidatingClient(t), ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+		if err != nil || a.status != 200 || a.code != 0 {
+			t.Errorf("got %+v, %v; want a successful drop", a, err)
+		}
+		if st, _ := srv.ClusterStatus(dedicatedID); st != StatusDeleting {
+			t.Errorf("status %s, want DELETING", st)
+		}
+	})
+	t.Run("cancelled during the delay", func(t *testing.T) {
+		srv, err := New(seeded(WithLatency(time.Hour))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		req := httptest.NewRequestWithContext(ctx, http.MethodDelete, dropPath(dedicatedID), nil)
+		req.Header.Set("Authorization", bearer(keyAll))
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req) // Returns at once, or the test times out.
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("requestid") == "" {
+			t.Errorf("got HTTP %d requestid %q; want 503 with a requestid", rec.Code, rec.Header().Get("requestid"))
+		}
+		if st, _ := srv.ClusterStatus(dedicatedID); st != StatusRunning {
+			t.Errorf("a cancelled request dropped the cluster: %s", st)
+		}
+	})
+}
+
+func TestConcurrentDropsSucceedOnce(t *testing.T) {
+	ts, srv := NewTestServer(t, seeded(WithRateLimit(0))...)
+	client := newValidatingClient(t)
+	const n = 32
+	codes := make(chan int64, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			codes <- a.code
+		})
+	}
+	wg.Go(func() {
+		for range n {
+			srv.ClusterStatus(dedicatedID)
+		}
+	})
+	wg.Wait()
+	close(codes)
+	count := map[int64]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count[0] != 1 || count[codeClusterNotFound] != n-1 {
+		t.Errorf("codes %v; want one 0 and %d of %d", count, n-1, codeClusterNotFound)
+	}
+}
+
+// The generated handler can be mounted on the Server without ServeHTTP's
+// checks; DropCluster must still refuse a key it does not know.
+func TestDropClusterChecksKeyOnItsOwn(t *testing.T) {
+	srv, err := New(seeded()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodDelete, dropPath(dedicatedID), nil)
+	req.Header.Set("Authorization", bearer("mock-key-unknown"))
+	rec := httptest.NewRecorder()
+	api.Handler(srv).ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Errorf("HTTP %d, want 401", rec.Code)
+	}
+	if st, _ := srv.ClusterStatus(dedicatedID); st != StatusRunning {
+		t.Errorf("status %s, want RUNNING", st)
+	}
+}
+
+func TestOptionsCheckTheirInput(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  Option
+	}{
+		{"malformed cluster ID", WithClusters("in01-ABC")},
+		{"empty cluster ID", WithClusters("")},
+		{"dot-dot cluster ID", WithClusters("..")},
+		{"duplicate cluster", WithClusters(dedicatedID, dedicatedID)},
+		{"empty key", WithAPIKey("")},
+		{"key with whitespace", WithAPIKey("a b")},
+		{"nil clock", WithClock(nil)},
+		{"negative delete delay", WithDeleteDelay(-time.Second)},
+		{"negative rate limit", WithRateLimit(-1)},
+		{"negative latency", WithLatency(-time.Second)},
+		{"status fault below 400", WithFault(Fault{Kind: FaultStatus, Status: 200, Times: 1})},
+		{"status fault above 599", WithFault(Fault{Kind: FaultStatus, Status: 600, Times: 1})},
+		{"fault without times", WithFault(Fault{Kind: FaultAbortMidBody})},
+		{"unknown fault kind", WithFault(Fault{Kind: 99, Times: 1})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := New(tt.opt); err == nil {
+				t.Error("New accepted it")
+			}
+		})
+	}
+}
+
+func TestDuplicateKeyErrorHidesTheKey(t *testing.T) {
+	const key = "mock-secret-looking-key"
+	_, err := New(WithAPIKey(key), WithAPIKey(key))
+	if err == nil || strings.Contains(err.Error(), key) {
+		t.Errorf("error %v: want one that does not quote the key", err)
+	}
+}
+
+// DropPrompt and the pattern that seeded IDs must match are copies of
+// openapi.yaml; they must not drift from it.
+func TestConstantsMatchSpec(t *testing.T) {
+	spec, err := api.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	param := spec.Components.Parameters["ClusterId"]
+	if param == nil || param.Value.Schema.Value.Pattern != clusterIDPattern.String() {
+		t.Errorf("clusterIDPattern %s differs from the ClusterId parameter's pattern", clusterIDPattern)
+	}
+	ex := spec.Components.Examples["DroppedDedicated"]
+	if ex == nil || ex.Value == nil {
+		t.Fatal("openapi.yaml has no DroppedDedicated example")
+	}
+	raw, err := json.Marshal(ex.Value.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Data struct {
+			Prompt string `json:"prompt"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.Data.Prompt != DropPrompt {
+		t.Errorf("spec prompt %q\nDropPrompt %q", body.Data.Prompt, DropPrompt)
+	}
+}

@@ -1,0 +1,89 @@
+package mock
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// clusterIDPattern is the pattern of the clusterId parameter in openapi.yaml.
+// Seeded IDs must match it, or no conforming request could ever reach them.
+var clusterIDPattern = regexp.MustCompile(`^in([0-9]{2})?-[a-z0-9]+$`)
+
+// Plan is a cluster's plan, which the mock infers from the cluster ID's
+// prefix as the public recordings show it.
+type Plan string
+
+// The plans that the mock tells apart.
+const (
+	// PlanDedicated is an "in01-" cluster, an on-demand "in-" cluster, or any
+	// other prefix: a dropped one can be restored for 30 days.
+	PlanDedicated Plan = "Dedicated"
+	// PlanServerless is an "in05-" cluster.
+	PlanServerless Plan = "Serverless"
+	// PlanFree is an "in03-" cluster; a dropped one cannot be restored.
+	PlanFree Plan = "Free"
+)
+
+func planOf(id string) Plan {
+	switch {
+	case strings.HasPrefix(id, "in03-"):
+		return PlanFree
+	case strings.HasPrefix(id, "in05-"):
+		return PlanServerless
+	default:
+		return PlanDedicated
+	}
+}
+
+// Status is a cluster's status as Describe Cluster reports it.
+type Status string
+
+// The statuses that a cluster goes through in the mock.
+const (
+	// StatusRunning is a cluster that has not been dropped.
+	StatusRunning Status = "RUNNING"
+	// StatusDeleting is a dropped cluster during the delete delay.
+	StatusDeleting Status = "DELETING"
+	// StatusDeleted is a dropped cluster once the delete delay has passed.
+	StatusDeleted Status = "DELETED"
+)
+
+// Cluster is a snapshot of one seeded cluster.
+type Cluster struct {
+	// ID is the cluster ID it was seeded with.
+	ID string
+	// Plan is inferred from the ID's prefix.
+	Plan Plan
+	// Status is the status at the time of the snapshot.
+	Status Status
+}
+
+// cluster is a seeded cluster. Its status is derived from the clock when
+// asked, so that no timer has to run.
+type cluster struct {
+	plan      Plan
+	dropped   bool
+	droppedAt time.Time
+}
+
+func (c *cluster) status(now time.Time, deleteDelay time.Duration) Status {
+	switch {
+	case !c.dropped:
+		return StatusRunning
+	case now.Before(c.droppedAt.Add(deleteDelay)):
+		return StatusDeleting
+	default:
+		return StatusDeleted
+	}
+}
+
+// apiKey is a seeded API key. An empty scope lets it touch every cluster.
+type apiKey struct {
+	scope  map[string]bool
+	bucket tokenBucket
+}
+
+func (k *apiKey) mayTouch(id string) bool {
+	return len(k.scope) == 0 || k.scope[id]
+}
