@@ -54,6 +54,7 @@ type dropFlags struct {
 	keyFile, region, baseURL, output, validate string
 	yes, dryRun, verbose                       bool
 	timeout                                    time.Duration
+	attempts                                   int
 }
 
 func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -72,6 +73,7 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.BoolVar(&f.dryRun, "dry-run", false, "check and print the request, send nothing")
 	fs.BoolVar(&f.verbose, "v", false, "log each request and response to stderr (the key redacted)")
 	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up after this long, retries included")
+	fs.IntVar(&f.attempts, "attempts", 3, "tries in all when the API answers 429 or 503 (1: no retries); other failures are never retried")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -130,7 +132,8 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			violations = append(violations, r.Violations...)
 		}}
 	}
-	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithHTTPClient(&http.Client{Transport: transport}))
+	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithHTTPClient(&http.Client{Transport: transport}),
+		zcdrop.WithRetry(f.attempts, 30*time.Second))
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -327,6 +330,10 @@ func classify(err error) failureReport {
 		}
 	}
 	switch {
+	case violation != nil && violation.Status == 0 && slices.ContainsFunc(violation.Violations, func(v conformance.Violation) bool {
+		return v.Pointer == "path/clusterId"
+	}):
+		r.Kind, r.exit, r.Hint = "invalid_cluster_id", exitUsage, "the ID does not match openapi.yaml's pattern, so it was not sent; cluster IDs look like in01-6183d6bac30f801"
 	case violation != nil:
 		r.Kind, r.exit, r.Hint = "violation", exitFailed, "the exchange breaks openapi.yaml; rerun with --validate observe to see the response anyway"
 	case apiErr != nil:

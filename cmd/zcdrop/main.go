@@ -43,6 +43,7 @@ against openapi.yaml.
 Usage:
   zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
   zcdrop drop [flags] CLUSTER_ID                          drop a cluster (asks first)
+  zcdrop selftest [--spec openapi.yaml]                   check the spec, client and CLI against the mock
   zcdrop version                                          print versions
   zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
   zcdrop help                                             this text
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runConformance(ctx, args[1:], stdout, stderr)
 	case "drop":
 		return runDrop(ctx, args[1:], stdin, stdout, stderr)
+	case "selftest":
+		return runSelftest(ctx, args[1:], stdout, stderr)
 	case "version":
 		return runVersion(stdout, stderr)
 	case "mock":

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/zcdrop/zcdrop/mock"
+)
+
+// dropKey is distinctive, so that a test can prove it never leaks.
+const dropKey = "zc-DROP-CANARY-5b2e91d0c4"
+
+// dropMock starts a reference server that accepts dropKey for every cluster
+// and a scoped key for one, and counts the requests that reach it.
+func dropMock(t *testing.T, opts ...mock.Option) (string, *mock.Server, *atomic.Int64) {
+	t.Helper()
+	srv, err := mock.New(append([]mock.Option{
+		mock.WithAPIKey(dropKey),
+		mock.WithAPIKey("scoped-key-0123456789", "in05-8a6e4c5d1f2b3a4"),
+		mock.WithClusters("in01-6183d6bac30f801", "in05-8a6e4c5d1f2b3a4", "in03-2c4e6a8b0d1f3e5"),
+	}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL, srv, &n
+}
+
+// runDropCLI runs `zcdrop drop` in-process with stdin and returns its exit
+// code and output. It fails the test if the key appears in either stream.
+func runDropCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), append([]string{"drop"}, args...), strings.NewReader(stdin), &out, &errOut)
+	for name, s := range map[string]string{"stdout": out.String(), "stderr": errOut.String()} {
+		if strings.Contains(s, dropKey) {
+			t.Errorf("the API key appears on %s:\n%s", name, s)
+		}
+	}
+	return code, out.String(), errOut.String()
+}
+
+func TestDropScenarios(t *testing.T) {
+	tests := []struct {
+		name    string
+		key     string
+		id      string
+		opts    []mock.Option
+		warmups int
+		exit    int
+		// For failures: the JSON error's fields. For success: the echoed ID.
+		status int
+		code   int
+		kind   string
+		hint   string
+	}{
+		{name: "success", id: "in01-6183d6bac30f801", exit: exitOK},
+		{name: "already dropped", id: "in01-6183d6bac30f801", warmups: 1, exit: exitNotFound, status: 200, code: 96018, kind: "not_found", hint: "already gone"},
+		{name: "unknown cluster", id: "in01-0000000000000aa", exit: exitNotFound, status: 200, code: 96018, kind: "not_found"},
+		{name: "bad key", key: "wrong-key-0123456789", id: "in01-6183d6bac30f801", exit: exitAuth, status: 401, code: 21119, kind: "unauthorized", hint: "check the API key, and the region"},
+		{name: "no scope", key: "scoped-key-0123456789", id: "in01-6183d6bac30f801", exit: exitAuth, status: 200, code: 96016, kind: "permission_denied", hint: "lacks access to this cluster"},
+		{name: "malformed ID reaches the server in observe mode", id: "in01-NOT-LOWER", exit: exitUsage, status: 200, code: 96036, kind: "invalid_cluster_id"},
+		{name: "rate limited", id: "in01-0000000000000aa", warmups: 1, opts: []mock.Option{mock.WithRateLimit(1)}, exit: exitNetwork, status: 429, code: 429, kind: "rate_limited"},
+		{name: "server fault", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, Status: 500, Times: 1})}, exit: exitNetwork, status: 500, code: 500, kind: "server", hint: "retry later"},
+		{name: "gateway HTML page", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1})}, exit: exitNetwork, status: 502, kind: "server"},
+		{name: "truncated JSON", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 1})}, exit: exitNetwork, status: 200, kind: "unexpected_response", hint: "proxy"},
+		{name: "connection closed mid-body", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1})}, exit: exitNetwork, status: 200, kind: "unexpected_response"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, _, _ := dropMock(t, tt.opts...)
+			key := tt.key
+			if key == "" {
+				key = dropKey
+			}
+			t.Setenv("ZILLIZ_API_KEY", key)
+			args := []string{"--yes", "--attempts", "1", "--output", "json", "--base-url", base, tt.id}
+			for range tt.warmups {
+				runDropCLI(t, "", args...)
+			}
+			code, stdout, _ := runDropCLI(t, "", args...)
+			if code != tt.exit {
+				t.Errorf("exit %d, want %d; stdout %s", code, tt.exit, stdout)
+			}
+			if tt.exit == exitOK {
+				var got map[string]string
+				if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+					t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+				}
+				if got["clusterId"] != tt.id || !strings.Contains(got["prompt"], "30-day") || got["requestId"] == "" || len(got) != 3 {
+					t.Errorf("got %v, want clusterId, prompt and requestId", got)
+				}
+				return
+			}
+			var got struct {
+				Error struct {
+					HTTPStatus int    `json:"httpStatus"`
+					Code       int    `json:"code"`
+					Message    string `json:"message"`
+					RequestID  string `json:"requestId"`
+					Kind       string `json:"kind"`
+					Hint       string `json:"hint"`
+				} `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+			}
+			e := got.Error
+			if e.HTTPStatus != tt.status || e.Code != tt.code || e.Kind != tt.kind || e.Message == "" || !strings.Contains(e.Hint, tt.hint) {
+				t.Errorf("got %+v, want status %d code %d kind %s hint containing %q", e, tt.status, tt.code, tt.kind, tt.hint)
+			}
+		})
+	}
+}
+
+func TestDropTextOutput(t *testing.T) {
+	base, _, _ := dropMock(t)
+	t.Setenv("ZILLIZ_API_KEY", dropKey)
+	code, stdout, stderr := runDropCLI(t, "", "--yes", "--base-url", base, "in01-6183d6bac30f801")
+	if code != exitOK || !strings.HasPrefix(stdout, "dropped cluster in01-6183d6bac30f801 (request id ") || strings.Count(stdout, "\n") != 1 || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want one line of success and nothing on stderr", code, stdout, stderr)
+	}
+	code, stdout, stderr = runDropCLI(t, "", "--yes", "--base-url", base, "in01-6183d6bac30f801")
+	if code != exitNotFound || stdout != "" || !strings.Contains(stderr, "api error 96018 (http 200)") ||
+		!strings.Contains(stderr, "hint: the cluster is already gone") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the error and a hint on stderr", code, stdout, stderr)
+	}
+}
+
+func TestDropRefusesWithoutConfirmation(t *testing.T) {
+	base, srv, n := dropMock(t)
+	t.Setenv("ZILLIZ_API_KEY", dropKey)
+	code, stdout, stderr := runDropCLI(t, "in01-6183d6bac30f801\n", "--base-url", base, "in01-6183d6bac30f801")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, "stdin is not a terminal; pass --yes") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if n.Load() != 0 {
+		t.Errorf("%d requests were sent without confirmation", n.Load())
+	}
+	if st, _ := srv.ClusterStatus("in01-6183d6bac30f801"); st != mock.StatusRunning {
+		t.Errorf("cluster is %s, want it still running", st)
+	}
+}
+
+func TestDropInteractiveConfirmation(t *testing.T) {
+	orig := isTerminal
+	isTerminal = func(io.Reader) bool { return true }
+	t.Cleanup(func() { isTerminal = orig })
+	tests := []struct {
+		name   string
+		typed  string
+		exit   int
+		sent   int64
+		stderr string
+	}{
+		{name: "typed back", typed: "in01-6183d6bac30f801\n", exit: exitOK, sent: 1, stderr: "Type the cluster ID to confirm"},
+		{name: "typed another ID", typed: "in01-6183d6bac30f802\n", exit: exitUsage, sent: 0, stderr: "confirmation did not match the cluster ID. Nothing sent."},
+		{name: "nothing typed", typed: "", exit: exitUsage, sent: 0, stderr: "confirmation did not match"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, _, n := dropMock(t)
+			t.Setenv("ZILLIZ_API_KEY", dropKey)
+			code, _, stderr := runDropCLI(t, tt.typed, "--base-url", base, "in01-6183d6bac30f801")
+			if code != tt.exit || n.Load() != tt.sent || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit %d after %d requests, stderr %q; want exit %d after %d, stderr containing %q", code, n.Load(), stderr, tt.exit, tt.sent, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestDropDryRun(t *testing.T) {
+	base, _, n := dropMock(t)
+	t.Setenv("ZILLIZ_API_KEY", dropKey)
+	code, stdout, _ := runDropCLI(t, "", "--dry-run", "--base-url", base, "in01-6183d6bac30f801")
+	want := fmt.Sprintf("DELETE %s/v2/clusters/in01-6183d6bac30f801/drop\nAuthorization: Bearer REDACTED\nAccept: application/json\ndry run: nothing sent\n", base)
+	if code != exitOK || stdout != want {
+		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, stdout, want)
+	}
+	code, stdout, _ = runDropCLI(t, "", "--dry-run", "--output", "json", "--base-url", base, "in01-NOT-LOWER")
+	if code != exitUsage || !strings.Contains(stdout, `"dryRun":true`) || !strings.Contains(stdout, `"pointer":"path/clusterId"`) {
+		t.Errorf("exit %d, stdout %s; want a JSON dry run naming the path violation", code, stdout)
+	}
+	if n.Load() != 0 {
+		t.Errorf("a dry run sent %d requests", n.Load())
+	}
+}
+
+func TestDropUsageErrors(t *testing.T) {
+	emptyFile := filepath.Join(t.TempDir(), "empty")
+	if err := os.WriteFile(emptyFile, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		env    string
+		args   []string
+		stderr string
+	}{
+		{name: "no key", args: []string{"--yes", "in01-abc"}, stderr: "no API key: set ZILLIZ_API_KEY, or pass --api-key-file PATH"},
+		{name: "key as a flag", env: dropKey, args: []string{"--api-key", dropKey, "in01-abc"}, stderr: "--api-key is refused: flags show in process lists"},
+		{name: "empty key file", args: []string{"--yes", "--api-key-file", emptyFile, "in01-abc"}, stderr: "is empty"},
+		{name: "missing key file", args: []string{"--yes", "--api-key-file", emptyFile + "-missing", "in01-abc"}, stderr: "read --api-key-file"},
+		{name: "no cluster", env: dropKey, args: []string{"--yes"}, stderr: "want exactly one CLUSTER_ID, got 0"},
+		{name: "path-changing cluster ID", env: dropKey, args: []string{"--yes", "../x"}, stderr: `invalid cluster ID "../x"`},
+		{name: "bad region", env: dropKey, args: []string{"--region", "eu", "in01-abc"}, stderr: `--region must be global or cn, not "eu"`},
+		{name: "plain http to a remote host", env: dropKey, args: []string{"--yes", "--base-url", "http://example.com", "in01-abc"}, stderr: "plain http is allowed only on loopback"},
+		{name: "bad output", env: dropKey, args: []string{"--output", "yaml", "in01-abc"}, stderr: `--output must be text or json, not "yaml"`},
+		{name: "bad validate", env: dropKey, args: []string{"--validate", "strict", "in01-abc"}, stderr: "--validate must be enforce, observe or off"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ZILLIZ_API_KEY", tt.env)
+			code, stdout, stderr := runDropCLI(t, "", tt.args...)
+			if code != exitUsage || stdout != "" || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+// badEcho answers every drop with a success that names another cluster: the
+// schema allows it, the semantic check does not.
+func badEcho(t *testing.T) string {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"code":0,"data":{"clusterId":"in01-ffffffffffffff0","prompt":"p"}}`)
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+func TestDropValidationModes(t *testing.T) {
+	base := badEcho(t)
+	t.Setenv("ZILLIZ_API_KEY", dropKey)
+	tests := []struct {
+		mode   string
+		exit   int
+		stderr string
+	}{
+		{mode: "observe", exit: exitOK, stderr: `warning: the response breaks openapi.yaml: semantic /data/clusterId: echoes cluster "in01-ffffffffffffff0"`},
+		{mode: "enforce", exit: exitFailed, stderr: "hint: the exchange breaks openapi.yaml"},
+		{mode: "off", exit: exitOK, stderr: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			code, _, stderr := runDropCLI(t, "", "--yes", "--validate", tt.mode, "--base-url", base, "in01-6183d6bac30f801")
+			if code != tt.exit || !strings.Contains(stderr, tt.stderr) || (tt.stderr == "" && stderr != "") {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tt.exit, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestDropVerboseRedactsTheKey(t *testing.T) {
+	base, _, _ := dropMock(t)
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(dropKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ZILLIZ_API_KEY", "")
+	code, _, stderr := runDropCLI(t, "", "-v", "--yes", "--api-key-file", keyFile, "--base-url", base, "in01-6183d6bac30f801")
+	if code != exitOK || !strings.Contains(stderr, `level=DEBUG msg=request method=DELETE`) ||
+		!strings.Contains(stderr, `Authorization=\"Bearer REDACTED\"`) || !strings.Contains(stderr, "msg=response status=200") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}

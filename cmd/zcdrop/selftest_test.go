@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSelftestPasses(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "selftest", "--spec", "../../openapi.yaml")
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "spec       PASS  ../../openapi.yaml is valid OpenAPI 3.0.3") {
+		t.Errorf("no spec verdict in:\n%s", stdout)
+	}
+	for _, sc := range scenarios {
+		if !strings.Contains(stdout, "scenario   PASS  "+sc.name) {
+			t.Errorf("no PASS line for %q in:\n%s", sc.name, stdout)
+		}
+	}
+	if !strings.Contains(stdout, "8 passed, 0 failed") {
+		t.Errorf("no summary in:\n%s", stdout)
+	}
+}
+
+func TestSelftestCatchesAStaleSpec(t *testing.T) {
+	spec, err := os.ReadFile("../../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := filepath.Join(t.TempDir(), "openapi.yaml")
+	changed := strings.Replace(string(spec), "summary: Drop a cluster", "summary: Drop a cluster at once", 1)
+	if err := os.WriteFile(edited, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "selftest", "--spec", edited)
+	if code != exitFailed || !strings.Contains(stderr, "differs from "+edited+": run 'make generate'") {
+		t.Errorf("exit %d, stderr %q; want exit 1 and a stale-spec message", code, stderr)
+	}
+
+	broken := filepath.Join(t.TempDir(), "broken.yaml")
+	if err := os.WriteFile(broken, []byte(strings.Replace(string(spec), "code: 21119\n        message:", "code: '21119'\n        message:", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "selftest", "--spec", broken)
+	if code != exitFailed || !strings.Contains(stderr, "is not a valid OpenAPI document") {
+		t.Errorf("exit %d, stderr %q; want exit 1 for an example that breaks its schema", code, stderr)
+	}
+}
