@@ -268,7 +268,7 @@ func (o *dropOutput) failure(err error) int {
 	if o.json {
 		_ = json.NewEncoder(o.stdout).Encode(map[string]any{"error": c})
 	} else {
-		fmt.Fprintf(o.stderr, "zcdrop drop: %v\n", err)
+		fmt.Fprintln(o.stderr, err) // DropCluster's errors name their source.
 		if c.Hint != "" {
 			fmt.Fprintf(o.stderr, "hint: %s\n", c.Hint)
 		}
