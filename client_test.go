@@ -31,7 +31,7 @@ func jsonReply(status int, body string) reply {
 
 // server answers with replies in turn (repeating the last) and counts the
 // requests that reach it.
-func server(t *testing.T, replies ...reply) (*httptest.Server, *atomic.Int64, *[]*http.Request) {
+func server(t testing.TB, replies ...reply) (*httptest.Server, *atomic.Int64, *[]*http.Request) {
 	t.Helper()
 	var n atomic.Int64
 	var seen []*http.Request
