@@ -26,6 +26,10 @@ import (
 	"github.com/zcdrop/zcdrop/api"
 )
 
+// noRedirects is the default HTTP client. The API never redirects a drop;
+// a redirect is reported as an unexpected response rather than followed.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 // The control planes. Both serve the same API under /v2.
 const (
 	// ServerGlobal serves regions on AWS, GCP and Azure. It is the default.
@@ -76,7 +80,9 @@ func WithBaseURL(base string) Option {
 }
 
 // WithHTTPClient sends requests through doer, typically an *http.Client,
-// for instance one whose Transport is a conformance.Transport.
+// for instance one whose Transport is a conformance.Transport. The default
+// client follows no redirects, so that the key goes only where it was sent;
+// a client given here keeps its own redirect policy.
 func WithHTTPClient(doer api.HttpRequestDoer) Option {
 	return func(o *options) error {
 		if doer == nil {
@@ -127,7 +133,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 			return nil, errors.New("zcdrop: API key contains whitespace or a control character")
 		}
 	}
-	o := options{baseURL: ServerGlobal, doer: http.DefaultClient, userAgent: "zcdrop", attempts: 3, maxWait: 30 * time.Second}
+	o := options{baseURL: ServerGlobal, doer: noRedirects, userAgent: "zcdrop", attempts: 3, maxWait: 30 * time.Second}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err
@@ -207,39 +213,38 @@ func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, t
 	}
 	body, err := io.ReadAll(io.LimitReader(httpRes.Body, maxBodyBytes+1))
 	httpRes.Body.Close()
-	requestID := httpRes.Header.Get("requestid")
-	unexpected := func(reason string) error {
-		return &UnexpectedResponseError{
-			HTTPStatus:  httpRes.StatusCode,
-			ContentType: httpRes.Header.Get("Content-Type"),
-			Reason:      reason,
-			Snippet:     snippet(body),
-			RequestID:   requestID,
-		}
-	}
 	switch {
 	case err != nil:
-		return nil, -1, unexpected("reading body: " + redactErr(err, c.key).Error())
+		return nil, -1, unexpected(httpRes, body, "reading body: "+redactErr(err, c.key).Error())
 	case len(body) > maxBodyBytes:
-		return nil, -1, unexpected(fmt.Sprintf("body exceeds %d bytes", maxBodyBytes))
+		return nil, -1, unexpected(httpRes, body[:maxBodyBytes], fmt.Sprintf("body exceeds %d bytes", maxBodyBytes))
 	}
-	wait := c.retryWait(httpRes)
+	res, err := interpret(httpRes, body)
+	if err != nil {
+		return nil, c.retryWait(httpRes), err
+	}
+	return res, 0, nil
+}
 
+// interpret sorts a complete response into a success, an *APIError or an
+// *UnexpectedResponseError. It never returns two nils.
+func interpret(httpRes *http.Response, body []byte) (*DropResult, error) {
+	requestID := httpRes.Header.Get("requestid")
 	httpRes.Body = io.NopCloser(bytes.NewReader(body))
 	parsed, err := api.ParseDropClusterResponse(httpRes)
 	if err != nil {
-		return nil, wait, unexpected("malformed JSON: " + err.Error())
+		return nil, unexpected(httpRes, body, "malformed JSON: "+err.Error())
 	}
 	var envelope *api.ErrorEnvelope
 	switch {
 	case parsed.JSON200 != nil:
 		res, env, reason := decode200(parsed.JSON200)
 		if reason != "" {
-			return nil, wait, unexpected(reason)
+			return nil, unexpected(httpRes, body, reason)
 		}
 		if env == nil {
 			res.RequestID = requestID
-			return res, 0, nil
+			return res, nil
 		}
 		envelope = env
 	case parsed.JSON401 != nil:
@@ -249,16 +254,26 @@ func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, t
 	case parsed.JSON5XX != nil:
 		envelope = parsed.JSON5XX
 	default:
-		return nil, wait, unexpected("not a JSON body")
+		return nil, unexpected(httpRes, body, "not a JSON body")
 	}
 	if envelope.Code == 0 || envelope.Message == "" {
-		return nil, wait, unexpected("error envelope without a non-zero code and a message")
+		return nil, unexpected(httpRes, body, "error envelope without a non-zero code and a message")
 	}
-	return nil, wait, &APIError{
+	return nil, &APIError{
 		HTTPStatus: httpRes.StatusCode,
 		Code:       int(envelope.Code),
 		Message:    envelope.Message,
 		RequestID:  requestID,
+	}
+}
+
+func unexpected(httpRes *http.Response, body []byte, reason string) error {
+	return &UnexpectedResponseError{
+		HTTPStatus:  httpRes.StatusCode,
+		ContentType: httpRes.Header.Get("Content-Type"),
+		Reason:      reason,
+		Snippet:     snippet(body),
+		RequestID:   httpRes.Header.Get("requestid"),
 	}
 }
 

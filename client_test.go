@@ -351,3 +351,52 @@ func TestEveryKnownCodeIsClassified(t *testing.T) {
 		}
 	}
 }
+
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int64
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	t.Cleanup(target.Close)
+	srv, _, _ := server(t, reply{status: http.StatusTemporaryRedirect, header: map[string]string{"Location": target.URL + "/v2/clusters/in01-abc/drop"}})
+	c, err := New(testKey, WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DropCluster(context.Background(), "in01-abc")
+	var unexpected *UnexpectedResponseError
+	if !errors.As(err, &unexpected) || unexpected.HTTPStatus != http.StatusTemporaryRedirect {
+		t.Fatalf("got %v, want an *UnexpectedResponseError for the 307", err)
+	}
+	if elsewhere.Load() != 0 {
+		t.Error("the redirect was followed: the key went to another server")
+	}
+}
+
+// FuzzInterpret feeds arbitrary answers to the response classifier: it must
+// never panic, never return both or neither of a result and an error, and
+// call a drop successful only for a JSON body whose code is 0.
+func FuzzInterpret(f *testing.F) {
+	f.Add(200, "application/json", `{"code":0,"data":{"clusterId":"in01-abc","prompt":"p"}}`)
+	f.Add(200, "application/json", `{"code":96018,"message":"m"}`)
+	f.Add(200, "application/json", `{"code":0}`)
+	f.Add(401, "application/json", `{"code":21119,"message":"The apikey is illegal."}`)
+	f.Add(502, "text/html", `<html>`)
+	f.Add(429, "application/json; charset=utf-8", `{"code":"x"}`)
+	f.Fuzz(func(t *testing.T, status int, contentType, body string) {
+		if status < 100 || status > 999 {
+			return
+		}
+		res := &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {contentType}}}
+		got, err := interpret(res, []byte(body))
+		if (got == nil) == (err == nil) {
+			t.Fatalf("interpret returned %v and %v", got, err)
+		}
+		if got != nil {
+			var probe struct {
+				Code *int64 `json:"code"`
+			}
+			if json.Unmarshal([]byte(body), &probe) != nil || probe.Code == nil || *probe.Code != 0 || status != 200 {
+				t.Fatalf("success from status %d body %q", status, body)
+			}
+		}
+	})
+}

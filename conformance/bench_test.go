@@ -9,10 +9,7 @@ import (
 // BenchmarkValidate measures one full check of a conforming exchange:
 // routing, request, response schema (the oneOf included) and semantics.
 func BenchmarkValidate(b *testing.B) {
-	v, err := NewValidator()
-	if err != nil {
-		b.Fatal(err)
-	}
+	v := newTestValidator(b)
 	req, err := http.NewRequest(http.MethodDelete, "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", nil)
 	if err != nil {
 		b.Fatal(err)
@@ -31,10 +28,7 @@ func BenchmarkValidate(b *testing.B) {
 // BenchmarkCheckCassettes measures the gate over the shipped corpus, loading
 // included.
 func BenchmarkCheckCassettes(b *testing.B) {
-	v, err := NewValidator()
-	if err != nil {
-		b.Fatal(err)
-	}
+	v := newTestValidator(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -18,7 +18,7 @@ const (
 	dedicatedCassette = "testdata/cassettes/drop-dedicated.yaml"
 )
 
-func newTestValidator(t *testing.T) *Validator {
+func newTestValidator(t testing.TB) *Validator {
 	t.Helper()
 	v, err := NewValidator()
 	if err != nil {

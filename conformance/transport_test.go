@@ -27,15 +27,6 @@ func upstream(t *testing.T, status int, contentType, body string) (*httptest.Ser
 	return srv, &n
 }
 
-func mustValidator(t *testing.T) *Validator {
-	t.Helper()
-	v, err := NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 func drop(t *testing.T, client *http.Client, base, id string, auth bool) (*http.Response, error) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodDelete, base+"/v2/clusters/"+id+"/drop", nil)
@@ -51,7 +42,7 @@ func drop(t *testing.T, client *http.Client, base, id string, auth bool) (*http.
 const goodBody = `{"code":0,"data":{"clusterId":"in01-abc","prompt":"p"}}`
 
 func TestTransportEnforce(t *testing.T) {
-	v := mustValidator(t)
+	v := newTestValidator(t)
 	tests := []struct {
 		name      string
 		status    int
@@ -113,7 +104,7 @@ func TestTransportEnforce(t *testing.T) {
 }
 
 func TestTransportObservePassesTrafficUntouched(t *testing.T) {
-	v := mustValidator(t)
+	v := newTestValidator(t)
 	tests := []struct {
 		name           string
 		status         int
@@ -152,7 +143,7 @@ func TestTransportObservePassesTrafficUntouched(t *testing.T) {
 }
 
 func TestTransportBodyCap(t *testing.T) {
-	v := mustValidator(t)
+	v := newTestValidator(t)
 	big := `{"code":0,"data":{"clusterId":"in01-abc","prompt":"` + strings.Repeat("p", 4096) + `"}}`
 	srv, _ := upstream(t, 200, "application/json", big)
 
@@ -178,7 +169,7 @@ func TestTransportBodyCap(t *testing.T) {
 }
 
 func TestTransportMidBodyFailure(t *testing.T) {
-	v := mustValidator(t)
+	v := newTestValidator(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "500")
@@ -212,7 +203,7 @@ func TestTransportMidBodyFailure(t *testing.T) {
 func TestTransportMisconfigured(t *testing.T) {
 	for name, tr := range map[string]*Transport{
 		"no validator": {Mode: Enforce},
-		"no mode":      {Validator: mustValidator(t)},
+		"no mode":      {Validator: newTestValidator(t)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodDelete, "http://127.0.0.1:1/v2/clusters/in01-abc/drop", nil)

@@ -26,10 +26,7 @@ func jsonResponse(status int, body string) *Response {
 }
 
 func TestValidate(t *testing.T) {
-	v, err := NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := newTestValidator(t)
 	auth := map[string]string{"Authorization": "Bearer REDACTED"}
 	const url = "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop"
 	tests := []struct {
@@ -123,10 +120,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestValidateNeverEchoesTheKey(t *testing.T) {
-	v, err := NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := newTestValidator(t)
 	const key = "sk-SECRET-4242"
 	// The response echoes the key in places the schema rejects, so that any
 	// message quoting the value would leak it.
