@@ -1,11 +1,12 @@
 # zcdrop: everything here needs only Go and the module proxy.
 #   make conformance   the main job: spec, generated code, corpus, round trips
 #   make test          everything CI runs
+#   make conformance-live  the probes against the real API (needs ZILLIZ_API_KEY)
 GO      ?= go
 PKGS    := ./...
 CORPUS  := conformance/testdata/cassettes
 
-.PHONY: all generate check-generated lint test conformance bench fuzz
+.PHONY: all generate check-generated lint test conformance conformance-live bench fuzz
 
 all: test
 
@@ -43,6 +44,12 @@ test: lint check-generated
 conformance: check-generated
 	$(GO) run ./cmd/zcdrop selftest --spec openapi.yaml
 	$(GO) run ./cmd/zcdrop conformance $(CORPUS)
+
+## conformance-live: the probes that delete nothing, against the real API, with
+## the recordings checked by the gate. Needs ZILLIZ_API_KEY (and ZILLIZ_REGION=cn
+## for China); without it the test says so and skips.
+conformance-live:
+	$(GO) test -count=1 -run Live -v ./conformance
 
 ## bench: speed and memory of validation and the client
 bench:

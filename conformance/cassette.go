@@ -142,25 +142,9 @@ func pathCause(err error) error {
 // loadCassette reads the cassette at file and turns its interactions into
 // exchanges.
 func loadCassette(file string) ([]recorded, error) {
-	data, err := os.ReadFile(file)
+	_, c, err := readCassette(file)
 	if err != nil {
-		return nil, &CassetteError{File: file, Err: pathCause(err)}
-	}
-	// cassette.Load appends ".yaml" to the name it is given, which would turn
-	// "x.yml" into "x.yml.yaml"; reading the file here and handing its bytes
-	// over keeps the path exactly as the user wrote it.
-	c, err := cassette.LoadWithFS(file, bytesFS(data))
-	switch {
-	case errors.Is(err, cassette.ErrUnsupportedCassetteFormat):
-		// go-vcr's own message quotes the version it wants, not the one it found.
-		return nil, &CassetteError{File: file, Err: fmt.Errorf("unsupported cassette format: want go-vcr v4 format \"version: %d\"", cassette.CassetteFormatVersion)}
-	case err != nil:
-		return nil, &CassetteError{File: file, Err: fmt.Errorf("not a go-vcr cassette: %w", err)}
-	case len(c.Interactions) == 0:
-		// go-vcr takes a file without a "version" key for a version 2
-		// cassette, so this is also where YAML that is not a cassette at all
-		// ends up.
-		return nil, &CassetteError{File: file, Err: errors.New("cassette holds no interactions")}
+		return nil, err
 	}
 	out := make([]recorded, 0, len(c.Interactions))
 	for i, in := range c.Interactions {
@@ -171,6 +155,33 @@ func loadCassette(file string) ([]recorded, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// readCassette reads and parses the cassette at file, and returns its bytes
+// too, for a go-vcr recorder to replay. It refuses a cassette without
+// interactions.
+func readCassette(file string) ([]byte, *cassette.Cassette, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil, &CassetteError{File: file, Err: pathCause(err)}
+	}
+	// cassette.Load appends ".yaml" to the name it is given, which would turn
+	// "x.yml" into "x.yml.yaml"; reading the file here and handing its bytes
+	// over keeps the path exactly as the user wrote it.
+	c, err := cassette.LoadWithFS(file, bytesFS(data))
+	switch {
+	case errors.Is(err, cassette.ErrUnsupportedCassetteFormat):
+		// go-vcr's own message quotes the version it wants, not the one it found.
+		return nil, nil, &CassetteError{File: file, Err: fmt.Errorf("unsupported cassette format: want go-vcr v4 format \"version: %d\"", cassette.CassetteFormatVersion)}
+	case err != nil:
+		return nil, nil, &CassetteError{File: file, Err: fmt.Errorf("not a go-vcr cassette: %w", err)}
+	case len(c.Interactions) == 0:
+		// go-vcr takes a file without a "version" key for a version 2
+		// cassette, so this is also where YAML that is not a cassette at all
+		// ends up.
+		return nil, nil, &CassetteError{File: file, Err: errors.New("cassette holds no interactions")}
+	}
+	return data, c, nil
 }
 
 // toRecorded turns an interaction into an Exchange. It refuses interactions

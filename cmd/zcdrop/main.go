@@ -46,6 +46,7 @@ Usage:
   zcdrop selftest [--spec openapi.yaml]                   check the spec, client and CLI against the mock
   zcdrop version                                          print versions
   zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
+  zcdrop probe [--record DIR] [flags]                     check the live API with probes that delete nothing
   zcdrop help                                             this text
 
 Exit codes:
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runVersion(stdout, stderr)
 	case "mock":
 		return runMock(ctx, args[1:], stdout, stderr)
+	case "probe":
+		return runProbe(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

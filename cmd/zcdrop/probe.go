@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/zcdrop/zcdrop/conformance"
+)
+
+const probeUsage = `Usage: zcdrop probe [flags]
+
+Checks the live Drop Cluster API against openapi.yaml with probes that cannot
+delete anything:
+  not-found    drops a made-up cluster ID that no cluster can have;
+               expects HTTP 200 with code 96018 or 96036
+  invalid-key  the same, with a made-up API key; expects HTTP 401, code 21119
+Every exchange is validated, requests are never retried and are at least
+100ms apart, and a report (one entry per probe) goes to stdout.
+
+THIS DELETES DATA: --drop-cluster ID together with
+--i-understand-this-deletes-data adds a third probe, drop, which really drops
+cluster ID and expects success. Either flag alone is refused and nothing is
+sent.
+
+The API key comes from ZILLIZ_API_KEY or --api-key-file. With --record DIR,
+each answered probe is saved as DIR/probe-<name>.yaml with the key redacted;
+"zcdrop conformance DIR" checks them.
+
+Exit codes: 0 every probe conforms; 1 a probe found a violation; 2 usage
+error, refused drop, or --record DIR not writable; 5 a probe got no answer.
+
+Flags:
+`
+
+// runProbe is "zcdrop probe".
+func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("zcdrop probe", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, probeUsage); fs.PrintDefaults() }
+	keyFile := fs.String("api-key-file", "", "read the API key from `PATH` instead of ZILLIZ_API_KEY")
+	region := fs.String("region", "global", "control plane: global or cn")
+	override := fs.String("base-url", "", "send requests to `URL` (https, or http on loopback); overrides --region")
+	formatName := fs.String("format", string(conformance.FormatText), "report `format`: text, json or junit")
+	recordDir := fs.String("record", "", "save each answered probe as a cassette in `DIR`")
+	dropID := fs.String("drop-cluster", "", "also REALLY DROP cluster `ID` (needs --i-understand-this-deletes-data)")
+	confirmed := fs.Bool("i-understand-this-deletes-data", false, "confirm --drop-cluster")
+	timeout := fs.Duration("timeout", time.Minute, "give up after this long, all probes included")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "zcdrop probe: "+format+"\n", a...)
+		return exitUsage
+	}
+	switch {
+	case fs.NArg() != 0:
+		return usageErr("takes no arguments, got %q (see zcdrop probe --help)", fs.Args())
+	case *dropID != "" && !*confirmed:
+		return usageErr("refusing to drop cluster %s: --drop-cluster deletes data and needs --i-understand-this-deletes-data too. Nothing sent.", *dropID)
+	case *confirmed && *dropID == "":
+		return usageErr("--i-understand-this-deletes-data needs --drop-cluster ID. Nothing sent.")
+	}
+	format, err := conformance.ParseFormat(*formatName)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	base, err := baseURL(*region, *override)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	key, err := apiKey(*keyFile)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	results, err := conformance.Probe(ctx, conformance.ProbeConfig{
+		BaseURL:       base,
+		APIKey:        key,
+		RecordDir:     *recordDir,
+		DropClusterID: *dropID,
+		ConfirmDrop:   *confirmed,
+	})
+	if len(results) > 0 || err == nil {
+		if werr := conformance.WriteReport(stdout, format, results); werr != nil {
+			fmt.Fprintf(stderr, "zcdrop probe: write report: %v\n", werr)
+			return exitUsage
+		}
+	}
+	var noAnswer *conformance.ProbeError
+	switch {
+	case errors.As(err, &noAnswer):
+		fmt.Fprintf(stderr, "zcdrop probe: %v\n", err)
+		return exitNetwork
+	case err != nil:
+		return usageErr("%v", err)
+	case conformance.Summarize(results).Failed > 0:
+		return exitFailed
+	}
+	return exitOK
+}

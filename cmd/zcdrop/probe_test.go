@@ -1,0 +1,258 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/zcdrop/zcdrop/mock"
+)
+
+const (
+	canaryKey       = "zc-LEAK-CANARY-7f3a9c2e"
+	seededDedicated = "in01-6183d6bac30f801"
+	seededFree      = "in03-2c4e6a8b0d1f3e5"
+)
+
+// probeMock serves the reference control plane, knowing canaryKey and two
+// RUNNING clusters, and counts the requests that reach it.
+func probeMock(t *testing.T) (*httptest.Server, *mock.Server, *atomic.Int64) {
+	t.Helper()
+	m, err := mock.New(mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated, seededFree))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, m, &n
+}
+
+// assertNoKey fails when canaryKey is in any output or in any file under dir.
+func assertNoKey(t *testing.T, dir string, outputs map[string]string) {
+	t.Helper()
+	for name, out := range outputs {
+		if strings.Contains(out, canaryKey) {
+			t.Errorf("%s holds the key:\n%s", name, out)
+		}
+	}
+	if dir == "" {
+		return
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if strings.Contains(string(b), canaryKey) {
+			t.Errorf("%s holds the key:\n%s", p, b)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func assertRunning(t *testing.T, m *mock.Server) {
+	t.Helper()
+	for _, id := range []string{seededDedicated, seededFree} {
+		if st, ok := m.ClusterStatus(id); !ok || st != mock.StatusRunning {
+			t.Errorf("cluster %s is %q, want RUNNING", id, st)
+		}
+	}
+}
+
+func TestProbeRecordsWithoutLeakingKey(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(keyFile, []byte(canaryKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  string
+		args []string
+	}{
+		{"key from ZILLIZ_API_KEY", canaryKey, nil},
+		{"key from --api-key-file", "", []string{"--api-key-file", keyFile}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ZILLIZ_API_KEY", tt.env)
+			srv, m, requests := probeMock(t)
+			dir := t.TempDir()
+			args := append([]string{"probe", "--base-url", srv.URL, "--record", dir, "--format", "json"}, tt.args...)
+			code, stdout, stderr := runCLI(t, args...)
+			if code != exitOK {
+				t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitOK, stdout, stderr)
+			}
+			var report struct {
+				Interactions []struct {
+					File   string
+					Status int
+					OK     bool
+				}
+				Summary struct{ Total, Passed, Failed int }
+			}
+			if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+				t.Fatalf("not the JSON report: %v\n%s", err, stdout)
+			}
+			wantFiles := []string{filepath.Join(dir, "probe-not-found.yaml"), filepath.Join(dir, "probe-invalid-key.yaml")}
+			if report.Summary.Total != 2 || report.Summary.Passed != 2 || len(report.Interactions) != 2 {
+				t.Fatalf("report %+v, want 2 probes passed", report)
+			}
+			for i, f := range wantFiles {
+				if report.Interactions[i].File != f {
+					t.Errorf("probe %d reported as %q, want %q", i, report.Interactions[i].File, f)
+				}
+				if _, err := os.Stat(f); err != nil {
+					t.Errorf("cassette not written: %v", err)
+				}
+			}
+			if n := requests.Load(); n != 2 {
+				t.Errorf("%d requests reached the mock, want 2", n)
+			}
+
+			// The gate accepts what was recorded, unchanged.
+			gateCode, gateOut, gateErr := runCLI(t, "conformance", dir)
+			if gateCode != exitOK || !strings.Contains(gateOut, "2 interactions: 2 passed, 0 failed") {
+				t.Errorf("zcdrop conformance %s: exit %d\n%s%s", dir, gateCode, gateOut, gateErr)
+			}
+			assertNoKey(t, dir, map[string]string{"stdout": stdout, "stderr": stderr, "gate stdout": gateOut, "gate stderr": gateErr})
+			assertRunning(t, m)
+		})
+	}
+}
+
+func TestProbeDropNeedsDoubleOptIn(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStderr string
+	}{
+		{"--drop-cluster alone", []string{"--drop-cluster", seededDedicated}, exitUsage,
+			"refusing to drop cluster in01-6183d6bac30f801: --drop-cluster deletes data and needs --i-understand-this-deletes-data too. Nothing sent."},
+		{"--i-understand-this-deletes-data alone", []string{"--i-understand-this-deletes-data"}, exitUsage,
+			"--i-understand-this-deletes-data needs --drop-cluster ID. Nothing sent."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ZILLIZ_API_KEY", canaryKey)
+			srv, m, requests := probeMock(t)
+			dir := t.TempDir()
+			code, stdout, stderr := runCLI(t, append([]string{"probe", "--base-url", srv.URL, "--record", dir}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d", code, tt.wantCode)
+			}
+			checkOutput(t, "stdout", stdout, "")
+			checkOutput(t, "stderr", stderr, tt.wantStderr)
+			if n := requests.Load(); n != 0 {
+				t.Errorf("%d requests reached the mock, want none", n)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("%d files recorded, want none", len(entries))
+			}
+			assertRunning(t, m)
+		})
+	}
+}
+
+func TestProbeDropWithDoubleOptIn(t *testing.T) {
+	t.Setenv("ZILLIZ_API_KEY", canaryKey)
+	srv, m, requests := probeMock(t)
+	dir := t.TempDir()
+	code, stdout, stderr := runCLI(t, "probe", "--base-url", srv.URL, "--record", dir,
+		"--drop-cluster", seededDedicated, "--i-understand-this-deletes-data")
+	if code != exitOK {
+		t.Fatalf("exit code %d, want %d\n%s%s", code, exitOK, stdout, stderr)
+	}
+	wantLine := "PASS  " + filepath.Join(dir, "probe-drop.yaml") + "  #0  DELETE " + srv.URL + "/v2/clusters/" + seededDedicated + "/drop  200\n"
+	if !strings.Contains(stdout, wantLine) || !strings.Contains(stdout, "3 interactions: 3 passed, 0 failed") {
+		t.Errorf("stdout lacks %q and the summary:\n%s", wantLine, stdout)
+	}
+	if n := requests.Load(); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+	if st, _ := m.ClusterStatus(seededDedicated); st != mock.StatusDeleting {
+		t.Errorf("dropped cluster is %s, want DELETING", st)
+	}
+	if st, _ := m.ClusterStatus(seededFree); st != mock.StatusRunning {
+		t.Errorf("the other cluster is %s, want RUNNING", st)
+	}
+	gateCode, gateOut, _ := runCLI(t, "conformance", dir)
+	if gateCode != exitOK || !strings.Contains(gateOut, "3 interactions: 3 passed, 0 failed") {
+		t.Errorf("zcdrop conformance: exit %d\n%s", gateCode, gateOut)
+	}
+	assertNoKey(t, dir, map[string]string{"stdout": stdout, "stderr": stderr})
+}
+
+func TestProbeExitCodes(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	// A control plane that says yes to everything: both probes must fail.
+	yes := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v2/clusters/"), "/drop")
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"code":0,"data":{"clusterId":"`+id+`","prompt":"dropped"}}`)
+	}))
+	defer yes.Close()
+	srv, m, _ := probeMock(t)
+
+	tests := []struct {
+		name       string
+		env        string // ZILLIZ_API_KEY
+		args       []string
+		want       int
+		wantStdout string // a substring; "" means stdout must be empty
+		wantStderr string // a substring; "" means stderr must be empty
+	}{
+		{"conforms", canaryKey, []string{"--base-url", srv.URL}, exitOK,
+			"2 interactions: 2 passed, 0 failed", ""},
+		{"junit report", canaryKey, []string{"--base-url", srv.URL, "--format", "junit"}, exitOK,
+			`<testcase classname="probe:invalid-key" name="#0 DELETE ` + srv.URL + `/v2/clusters/in01-zcdropprobe`, ""},
+		{"a wrong key fails not-found", "not-the-key", []string{"--base-url", srv.URL}, exitFailed,
+			"probe not-found expected a business error (96018 or 96036), got code 21119 with HTTP 401", ""},
+		{"success on a cluster that cannot exist", canaryKey, []string{"--base-url", yes.URL}, exitFailed,
+			"probe not-found expected a business error (96018 or 96036), got success: the API claims to have dropped a cluster that cannot exist", ""},
+		{"no answer", canaryKey, []string{"--base-url", gone.URL}, exitNetwork,
+			"", "zcdrop probe: conformance: probe not-found got no answer"},
+		{"no key", "", []string{"--base-url", srv.URL}, exitUsage,
+			"", "no API key: set ZILLIZ_API_KEY"},
+		{"plain http off loopback", canaryKey, []string{"--base-url", "http://api.cloud.zilliz.com"}, exitUsage,
+			"", "plain http is allowed only on loopback hosts"},
+		{"unknown region", canaryKey, []string{"--region", "eu"}, exitUsage,
+			"", `--region must be global or cn, not "eu"`},
+		{"bad format", canaryKey, []string{"--base-url", srv.URL, "--format", "xml"}, exitUsage,
+			"", `unknown report format "xml"`},
+		{"arguments", canaryKey, []string{"--base-url", srv.URL, seededDedicated}, exitUsage,
+			"", "takes no arguments"},
+		{"--api-key is not a flag", canaryKey, []string{"--api-key", canaryKey}, exitUsage,
+			"", "flag provided but not defined: -api-key"},
+		{"help", canaryKey, []string{"-h"}, exitOK,
+			"", "THIS DELETES DATA"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ZILLIZ_API_KEY", tt.env)
+			code, stdout, stderr := runCLI(t, append([]string{"probe"}, tt.args...)...)
+			if code != tt.want {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.want, stdout, stderr)
+			}
+			checkOutput(t, "stdout", stdout, tt.wantStdout)
+			checkOutput(t, "stderr", stderr, tt.wantStderr)
+			assertNoKey(t, "", map[string]string{"stdout": stdout, "stderr": stderr})
+		})
+	}
+	assertRunning(t, m)
+}

@@ -1,0 +1,147 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+)
+
+// Redacted replaces every secret in a saved cassette. The Validator accepts
+// "Bearer REDACTED" as a present key, so redacted recordings still pass the
+// gate.
+const Redacted = "REDACTED"
+
+// RedactHook returns a go-vcr hook that scrubs an interaction of secrets:
+// every Authorization header keeps its scheme and becomes "Bearer REDACTED",
+// and every occurrence of any of secrets in the request's URL, host, form,
+// headers, trailers and body, and in the response's status, headers,
+// trailers and body, becomes REDACTED. Empty secrets are ignored. Other
+// headers, the requestid header among them, are kept.
+//
+// Register it as a recorder.BeforeSaveHook, so that the program sees the real
+// values and only the saved copy is scrubbed:
+//
+//	recorder.New(name, recorder.WithHook(conformance.RedactHook(key), recorder.BeforeSaveHook))
+//
+// The hook builds new header maps instead of editing the recorded ones, which
+// are the very maps of the request and response that the program holds.
+func RedactHook(secrets ...string) recorder.HookFunc {
+	var olds []string
+	for _, s := range secrets {
+		if s != "" && !slices.Contains(olds, s) {
+			olds = append(olds, s)
+		}
+	}
+	// strings.Replacer tries its patterns in argument order, so the longest
+	// goes first: a secret that contains another is replaced whole.
+	slices.SortFunc(olds, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(olds))
+	for _, s := range olds {
+		pairs = append(pairs, s, Redacted)
+	}
+	scrub := strings.NewReplacer(pairs...).Replace
+
+	return func(i *cassette.Interaction) error {
+		req, res := &i.Request, &i.Response
+		req.URL = scrub(req.URL)
+		req.Host = scrub(req.Host)
+		req.RequestURI = scrub(req.RequestURI)
+		req.Body, req.ContentLength = scrubBody(scrub, req.Body, req.ContentLength)
+		req.Headers = scrubHeader(scrub, req.Headers)
+		req.Trailer = scrubHeader(scrub, req.Trailer)
+		req.Form = scrubForm(scrub, req.Form)
+		res.Status = scrub(res.Status)
+		res.Body, res.ContentLength = scrubBody(scrub, res.Body, res.ContentLength)
+		res.Headers = scrubHeader(scrub, res.Headers)
+		res.Trailer = scrubHeader(scrub, res.Trailer)
+		return nil
+	}
+}
+
+// scrubBody scrubs body and keeps a content length that described it true.
+func scrubBody(scrub func(string) string, body string, length int64) (string, int64) {
+	out := scrub(body)
+	if length == int64(len(body)) {
+		length = int64(len(out))
+	}
+	return out, length
+}
+
+func scrubHeader(scrub func(string) string, h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for name, values := range h {
+		vs := make([]string, len(values))
+		for j, v := range values {
+			if strings.EqualFold(name, "Authorization") {
+				// Keep the scheme, so that the gate still sees a Bearer key.
+				if scheme, _, ok := strings.Cut(v, " "); ok {
+					v = scheme + " " + Redacted
+				} else {
+					v = Redacted
+				}
+			}
+			vs[j] = scrub(v)
+		}
+		out[scrub(name)] = vs
+	}
+	return out
+}
+
+func scrubForm(scrub func(string) string, f url.Values) url.Values {
+	if f == nil {
+		return nil
+	}
+	out := make(url.Values, len(f))
+	for name, values := range f {
+		vs := make([]string, len(values))
+		for j, v := range values {
+			vs[j] = scrub(v)
+		}
+		out[scrub(name)] = vs
+	}
+	return out
+}
+
+// NewRecorder returns a go-vcr recorder in recorder.ModeRecordOnly that
+// sends each request through http.DefaultTransport and records it for the
+// cassette dir/name.yaml, replacing whatever that file held. Before the
+// cassette is saved, RedactHook(secrets...) scrubs it: pass every key the
+// traffic carries. Stop saves the cassette, an empty one included, so call it
+// only when something was recorded. Use the recorder as the Base of a
+// Transport to validate what it records.
+//
+// The recorder never writes debug output: go-vcr's VCR_DEBUG would otherwise
+// dump every request, key and all, to stderr.
+func NewRecorder(dir, name string, secrets ...string) (*recorder.Recorder, error) {
+	if dir == "" {
+		return nil, errors.New("conformance: NewRecorder: empty directory")
+	}
+	if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
+		return nil, fmt.Errorf("conformance: NewRecorder: cassette name %q must be a plain file name", name)
+	}
+	rec, err := recorder.New(filepath.Join(dir, name),
+		recorder.WithMode(recorder.ModeRecordOnly),
+		recorder.WithHook(RedactHook(secrets...), recorder.BeforeSaveHook),
+		recorder.WithDebugWriter(silent{}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: NewRecorder: %w", err)
+	}
+	return rec, nil
+}
+
+// silent discards go-vcr's debug output. It is not io.Discard, because go-vcr
+// replaces io.Discard with os.Stderr when VCR_DEBUG is set.
+type silent struct{}
+
+func (silent) Write(p []byte) (int, error) { return len(p), nil }
