@@ -107,15 +107,19 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// Requests see ctx, so that a --latency wait ends when the mock stops.
 		BaseContext: func(net.Listener) context.Context { return ctx },
 	}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-
-	fmt.Fprintf(stdout, "zcdrop mock: serving Drop Cluster on http://%s\n", ln.Addr())
-	fmt.Fprintf(stdout, "API key: %s (accepted by this mock only; it is not a Zilliz Cloud key)\n", *key)
+	// The banner is written before serving starts, so that it shows the
+	// seeded state even if a client is quick, and printed after, so that a
+	// slow reader of stdout never holds up serving.
+	var banner strings.Builder
+	fmt.Fprintf(&banner, "zcdrop mock: serving Drop Cluster on http://%s\n", ln.Addr())
+	fmt.Fprintf(&banner, "API key: %s (accepted by this mock only; it is not a Zilliz Cloud key)\n", *key)
 	for _, id := range clusters {
 		c, _ := srv.Cluster(id)
-		fmt.Fprintf(stdout, "cluster: %s (%s, %s)\n", c.ID, c.Plan, c.Status)
+		fmt.Fprintf(&banner, "cluster: %s (%s, %s)\n", c.ID, c.Plan, c.Status)
 	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	fmt.Fprint(stdout, banner.String())
 
 	select {
 	case err := <-served:
