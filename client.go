@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,13 +42,15 @@ const (
 const (
 	maxBodyBytes = 1 << 20 // Drop Cluster bodies are a few hundred bytes.
 	snippetLen   = 200
+	redacted     = "REDACTED"
 )
 
 // Client drops clusters. It is safe for concurrent use. Its key is never
 // printed: not by errors, not by %v of the Client.
 type Client struct {
 	api      *api.ClientWithResponses
-	server   string
+	server   string // the base URL, with the trailing slash the generated client adds
+	edit     api.RequestEditorFn
 	key      string
 	attempts int
 	maxWait  time.Duration
@@ -140,25 +143,44 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		}
 	}
 	ua := o.userAgent
-	gen, err := api.NewClientWithResponses(o.baseURL,
-		api.WithHTTPClient(o.doer),
-		api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			req.Header.Set("Authorization", "Bearer "+apiKey)
-			req.Header.Set("User-Agent", ua)
-			return nil
-		}),
-	)
+	edit := func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+apiKey)
+		req.Header.Set("User-Agent", ua)
+		return nil
+	}
+	raw, err := api.NewClient(o.baseURL, api.WithHTTPClient(o.doer), api.WithRequestEditorFn(edit))
 	if err != nil {
 		return nil, fmt.Errorf("zcdrop: %w", err)
 	}
-	return &Client{api: gen, server: o.baseURL, key: apiKey, attempts: o.attempts, maxWait: o.maxWait, sleep: sleepCtx}, nil
+	gen := &api.ClientWithResponses{ClientInterface: raw}
+	return &Client{api: gen, server: raw.Server, edit: edit, key: apiKey, attempts: o.attempts, maxWait: o.maxWait, sleep: sleepCtx}, nil
 }
 
 // String describes the client without its key.
-func (c *Client) String() string { return "zcdrop.Client{" + c.server + "}" }
+func (c *Client) String() string { return "zcdrop.Client{" + strings.TrimSuffix(c.server, "/") + "}" }
 
 // GoString describes the client without its key, for %#v.
 func (c *Client) GoString() string { return c.String() }
+
+// NewDropRequest builds the request that DropCluster would send first, and
+// sends nothing: for dry runs and logs. It refuses the IDs DropCluster
+// refuses, and its Authorization header shows the key as "Bearer REDACTED".
+func (c *Client) NewDropRequest(ctx context.Context, clusterID string) (*http.Request, error) {
+	if err := ValidateClusterID(clusterID); err != nil {
+		return nil, err
+	}
+	accept := "application/json"
+	req, err := api.NewDropClusterRequest(c.server, clusterID, &api.DropClusterParams{Accept: &accept})
+	if err != nil {
+		return nil, fmt.Errorf("zcdrop: build request: %w", err)
+	}
+	req = req.WithContext(ctx)
+	if err := c.edit(ctx, req); err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+redacted)
+	return req, nil
+}
 
 // DropResult is a drop the API accepted. The drop itself is asynchronous: the
 // cluster goes to DELETING, then DELETED.
@@ -213,15 +235,25 @@ func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, t
 	}
 	body, err := io.ReadAll(io.LimitReader(httpRes.Body, maxBodyBytes+1))
 	httpRes.Body.Close()
-	switch {
-	case err != nil:
-		return nil, -1, unexpected(httpRes, body, "reading body: "+redactErr(err, c.key).Error())
-	case len(body) > maxBodyBytes:
+	if err != nil {
+		// The server answered, so the drop may well have happened: this is
+		// a network failure, not a bad answer, and is never retried.
+		return nil, -1, fmt.Errorf("zcdrop: drop cluster %s: reading the answer (http %d) failed, so whether the drop happened is unknown: %w",
+			clusterID, httpRes.StatusCode, redactErr(err, c.key))
+	}
+	// A server that echoes the key (a proxy's debug page, an error message)
+	// must not put it into an error string.
+	body = bytes.ReplaceAll(body, []byte(c.key), []byte(redacted))
+	httpRes.Header.Set("requestid", strings.ReplaceAll(httpRes.Header.Get("requestid"), c.key, redacted))
+	if len(body) > maxBodyBytes {
 		return nil, -1, unexpected(httpRes, body[:maxBodyBytes], fmt.Sprintf("body exceeds %d bytes", maxBodyBytes))
 	}
 	res, err := interpret(httpRes, body)
 	if err != nil {
 		return nil, c.retryWait(httpRes), err
+	}
+	if res.ClusterID != clusterID {
+		return nil, -1, unexpected(httpRes, body, fmt.Sprintf("success names cluster %q, not the requested %q", res.ClusterID, clusterID))
 	}
 	return res, 0, nil
 }
@@ -319,8 +351,8 @@ func (c *Client) retryWait(res *http.Response) time.Duration {
 	}
 	wait := time.Second
 	if s := res.Header.Get("Retry-After"); s != "" {
-		if secs, err := time.ParseDuration(s + "s"); err == nil && secs >= 0 {
-			wait = secs
+		if secs, err := strconv.Atoi(s); err == nil && secs >= 0 {
+			wait = time.Duration(secs) * time.Second
 		} else if t, err := http.ParseTime(s); err == nil {
 			wait = max(time.Until(t), 0)
 		}
@@ -364,7 +396,7 @@ func redactErr(err error, key string) error {
 	if err == nil || !strings.Contains(err.Error(), key) {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), key, "REDACTED"))
+	return errors.New(strings.ReplaceAll(err.Error(), key, redacted))
 }
 
 func checkBaseURL(base string) error {

@@ -400,3 +400,112 @@ func FuzzInterpret(f *testing.F) {
 		}
 	})
 }
+
+func TestEchoedKeyNeverReachesAnError(t *testing.T) {
+	// The key sits at the snippet's cut, so that a scrub after cutting would
+	// still leak part of it.
+	pad := strings.Repeat("x", snippetLen-15)
+	tests := []struct {
+		name  string
+		reply reply
+		shown string
+	}{
+		{name: "html page", reply: reply{status: 502, contentType: "text/html", body: "<pre>" + pad + "Bearer " + testKey + "</pre>"}, shown: `Bearer RED..."`},
+		{name: "envelope message", reply: jsonReply(200, `{"code":80001,"message":"token `+testKey+` illegal"}`), shown: "token REDACTED illegal"},
+		{name: "request id", reply: reply{status: 200, contentType: "application/json", body: `{"code":96018,"message":"m"}`, header: map[string]string{"requestid": testKey}}, shown: "(request id REDACTED)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _, _ := server(t, tt.reply)
+			c, _ := newTestClient(t, srv)
+			_, err := c.DropCluster(context.Background(), "in01-abc")
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			for _, part := range []string{testKey, testKey[:3], testKey[len(testKey)-12:]} {
+				if strings.Contains(fmt.Sprintf("%v %+v", err, err), part) {
+					t.Errorf("error leaks (part of) the key: %v", err)
+				}
+			}
+			if !strings.Contains(err.Error(), tt.shown) {
+				t.Errorf("error %v does not contain %q", err, tt.shown)
+			}
+		})
+	}
+}
+
+func TestSuccessForAnotherClusterIsAnError(t *testing.T) {
+	srv, _, _ := server(t, jsonReply(200, `{"code":0,"data":{"clusterId":"in01-other","prompt":"p"}}`))
+	c, _ := newTestClient(t, srv)
+	res, err := c.DropCluster(context.Background(), "in01-abc")
+	var unexpected *UnexpectedResponseError
+	if !errors.As(err, &unexpected) || !strings.Contains(err.Error(), `success names cluster "in01-other", not the requested "in01-abc"`) {
+		t.Fatalf("got %+v, %v; want an *UnexpectedResponseError naming both clusters", res, err)
+	}
+}
+
+func TestBodyReadFailureIsANetworkError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "500")
+		_, _ = w.Write([]byte(`{"code":0,`))
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler)
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := newTestClient(t, srv)
+	_, err := c.DropCluster(context.Background(), "in01-abc")
+	var unexpected *UnexpectedResponseError
+	if err == nil || errors.As(err, &unexpected) || !strings.Contains(err.Error(), "whether the drop happened is unknown") {
+		t.Fatalf("got %T %v; want a network error saying the outcome is unknown", err, err)
+	}
+}
+
+func TestNewDropRequest(t *testing.T) {
+	c, err := New(testKey, WithBaseURL("http://127.0.0.1:8080/prefix/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := c.NewDropRequest(context.Background(), "in01-abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprintf("%s %s auth=%q accept=%q", req.Method, req.URL, req.Header.Get("Authorization"), req.Header.Get("Accept"))
+	want := `DELETE http://127.0.0.1:8080/prefix/v2/clusters/in01-abc/drop auth="Bearer REDACTED" accept="application/json"`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if _, err := c.NewDropRequest(context.Background(), ".."); !errors.Is(err, ErrInvalidClusterID) {
+		t.Errorf("got %v, want ErrInvalidClusterID", err)
+	}
+}
+
+func TestRetryAfterIsSecondsOrADate(t *testing.T) {
+	c, err := New(testKey, WithRetry(3, time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]time.Duration{
+		"":    time.Second,
+		"7":   7 * time.Second,
+		"2m":  time.Second, // not a number of seconds: the default
+		"1.5": time.Second,
+		"-3":  time.Second,
+		"900": time.Minute, // capped
+	}
+	for header, want := range tests {
+		t.Run(header, func(t *testing.T) {
+			res := &http.Response{StatusCode: 429, Header: http.Header{}}
+			if header != "" {
+				res.Header.Set("Retry-After", header)
+			}
+			if got := c.retryWait(res); got != want {
+				t.Errorf("Retry-After %q: wait %s, want %s", header, got, want)
+			}
+		})
+	}
+	date := &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {time.Now().Add(20 * time.Second).UTC().Format(http.TimeFormat)}}}
+	if got := c.retryWait(date); got < 18*time.Second || got > 20*time.Second {
+		t.Errorf("Retry-After as a date 20s ahead: wait %s", got)
+	}
+}
