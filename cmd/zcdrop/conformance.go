@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/zcdrop/zcdrop/conformance"
 )
@@ -52,6 +53,12 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprint(stderr, "zcdrop: conformance needs at least one cassette file or directory\n\n")
 		flags.Usage()
 		return exitUsage
+	}
+	for _, a := range flags.Args() {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			fmt.Fprintf(stderr, "zcdrop: conformance: flags must come before PATH; %q came after it\n", a)
+			return exitUsage
+		}
 	}
 
 	v, err := conformance.NewValidator()

@@ -53,6 +53,8 @@ func TestConformanceExitCodes(t *testing.T) {
 			"", `unknown report format "xml" (want text, json or junit)`},
 		{"no paths", nil, exitUsage,
 			"", "conformance needs at least one cassette file or directory"},
+		{"flag after a path", []string{shippedCorpus, "--format", "json"}, exitUsage,
+			"", `flags must come before PATH; "--format" came after it`},
 		{"unknown flag", []string{"--strict", shippedCorpus}, exitUsage,
 			"", "flag provided but not defined: -strict"},
 		{"help", []string{"-h"}, exitOK,

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -19,7 +20,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/zcdrop/zcdrop"
-	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/conformance"
 )
 
@@ -75,17 +75,21 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up after this long, retries included")
 	fs.IntVar(&f.attempts, "attempts", 3, "tries in all when the API answers 429 or 503 (1: no retries); other failures are never retried")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitUsage
 	}
 	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "zcdrop drop: "+format+"\n", a...)
+		msg := strings.TrimPrefix(fmt.Sprintf(format, a...), "zcdrop: ")
+		fmt.Fprintf(stderr, "zcdrop drop: %s\n", msg)
 		return exitUsage
 	}
 	if keyFlag != "" {
 		return usageErr("--api-key is refused: flags show in process lists; set ZILLIZ_API_KEY or use --api-key-file PATH")
 	}
-	if fs.NArg() != 1 {
-		return usageErr("want exactly one CLUSTER_ID, got %d arguments (see zcdrop drop --help)", fs.NArg())
+	if msg := positionalError(fs.Args(), "CLUSTER_ID"); msg != "" {
+		return usageErr("%s (see zcdrop drop --help)", msg)
 	}
 	id := fs.Arg(0)
 	if f.output != "text" && f.output != "json" {
@@ -95,6 +99,9 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if !ok {
 		return usageErr("--validate must be enforce, observe or off, not %q", f.validate)
 	}
+	if f.timeout <= 0 {
+		return usageErr("--timeout must be positive, not %s", f.timeout)
+	}
 	base, err := baseURL(f.region, f.baseURL)
 	if err != nil {
 		return usageErr("%v", err)
@@ -102,19 +109,12 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := zcdrop.ValidateClusterID(id); err != nil {
 		return usageErr("%v; nothing sent", err)
 	}
-	out := &dropOutput{json: f.output == "json", stdout: stdout, stderr: stderr}
-
-	if f.dryRun {
-		return dryRun(ctx, base, id, out)
-	}
 	key, err := apiKey(f.keyFile)
 	if err != nil {
-		return usageErr("%v", err)
-	}
-	if !f.yes {
-		if code, ok := confirm(id, base, stdin, stderr); !ok {
-			return code
+		if !f.dryRun || f.keyFile != "" {
+			return usageErr("%v", err)
 		}
+		key = "dry-run-without-a-key" // A dry run shows the key as REDACTED anyway.
 	}
 
 	var transport http.RoundTripper = http.DefaultTransport
@@ -122,33 +122,61 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		transport = &logTransport{base: transport, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug})), key: key}
 	}
 	var violations []conformance.Violation
+	v, err := conformance.NewValidator()
+	if err != nil {
+		fmt.Fprintf(stderr, "zcdrop drop: %v\n", err)
+		return exitFailed
+	}
 	if mode != 0 {
-		v, err := conformance.NewValidator()
-		if err != nil {
-			fmt.Fprintf(stderr, "zcdrop drop: %v\n", err)
-			return exitFailed
-		}
 		transport = &conformance.Transport{Validator: v, Mode: mode, Base: transport, Report: func(r conformance.Result) {
 			violations = append(violations, r.Violations...)
 		}}
 	}
-	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithHTTPClient(&http.Client{Transport: transport}),
-		zcdrop.WithRetry(f.attempts, 30*time.Second))
+	hc := &http.Client{
+		Transport: transport,
+		// Never follow a redirect: Go would resend the key to the new URL.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithHTTPClient(hc), zcdrop.WithRetry(f.attempts, 30*time.Second))
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	out := &dropOutput{json: f.output == "json", stdout: stdout, stderr: stderr}
+	if f.dryRun {
+		return dryRun(ctx, client, v, mode, id, out)
+	}
+	if !f.yes {
+		if code, ok := confirm(id, base, stdin, stderr); !ok {
+			return code
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	res, err := client.DropCluster(ctx, id)
 	if mode == conformance.Observe {
 		for _, v := range violations {
-			fmt.Fprintf(stderr, "zcdrop drop: warning: the response breaks openapi.yaml: %s\n", v)
+			fmt.Fprintf(stderr, "zcdrop drop: warning: the exchange breaks openapi.yaml: %s\n", v)
 		}
 	}
 	if err != nil {
 		return out.failure(err)
 	}
 	return out.success(res)
+}
+
+// positionalError says what is wrong with args when they are not exactly
+// one operand named what, or "" when they are. Go's flag package stops at
+// the first operand, so a flag after it arrives here as an operand.
+func positionalError(args []string, what string) string {
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			return fmt.Sprintf("flags must come before %s; %q came after it", what, a)
+		}
+	}
+	if len(args) != 1 {
+		return fmt.Sprintf("want exactly one %s, got %d arguments", what, len(args))
+	}
+	return ""
 }
 
 // baseURL picks the control plane. zcdrop.WithBaseURL checks the result.
@@ -209,40 +237,33 @@ func confirm(id, base string, stdin io.Reader, stderr io.Writer) (int, bool) {
 }
 
 // dryRun builds the exact request the drop would send, checks it against
-// the spec, and prints it with the key redacted.
-func dryRun(ctx context.Context, base, id string, out *dropOutput) int {
-	req, err := api.NewDropClusterRequest(base, id, &api.DropClusterParams{Accept: ptr("application/json")})
-	if err != nil {
-		fmt.Fprintf(out.stderr, "zcdrop drop: build request: %v\n", err)
-		return exitUsage
-	}
-	req.Header.Set("Authorization", "Bearer REDACTED")
-	v, err := conformance.NewValidator()
+// the spec, and prints it with the key redacted. It fails, as the real run
+// would, when the request breaks the spec under --validate enforce.
+func dryRun(ctx context.Context, client *zcdrop.Client, v *conformance.Validator, mode conformance.Mode, id string, out *dropOutput) int {
+	req, err := client.NewDropRequest(ctx, id)
 	if err != nil {
 		fmt.Fprintf(out.stderr, "zcdrop drop: %v\n", err)
-		return exitFailed
+		return exitUsage
 	}
 	vs := v.Validate(ctx, conformance.Exchange{Request: req})
 	if out.json {
 		_ = json.NewEncoder(out.stdout).Encode(map[string]any{
 			"dryRun": true, "method": req.Method, "url": req.URL.String(),
-			"headers":    map[string]string{"Authorization": "Bearer REDACTED", "Accept": "application/json"},
+			"headers":    map[string]string{"Authorization": req.Header.Get("Authorization"), "Accept": req.Header.Get("Accept")},
 			"violations": append([]conformance.Violation{}, vs...),
 		})
 	} else {
-		fmt.Fprintf(out.stdout, "%s %s\nAuthorization: Bearer REDACTED\nAccept: application/json\n", req.Method, req.URL)
+		fmt.Fprintf(out.stdout, "%s %s\nAuthorization: %s\nAccept: %s\n", req.Method, req.URL, req.Header.Get("Authorization"), req.Header.Get("Accept"))
 		for _, x := range vs {
 			fmt.Fprintf(out.stdout, "violation: %s\n", x)
 		}
 		fmt.Fprintln(out.stdout, "dry run: nothing sent")
 	}
-	if len(vs) > 0 {
-		return exitUsage
+	if len(vs) > 0 && mode == conformance.Enforce {
+		return exitUsage // The real run would refuse to send it.
 	}
 	return exitOK
 }
-
-func ptr[T any](v T) *T { return &v }
 
 type dropOutput struct {
 	json           bool
@@ -339,13 +360,23 @@ func classify(err error) failureReport {
 	case apiErr != nil:
 		r.Kind, r.exit = "api_error", exitFailed
 	case unexpected != nil:
-		r.Kind, r.exit, r.Hint = "unexpected_response", exitNetwork, "the answer was not the API's JSON; a proxy or gateway may be in the way"
+		r.Kind, r.exit, r.Hint = "unexpected_response", exitNetwork, "the answer was not what the API sends: a proxy or gateway may be in the way, or the API has changed"
 	case errors.Is(err, context.DeadlineExceeded):
 		r.Kind, r.exit, r.Hint = "timeout", exitNetwork, "no answer in time; the drop may or may not have happened: check the cluster's status before retrying"
+	case isDialError(err):
+		r.Kind, r.exit, r.Hint = "network", exitNetwork, "could not reach the control plane, so nothing was sent: check --region, --base-url and the network"
 	default:
 		r.Kind, r.exit, r.Hint = "network", exitNetwork, "the request failed in transit; the drop may or may not have happened: check the cluster's status before retrying"
 	}
 	return r
+}
+
+// isDialError reports whether err happened before a connection was made,
+// so that the request was certainly not sent.
+func isDialError(err error) bool {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
 }
 
 // logTransport logs each request and response through slog, with the key

@@ -79,7 +79,7 @@ func TestDropScenarios(t *testing.T) {
 		{name: "server fault", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, Status: 500, Times: 1})}, exit: exitNetwork, status: 500, code: 500, kind: "server", hint: "retry later"},
 		{name: "gateway HTML page", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1})}, exit: exitNetwork, status: 502, kind: "server"},
 		{name: "truncated JSON", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 1})}, exit: exitNetwork, status: 200, kind: "unexpected_response", hint: "proxy"},
-		{name: "connection closed mid-body", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1})}, exit: exitNetwork, status: 200, kind: "unexpected_response"},
+		{name: "connection closed mid-body", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1})}, exit: exitNetwork, kind: "network", hint: "may or may not have happened"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,7 +192,7 @@ func TestDropDryRun(t *testing.T) {
 	if code != exitOK || stdout != want {
 		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, stdout, want)
 	}
-	code, stdout, _ = runDropCLI(t, "", "--dry-run", "--output", "json", "--base-url", base, "in01-NOT-LOWER")
+	code, stdout, _ = runDropCLI(t, "", "--dry-run", "--validate", "enforce", "--output", "json", "--base-url", base, "in01-NOT-LOWER")
 	if code != exitUsage || !strings.Contains(stdout, `"dryRun":true`) || !strings.Contains(stdout, `"pointer":"path/clusterId"`) {
 		t.Errorf("exit %d, stdout %s; want a JSON dry run naming the path violation", code, stdout)
 	}
@@ -222,11 +222,19 @@ func TestDropUsageErrors(t *testing.T) {
 		{name: "plain http to a remote host", env: dropKey, args: []string{"--yes", "--base-url", "http://example.com", "in01-abc"}, stderr: "plain http is allowed only on loopback"},
 		{name: "bad output", env: dropKey, args: []string{"--output", "yaml", "in01-abc"}, stderr: `--output must be text or json, not "yaml"`},
 		{name: "bad validate", env: dropKey, args: []string{"--validate", "strict", "in01-abc"}, stderr: "--validate must be enforce, observe or off"},
+		{name: "flag after the cluster ID", env: dropKey, args: []string{"in01-abc", "--yes"}, stderr: `flags must come before CLUSTER_ID; "--yes" came after it`},
+		{name: "zero timeout", env: dropKey, args: []string{"--yes", "--timeout", "0s", "in01-abc"}, stderr: "--timeout must be positive, not 0s"},
+		{name: "zero attempts", env: dropKey, args: []string{"--yes", "--attempts", "0", "in01-abc"}, stderr: "WithRetry: attempts must be at least 1, got 0"},
+		{name: "dry run checks the base URL", args: []string{"--dry-run", "--base-url", "http://example.com", "in01-abc"}, stderr: "plain http is allowed only on loopback"},
+		{name: "dry run never prints credentials", args: []string{"--dry-run", "--base-url", "https://user:pw-secret@example.com", "in01-abc"}, stderr: "must not carry credentials"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("ZILLIZ_API_KEY", tt.env)
 			code, stdout, stderr := runDropCLI(t, "", tt.args...)
+			if strings.Contains(stdout+stderr, "pw-secret") || strings.Contains(stderr, "zcdrop drop: zcdrop:") {
+				t.Errorf("stderr %q quotes a credential or doubles its prefix", stderr)
+			}
 			if code != exitUsage || stdout != "" || !strings.Contains(stderr, tt.stderr) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, tt.stderr)
 			}
@@ -234,27 +242,29 @@ func TestDropUsageErrors(t *testing.T) {
 	}
 }
 
-// badEcho answers every drop with a success that names another cluster: the
-// schema allows it, the semantic check does not.
-func badEcho(t *testing.T) string {
+// noPrompt answers every drop with a success that lacks its prompt: the
+// client can use it, the spec does not allow it.
+func noPrompt(t *testing.T) string {
 	t.Helper()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("DELETE /v2/clusters/{id}/drop", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"code":0,"data":{"clusterId":"in01-ffffffffffffff0","prompt":"p"}}`)
-	}))
+		fmt.Fprintf(w, `{"code":0,"data":{"clusterId":%q}}`, r.PathValue("id"))
+	})
+	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
 	return ts.URL
 }
 
 func TestDropValidationModes(t *testing.T) {
-	base := badEcho(t)
+	base := noPrompt(t)
 	t.Setenv("ZILLIZ_API_KEY", dropKey)
 	tests := []struct {
 		mode   string
 		exit   int
 		stderr string
 	}{
-		{mode: "observe", exit: exitOK, stderr: `warning: the response breaks openapi.yaml: semantic /data/clusterId: echoes cluster "in01-ffffffffffffff0"`},
+		{mode: "observe", exit: exitOK, stderr: `warning: the exchange breaks openapi.yaml: response /data/prompt: property "prompt" is missing`},
 		{mode: "enforce", exit: exitFailed, stderr: "hint: the exchange breaks openapi.yaml"},
 		{mode: "off", exit: exitOK, stderr: ""},
 	}
@@ -279,5 +289,62 @@ func TestDropVerboseRedactsTheKey(t *testing.T) {
 	if code != exitOK || !strings.Contains(stderr, `level=DEBUG msg=request method=DELETE`) ||
 		!strings.Contains(stderr, `Authorization=\"Bearer REDACTED\"`) || !strings.Contains(stderr, "msg=response status=200") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func TestDropDryRunKeepsTheBasePath(t *testing.T) {
+	t.Setenv("ZILLIZ_API_KEY", "")
+	code, stdout, _ := runDropCLI(t, "", "--dry-run", "--base-url", "http://127.0.0.1:8080/prefix", "in01-abc")
+	if code != exitOK || !strings.HasPrefix(stdout, "DELETE http://127.0.0.1:8080/prefix/v2/clusters/in01-abc/drop\n") ||
+		!strings.Contains(stdout, "violation: request path: no operation in the spec matches path /prefix/v2/clusters/in01-abc/drop") {
+		t.Errorf("exit %d, stdout %q; want the request the drop would send, under /prefix, and the spec's objection", code, stdout)
+	}
+	code, _, _ = runDropCLI(t, "", "--dry-run", "--validate", "enforce", "--base-url", "http://127.0.0.1:8080/prefix", "in01-abc")
+	if code != exitUsage {
+		t.Errorf("exit %d under --validate enforce, want %d: the real run would refuse to send it", code, exitUsage)
+	}
+}
+
+func TestDropNeverFollowsRedirects(t *testing.T) {
+	var got atomic.Int64
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got.Add(1) }))
+	t.Cleanup(elsewhere.Close)
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(redirector.Close)
+	t.Setenv("ZILLIZ_API_KEY", dropKey)
+	for _, mode := range []string{"observe", "off"} {
+		code, _, stderr := runDropCLI(t, "", "--yes", "--validate", mode, "--base-url", redirector.URL, "in01-abc")
+		if code == exitOK || got.Load() != 0 {
+			t.Errorf("--validate %s: exit %d after %d requests elsewhere, stderr %q; want a failure and no request elsewhere", mode, code, got.Load(), stderr)
+		}
+	}
+}
+
+func TestDropConnectionRefusedSaysNothingWasSent(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	base := ts.URL
+	ts.Close() // Nothing listens there any more.
+	t.Setenv("ZILLIZ_API_KEY", dropKey)
+	code, stdout, _ := runDropCLI(t, "", "--yes", "--output", "json", "--base-url", base, "in01-abc")
+	if code != exitNetwork || !strings.Contains(stdout, `"kind":"network"`) || !strings.Contains(stdout, "nothing was sent") {
+		t.Errorf("exit %d, stdout %s; want a network failure saying nothing was sent", code, stdout)
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, cmd := range []string{"drop", "selftest"} {
+		code, _, stderr := runCLI(t, cmd, "--help")
+		if code != exitOK || !strings.Contains(stderr, "Usage") && !strings.Contains(stderr, "-spec") {
+			t.Errorf("%s --help: exit %d, stderr %q", cmd, code, stderr)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "version")
+	if code != exitOK || stderr != "" || !strings.HasPrefix(stdout, "zcdrop ") || !strings.HasSuffix(stdout, "(openapi.yaml info.version 1.0.0)\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

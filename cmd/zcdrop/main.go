@@ -3,8 +3,11 @@
 //
 // Usage:
 //
-//	zcdrop conformance [--format text|json|junit] PATH...
 //	zcdrop drop [flags] CLUSTER_ID
+//	zcdrop conformance [--format text|json|junit] PATH...
+//	zcdrop probe [--record DIR] [flags]
+//	zcdrop mock --api-key KEY --cluster ID [flags]
+//	zcdrop selftest [--spec openapi.yaml]
 //	zcdrop version
 //
 // Run "zcdrop help" for every command.
@@ -41,13 +44,15 @@ const usage = `zcdrop: drop Zilliz Cloud clusters safely, and check Drop Cluster
 against openapi.yaml.
 
 Usage:
-  zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
   zcdrop drop [flags] CLUSTER_ID                          drop a cluster (asks first)
+  zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
+  zcdrop probe [--record DIR] [flags]                     check the live API with probes that delete nothing
+  zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
   zcdrop selftest [--spec openapi.yaml]                   check the spec, client and CLI against the mock
   zcdrop version                                          print versions
-  zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
-  zcdrop probe [--record DIR] [flags]                     check the live API with probes that delete nothing
   zcdrop help                                             this text
+
+Each command takes --help. Flags come before operands.
 
 Exit codes:
   0  success / every interaction conforms
@@ -55,7 +60,7 @@ Exit codes:
   2  usage error, unreadable input, or a refused drop
   3  cluster not found (96018)
   4  API key rejected or without permission
-  5  network or server failure after retries
+  5  network or server failure (after retries for 429 and 503)
 `
 
 // run is the whole program; main only wires it to the process, so that tests

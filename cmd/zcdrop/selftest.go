@@ -71,6 +71,9 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.SetOutput(stderr)
 	specFile := fs.String("spec", "", "also check this openapi.yaml, and that the embedded spec matches it")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitUsage
 	}
 	if fs.NArg() != 0 {
@@ -78,6 +81,10 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	if *specFile != "" {
+		if _, err := os.Stat(*specFile); err != nil {
+			fmt.Fprintf(stderr, "zcdrop selftest: --spec: %v\n", err)
+			return exitUsage
+		}
 		msg, err := checkSpecFile(ctx, *specFile)
 		if err != nil {
 			fmt.Fprintf(stderr, "zcdrop selftest: %v\n", err)
