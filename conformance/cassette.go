@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,7 +76,7 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		violations := v.Validate(ctx, r.exchange)
+		violations := append(v.Validate(ctx, r.exchange), checkRecordedKey(r.exchange.Request.Header)...)
 		if violations == nil {
 			violations = []Violation{} // The JSON report says [], not null.
 		}
@@ -83,13 +84,40 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 			File:       r.file,
 			ID:         r.id,
 			Method:     r.method,
-			URL:        r.url,
+			URL:        redactQuery(r.url),
 			Status:     r.exchange.Response.Status,
 			OK:         len(violations) == 0,
 			Violations: violations,
 		})
 	}
 	return results, nil
+}
+
+// checkRecordedKey reports a recording whose Authorization header holds a
+// key rather than "Bearer REDACTED": a committed cassette must not carry a
+// secret, and CI is where that is caught. Live traffic is not held to this.
+func checkRecordedKey(h http.Header) []Violation {
+	_, token, found := strings.Cut(h.Get("Authorization"), " ")
+	if !found || strings.TrimSpace(token) == "" || strings.TrimSpace(token) == Redacted {
+		return nil // Missing or empty is checkAuthorization's to report.
+	}
+	return []Violation{{Kind: KindSemantic, Pointer: "header/Authorization",
+		Message: `holds what looks like a real key; recordings must say "Bearer REDACTED" (record through conformance.RedactHook)`}}
+}
+
+// redactQuery hides query values in a URL shown in a report: the operation
+// takes none, so any there are unexpected, and may be secrets.
+func redactQuery(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.RawQuery == "" {
+		return raw
+	}
+	q := u.Query()
+	for k := range q {
+		q[k] = []string{Redacted}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // cassetteFiles resolves path to the cassette files it names: itself when it

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -335,4 +336,38 @@ func FuzzCheckCassettes(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestGateFlagsLiveKeysAndHidesQueryValues(t *testing.T) {
+	base, err := os.ReadFile(dedicatedCassette)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "sk-LIVEKEY-0123456789abcdef"
+	leaked := strings.Replace(string(base), "Bearer REDACTED", "Bearer "+key, 1)
+	leaked = strings.Replace(leaked, "/drop\n", "/drop?apikey="+key+"\n", 1)
+	if leaked == string(base) || !strings.Contains(leaked, "?apikey=") {
+		t.Fatal("the test cassette was not altered as intended")
+	}
+	p := filepath.Join(t.TempDir(), "leaked.yaml")
+	if err := os.WriteFile(p, []byte(leaked), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	results, err := newTestValidator(t).CheckCassettes(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteReport(&buf, FormatJSON, results); err != nil {
+		t.Fatal(err)
+	}
+	report := buf.String()
+	if strings.Contains(report, key) {
+		t.Errorf("the report shows the key:\n%s", report)
+	}
+	for _, want := range []string{`"pointer":"header/Authorization"`, "holds what looks like a real key", `?apikey=REDACTED`, `"pointer":"query"`} {
+		if !strings.Contains(strings.ReplaceAll(report, `": "`, `":"`), want) {
+			t.Errorf("report lacks %s:\n%s", want, report)
+		}
+	}
 }
