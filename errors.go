@@ -80,6 +80,7 @@ type APIError struct {
 	RequestID string
 }
 
+// Error reports the code, the status, the message and the request ID.
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("zcdrop: api error %d (http %d): %s", e.Code, e.HTTPStatus, e.Message)
 	if e.RequestID != "" {
@@ -113,6 +114,8 @@ type UnexpectedResponseError struct {
 	RequestID string
 }
 
+// Error reports the status, the content type, what was wrong and the start
+// of the body.
 func (e *UnexpectedResponseError) Error() string {
 	s := fmt.Sprintf("zcdrop: unexpected response (http %d, content-type %q): %s", e.HTTPStatus, e.ContentType, e.Reason)
 	if e.Snippet != "" {
@@ -139,6 +142,7 @@ type ClusterIDError struct {
 	Reason string
 }
 
+// Error names the refused ID and the reason.
 func (e *ClusterIDError) Error() string {
 	return fmt.Sprintf("zcdrop: invalid cluster ID %q: %s", e.ClusterID, e.Reason)
 }

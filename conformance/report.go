@@ -40,8 +40,11 @@ func unknownFormatError(name string) error {
 
 // Summary counts the verdicts in a report.
 type Summary struct {
-	Total  int `json:"total"`
+	// Total is the number of interactions checked.
+	Total int `json:"total"`
+	// Passed counts the interactions without violations.
 	Passed int `json:"passed"`
+	// Failed counts the interactions with at least one violation.
 	Failed int `json:"failed"`
 }
 

@@ -78,9 +78,12 @@ type Exchange struct {
 
 // Response is the part of an HTTP response that the spec constrains.
 type Response struct {
+	// Status is the HTTP status code.
 	Status int
+	// Header holds the response headers; Content-Type among them.
 	Header http.Header
-	Body   []byte
+	// Body is the whole body as received.
+	Body []byte
 }
 
 // Validate checks the exchange: the request against its operation, the

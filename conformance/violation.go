@@ -47,15 +47,17 @@ func (v Violation) String() string {
 // ViolationError is returned by a Transport in Enforce mode when a request or
 // a response breaks the spec. For a request, nothing was sent.
 type ViolationError struct {
-	// Method and URL identify the request.
+	// Method is the request's method.
 	Method string
-	URL    string
+	// URL is the request's URL, without any password it held.
+	URL string
 	// Status is the response status, or 0 when the request itself was refused.
 	Status int
 	// Violations lists every departure found, never empty.
 	Violations []Violation
 }
 
+// Error lists every violation on one line, after what was refused.
 func (e *ViolationError) Error() string {
 	var b strings.Builder
 	if e.Status == 0 {
@@ -78,12 +80,16 @@ type Result struct {
 	// File is the cassette the interaction came from; empty for live traffic.
 	File string `json:"file"`
 	// ID is the interaction's id within its cassette.
-	ID     int    `json:"id"`
+	ID int `json:"id"`
+	// Method is the request's method.
 	Method string `json:"method"`
-	URL    string `json:"url"`
+	// URL is the request's URL; in reports from cassettes, query values
+	// show as REDACTED.
+	URL string `json:"url"`
 	// Status is the response status, 0 when there was no response.
 	Status int `json:"status"`
 	// OK is true when Violations is empty.
-	OK         bool        `json:"ok"`
+	OK bool `json:"ok"`
+	// Violations lists what is wrong; empty, never nil, in reports.
 	Violations []Violation `json:"violations"`
 }
