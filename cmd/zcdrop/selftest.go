@@ -65,7 +65,9 @@ var scenarios = []scenario{
 
 // runSelftest is `make conformance`'s check of the project against itself:
 // the spec file, then every scenario through the client and the CLI against
-// the reference server, with the spec enforced on both sides.
+// the reference server, with the spec enforced on both sides, then the live
+// workflow (probe, record, gate, replay) with the server standing in for
+// Zilliz Cloud.
 func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("zcdrop selftest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -97,7 +99,11 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "zcdrop selftest: %v\n", err)
 		return exitFailed
 	}
-	keyFile, cleanup, err := writeKeyFiles()
+	keys := make([]string, 0, len(scenarios))
+	for _, sc := range scenarios {
+		keys = append(keys, sc.key)
+	}
+	keyFile, cleanup, err := writeKeys(keys...)
 	if err != nil {
 		fmt.Fprintf(stderr, "zcdrop selftest: %v\n", err)
 		return exitFailed
@@ -122,10 +128,124 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	fmt.Fprintf(stdout, "selftest: %d scenarios against the reference server on loopback, spec enforced on both sides: %d passed, %d failed\n",
 		len(scenarios), len(scenarios)-failed, failed)
+	msg, err := liveCycle(ctx, v)
+	if err != nil {
+		fmt.Fprintf(stdout, "live cycle FAIL  %v\n", err)
+		failed++
+	} else {
+		fmt.Fprintf(stdout, "live cycle PASS  %s\n", msg)
+	}
 	if failed > 0 {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// liveCycle proves the live workflow with the reference server standing in
+// for Zilliz Cloud: `zcdrop probe --record` against it, the key nowhere in
+// what was written, every seeded cluster still there, the recordings passing
+// the gate, and a replay of them with the server gone.
+func liveCycle(ctx context.Context, v *conformance.Validator) (string, error) {
+	const key = "selftest-live-key-5f0c2a91"
+	srv, err := mock.New(mock.WithAPIKey(key), mock.WithClusters(selftestCluster, selftestOther))
+	if err != nil {
+		return "", err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	hs := &http.Server{Handler: srv}
+	go func() { _ = hs.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	dir, err := os.MkdirTemp("", "zcdrop-selftest-cassettes-")
+	if err != nil {
+		_ = hs.Close()
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	keyFiles, cleanup, err := writeKeys(key)
+	if err != nil {
+		_ = hs.Close()
+		return "", err
+	}
+	defer cleanup()
+
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"probe", "--base-url", base, "--api-key-file", keyFiles[key], "--record", dir}, strings.NewReader(""), &out, &errOut)
+	_ = hs.Close() // From here on, nothing may need the server.
+	if code != exitOK {
+		return "", fmt.Errorf("zcdrop probe: exit %d: %s %s", code, strings.TrimSpace(out.String()), strings.TrimSpace(errOut.String()))
+	}
+	for _, id := range []string{selftestCluster, selftestOther} {
+		if st, _ := srv.ClusterStatus(id); st != mock.StatusRunning {
+			return "", fmt.Errorf("after the probes, cluster %s is %s: a probe destroyed something", id, st)
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		return "", fmt.Errorf("zcdrop probe --record wrote no cassette in %s", dir)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		if bytes.Contains(b, []byte(key)) {
+			return "", fmt.Errorf("%s holds the API key", filepath.Base(f))
+		}
+	}
+	if bytes.Contains(out.Bytes(), []byte(key)) || bytes.Contains(errOut.Bytes(), []byte(key)) {
+		return "", errors.New("zcdrop probe printed the API key")
+	}
+	results, err := v.CheckCassettes(ctx, dir)
+	if err != nil {
+		return "", err
+	}
+	if s := conformance.Summarize(results); s.Failed > 0 {
+		return "", fmt.Errorf("the recorded cassettes fail the gate: %d of %d", s.Failed, s.Total)
+	}
+	rec := &collectTB{}
+	client := conformance.NewReplayer(rec, dir)
+	for _, r := range results {
+		req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, nil)
+		if err != nil {
+			return "", err
+		}
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Accept", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			return "", fmt.Errorf("replay: %w", err)
+		}
+		res.Body.Close()
+		if res.StatusCode != r.Status {
+			return "", fmt.Errorf("replay of %s answered %d, recorded %d", r.URL, res.StatusCode, r.Status)
+		}
+	}
+	rec.cleanup()
+	if len(rec.errs) > 0 {
+		return "", fmt.Errorf("replay: %s", strings.Join(rec.errs, "; "))
+	}
+	return fmt.Sprintf("probe --record against the mock wrote %d cassettes without the key, destroyed nothing, passed the gate, and replayed offline", len(files)), nil
+}
+
+// collectTB is the conformance.TB of a replay outside a test: it collects
+// failures and runs cleanups when asked.
+type collectTB struct {
+	errs     []string
+	cleanups []func()
+}
+
+func (c *collectTB) Helper() {}
+func (c *collectTB) Errorf(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Sprintf(format, args...))
+}
+func (c *collectTB) Cleanup(f func()) { c.cleanups = append(c.cleanups, f) }
+func (c *collectTB) cleanup() {
+	for i := len(c.cleanups) - 1; i >= 0; i-- {
+		c.cleanups[i]()
+	}
 }
 
 // serve starts a fresh reference server for sc on a loopback socket.
@@ -209,25 +329,25 @@ func (sc scenario) viaCLI(ctx context.Context, keyFile string) (string, error) {
 	return msg, nil
 }
 
-// writeKeyFiles writes each scenario key to a file, because `zcdrop drop`
-// takes keys only from the environment or a file.
-func writeKeyFiles() (map[string]string, func(), error) {
+// writeKeys writes each key to a file of its own, because the CLI takes
+// keys only from the environment or a file, and returns the files by key.
+func writeKeys(keys ...string) (map[string]string, func(), error) {
 	dir, err := os.MkdirTemp("", "zcdrop-selftest-")
 	if err != nil {
 		return nil, nil, err
 	}
 	cleanup := func() { _ = os.RemoveAll(dir) }
 	files := map[string]string{}
-	for i, sc := range scenarios {
-		if _, ok := files[sc.key]; ok {
+	for i, key := range keys {
+		if _, ok := files[key]; ok {
 			continue
 		}
 		p := filepath.Join(dir, fmt.Sprintf("key-%d", i))
-		if err := os.WriteFile(p, []byte(sc.key+"\n"), 0o600); err != nil {
+		if err := os.WriteFile(p, []byte(key+"\n"), 0o600); err != nil {
 			cleanup()
 			return nil, nil, err
 		}
-		files[sc.key] = p
+		files[key] = p
 	}
 	return files, cleanup, nil
 }

@@ -23,6 +23,9 @@ func TestSelftestPasses(t *testing.T) {
 	if !strings.Contains(stdout, "8 passed, 0 failed") {
 		t.Errorf("no summary in:\n%s", stdout)
 	}
+	if !strings.Contains(stdout, "live cycle PASS  probe --record against the mock wrote 2 cassettes without the key, destroyed nothing, passed the gate, and replayed offline") {
+		t.Errorf("no live-cycle verdict in:\n%s", stdout)
+	}
 }
 
 func TestSelftestCatchesAStaleSpec(t *testing.T) {
