@@ -338,7 +338,7 @@ func FuzzCheckCassettes(f *testing.F) {
 	})
 }
 
-func TestGateFlagsLiveKeysAndHidesQueryValues(t *testing.T) {
+func TestGateFlagsRecordedKeysAndHidesQueryValues(t *testing.T) {
 	base, err := os.ReadFile(dedicatedCassette)
 	if err != nil {
 		t.Fatal(err)
