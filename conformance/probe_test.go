@@ -255,7 +255,7 @@ func TestProbeJudgesAnswers(t *testing.T) {
 	}
 	want := []string{
 		"semantic /code: probe not-found expected a business error (96018 or 96036), got success: the API claims to have dropped a cluster that cannot exist",
-		"semantic /code: probe invalid-key expected HTTP 401 with code 21119, got success: the API accepted a made-up key",
+		"semantic /code: probe invalid-key expected HTTP 401 with the error envelope (21119 today), got success: the API accepted a made-up key",
 	}
 	if len(results) != len(want) {
 		t.Fatalf("got %d results, want %d", len(results), len(want))
@@ -306,5 +306,30 @@ func TestProbeStopsWhenContextEnds(t *testing.T) {
 	}
 	if len(results) != 1 || len(srv.requests()) != 1 {
 		t.Errorf("%d results and %d requests, want 1 of each", len(results), len(srv.requests()))
+	}
+}
+
+func TestProbeAcceptsAnyEnvelopeOn401(t *testing.T) {
+	// A v1-era control plane: 96018 for unknown clusters, 80001 for a bad key.
+	v1 := newCountingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Authorization") != "Bearer "+canaryKey {
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"code":80001,"message":"token illegal"}`)
+			return
+		}
+		io.WriteString(w, `{"code":96018,"message":"Cluster not exist or you don't have permission."}`)
+	}))
+	results, err := conformance.Probe(context.Background(), conformance.ProbeConfig{BaseURL: v1.URL, APIKey: canaryKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.OK {
+			t.Errorf("%s: %v, want it to conform", r.File, r.Violations)
+		}
+	}
+	if len(results) != 2 {
+		t.Errorf("%d results, want 2", len(results))
 	}
 }

@@ -17,7 +17,8 @@ Checks the live Drop Cluster API against openapi.yaml with probes that cannot
 delete anything:
   not-found    drops a made-up cluster ID that no cluster can have;
                expects HTTP 200 with code 96018 or 96036
-  invalid-key  the same, with a made-up API key; expects HTTP 401, code 21119
+  invalid-key  the same, with a made-up API key; expects HTTP 401 with the
+               error envelope (code 21119 today)
 Every exchange is validated, requests are never retried and are at least
 100ms apart, and a report (one entry per probe) goes to stdout.
 
