@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,72 +38,9 @@ func seeded(extra ...Option) []Option {
 	}, extra...)
 }
 
-// answer is what a test reads back from the mock.
-type answer struct {
-	status    int
-	header    http.Header
-	code      int64
-	message   string
-	clusterID string
-	prompt    string
-}
-
-type call struct {
-	method string
-	path   string            // request path, sent as it is
-	auth   string            // the Authorization header; "" sends none
-	body   string            // request body
-	expect expectation       // what validatingTransport must see
-	header map[string]string // extra request headers
-}
-
-// do sends c to baseURL through a validating client and decodes the answer.
-func do(ctx context.Context, t *testing.T, client *http.Client, baseURL string, c call) (answer, error) {
-	t.Helper()
-	method := c.method
-	if method == "" {
-		method = http.MethodDelete
-	}
-	var body io.Reader
-	if c.body != "" {
-		body = strings.NewReader(c.body)
-	}
-	req, err := http.NewRequestWithContext(withExpectation(ctx, c.expect), method, baseURL+c.path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.auth != "" {
-		req.Header.Set("Authorization", c.auth)
-	}
-	for k, v := range c.header {
-		req.Header.Set(k, v)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return answer{}, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		return answer{}, err
-	}
-	a := answer{status: res.StatusCode, header: res.Header}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		var decoded struct {
-			Code    int64  `json:"code"`
-			Message string `json:"message"`
-			Data    struct {
-				ClusterID string `json:"clusterId"`
-				Prompt    string `json:"prompt"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal(raw, &decoded); err != nil {
-			t.Fatalf("decode %s: %v", raw, err)
-		}
-		a.code, a.message = decoded.Code, decoded.Message
-		a.clusterID, a.prompt = decoded.Data.ClusterID, decoded.Data.Prompt
-	}
-	return a, nil
+// isBodyNotJSON reports the violation of an answer whose body does not parse.
+func isBodyNotJSON(v conformance.Violation) bool {
+	return v.Kind == conformance.KindResponse && strings.HasPrefix(v.Message, "body is not valid JSON")
 }
 
 func dropPath(id string) string { return "/v2/clusters/" + id + "/drop" }
@@ -142,55 +81,54 @@ func TestDropScenarios(t *testing.T) {
 			wantStatus: 200, wantCode: codeClusterNotFound, wantDrop: dedicatedID},
 		{name: "unknown key", call: call{path: dropPath(dedicatedID), auth: bearer("mock-key-unknown")},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "no authorization", call: call{path: dropPath(dedicatedID), expect: expectBadRequest},
+		{name: "no authorization", call: call{path: dropPath(dedicatedID), breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "basic scheme", call: call{path: dropPath(dedicatedID), auth: "Basic " + keyAll, expect: expectBadRequest},
+		{name: "basic scheme", call: call{path: dropPath(dedicatedID), auth: "Basic " + keyAll, breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "bearer without key", call: call{path: dropPath(dedicatedID), auth: "Bearer ", expect: expectBadRequest},
+		{name: "bearer without key", call: call{path: dropPath(dedicatedID), auth: "Bearer ", breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "bad key beats bad ID", call: call{path: dropPath(".."), expect: expectBadRequest},
+		{name: "bad key beats bad ID", call: call{path: dropPath(".."), breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "empty ID", call: call{path: dropPath(""), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "empty ID", call: call{path: dropPath(""), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeEmptyClusterID},
-		{name: "uppercase ID", call: call{path: dropPath("IN01-6183D6BAC30F801"), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "uppercase ID", call: call{path: dropPath("IN01-6183D6BAC30F801"), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "placeholder ID", call: call{path: dropPath("inxx-xxxxxxxxxxxxxxx"), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "placeholder ID", call: call{path: dropPath("inxx-xxxxxxxxxxxxxxx"), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "dot-dot ID", call: call{path: dropPath(".."), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "dot-dot ID", call: call{path: dropPath(".."), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "dot ID", call: call{path: dropPath("."), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "dot ID", call: call{path: dropPath("."), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "encoded slash", call: call{path: dropPath("in01-a%2F..%2F" + dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "encoded slash", call: call{path: dropPath("in01-a%2F..%2F" + dedicatedID), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "encoded space", call: call{path: dropPath("in01-a%20b"), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "encoded space", call: call{path: dropPath("in01-a%20b"), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "over-long ID", call: call{path: dropPath("in01-" + strings.Repeat("a", 60)), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "over-long ID", call: call{path: dropPath("in01-" + strings.Repeat("a", 60)), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "request body", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), body: `{"clusterId":"x"}`, expect: expectBadRequest},
+		{name: "request body", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), body: `{"clusterId":"x"}`, breaksSpec: true},
 			wantStatus: 400, wantCode: 400},
-		{name: "POST on drop path", call: call{method: http.MethodPost, path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "POST on drop path", call: call{method: http.MethodPost, path: dropPath(dedicatedID), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 405, wantCode: 405},
-		{name: "GET on drop path", call: call{method: http.MethodGet, path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "GET on drop path", call: call{method: http.MethodGet, path: dropPath(dedicatedID), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 405, wantCode: 405},
-		{name: "path without drop", call: call{path: "/v2/clusters/" + dedicatedID, auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "path without drop", call: call{path: "/v2/clusters/" + dedicatedID, auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 404, wantCode: 404},
-		{name: "collapsed dot-dot path", call: call{path: "/v2/drop", auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "collapsed dot-dot path", call: call{path: "/v2/drop", auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 404, wantCode: 404},
-		{name: "extra segment", call: call{path: "/v2/clusters/in01-a/../drop", auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "extra segment", call: call{path: "/v2/clusters/in01-a/../drop", auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 404, wantCode: 404},
-		{name: "v1 path", call: call{path: "/v1/clusters/" + dedicatedID + "/drop", auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "v1 path", call: call{path: "/v1/clusters/" + dedicatedID + "/drop", auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 404, wantCode: 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, srv := NewTestServer(t, seeded()...)
-			client := newValidatingClient(t)
+			client, srv := startMock(t, seeded()...)
 			for _, c := range tt.before {
-				if _, err := do(t.Context(), t, client, ts.URL, c); err != nil {
+				if _, err := client.do(t.Context(), c); err != nil {
 					t.Fatal(err)
 				}
 			}
-			got, err := do(t.Context(), t, client, ts.URL, tt.call)
+			got, err := client.do(t.Context(), tt.call)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -224,11 +162,10 @@ func TestDropScenarios(t *testing.T) {
 }
 
 func TestRequestIDsDiffer(t *testing.T) {
-	ts, _ := NewTestServer(t, seeded()...)
-	client := newValidatingClient(t)
+	client, _ := startMock(t, seeded()...)
 	seen := map[string]bool{}
 	for range 3 {
-		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(keyAll)})
+		a, err := client.do(t.Context(), call{path: dropPath(unknownID), auth: bearer(keyAll)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,13 +178,12 @@ func TestRequestIDsDiffer(t *testing.T) {
 
 func TestDropLifecycle(t *testing.T) {
 	clock := newFakeClock()
-	ts, srv := NewTestServer(t, seeded(WithClock(clock.Now), WithDeleteDelay(time.Minute))...)
-	client := newValidatingClient(t)
+	client, srv := startMock(t, seeded(WithClock(clock.Now), WithDeleteDelay(time.Minute))...)
 
 	if c, ok := srv.Cluster(freeID); !ok || c != (Cluster{ID: freeID, Plan: PlanFree, Status: StatusRunning}) {
 		t.Fatalf("Cluster(%s) = %+v, %v", freeID, c, ok)
 	}
-	a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(freeID), auth: bearer(keyAll)})
+	a, err := client.do(t.Context(), call{path: dropPath(freeID), auth: bearer(keyAll)})
 	if err != nil || a.code != 0 {
 		t.Fatalf("drop: %+v, %v", a, err)
 	}
@@ -266,7 +202,7 @@ func TestDropLifecycle(t *testing.T) {
 			t.Errorf("after %v more: status %s, %v; want %s", step.advance, st, ok, step.want)
 		}
 	}
-	a, err = do(t.Context(), t, client, ts.URL, call{path: dropPath(freeID), auth: bearer(keyAll)})
+	a, err = client.do(t.Context(), call{path: dropPath(freeID), auth: bearer(keyAll)})
 	if err != nil || a.code != codeClusterNotFound {
 		t.Errorf("drop of a DELETED cluster: %+v, %v; want code %d", a, err, codeClusterNotFound)
 	}
@@ -301,11 +237,10 @@ func TestPlans(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	clock := newFakeClock()
-	ts, _ := NewTestServer(t, seeded(WithClock(clock.Now))...)
-	client := newValidatingClient(t)
+	client, _ := startMock(t, seeded(WithClock(clock.Now))...)
 	send := func(key string) answer {
 		t.Helper()
-		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(key)})
+		a, err := client.do(t.Context(), call{path: dropPath(unknownID), auth: bearer(key)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,11 +284,10 @@ func TestRateLimitOptions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := newFakeClock()
-			ts, _ := NewTestServer(t, seeded(WithClock(clock.Now), WithRateLimit(tt.perSecond))...)
-			client := newValidatingClient(t)
+			client, _ := startMock(t, seeded(WithClock(clock.Now), WithRateLimit(tt.perSecond))...)
 			last := 0
 			for range tt.sends {
-				a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(keyAll)})
+				a, err := client.do(t.Context(), call{path: dropPath(unknownID), auth: bearer(keyAll)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -407,8 +341,8 @@ func TestFaults(t *testing.T) {
 			fault: Fault{Kind: FaultTruncatedJSON, Times: 1},
 			check: func(t *testing.T, _ answer, err error) {
 				var verr *conformance.ViolationError
-				if !errors.As(err, &verr) || verr.Status != http.StatusOK {
-					t.Errorf("got %v; want a response violation on HTTP 200", err)
+				if !errors.As(err, &verr) || verr.Status != http.StatusOK || !slices.ContainsFunc(verr.Violations, isBodyNotJSON) {
+					t.Errorf("got %v; want Enforce to refuse HTTP 200 for a body that is not valid JSON", err)
 				}
 			},
 			dropped: true,
@@ -417,8 +351,9 @@ func TestFaults(t *testing.T) {
 			name:  "abort mid-body",
 			fault: Fault{Kind: FaultAbortMidBody, Times: 1},
 			check: func(t *testing.T, _ answer, err error) {
-				if !errors.Is(err, io.ErrUnexpectedEOF) {
-					t.Errorf("got %v; want an unexpected EOF", err)
+				var verr *conformance.ViolationError
+				if !errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &verr) {
+					t.Errorf("got %v; want Enforce to fail reading the body with an unexpected EOF", err)
 				}
 			},
 			dropped: true,
@@ -426,14 +361,9 @@ func TestFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, srv := NewTestServer(t, seeded(WithFault(tt.fault))...)
-			client := newValidatingClient(t)
-			expect := expectConforming
-			if tt.fault.Kind == FaultTruncatedJSON {
-				expect = expectBadResponse
-			}
+			client, srv := startMock(t, seeded(WithFault(tt.fault))...)
 			for i := range tt.fault.Times {
-				a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expect})
+				a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 				tt.check(t, a, err)
 				if err == nil && a.header.Get("requestid") == "" {
 					t.Errorf("faulty answer %d has no requestid header", i+1)
@@ -443,7 +373,7 @@ func TestFaults(t *testing.T) {
 				t.Errorf("after the fault the cluster is %s; dropped should be %v", st, tt.dropped)
 			}
 			// The fault is spent: the next call gets the real answer.
-			a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+			a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 			wantCode := int64(0)
 			if tt.dropped {
 				wantCode = codeClusterNotFound
@@ -456,13 +386,12 @@ func TestFaults(t *testing.T) {
 }
 
 func TestFaultsQueueInOrder(t *testing.T) {
-	ts, srv := NewTestServer(t, seeded(WithFault(Fault{Kind: FaultStatus, Status: 500, Times: 1}))...)
+	client, srv := startMock(t, seeded(WithFault(Fault{Kind: FaultStatus, Status: 500, Times: 1}))...)
 	if err := srv.InjectFault(Fault{Kind: FaultStatus, Status: 429, Times: 1}); err != nil {
 		t.Fatal(err)
 	}
-	client := newValidatingClient(t)
 	for _, want := range []int{500, 429, 200} {
-		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+		a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 		if err != nil || a.status != want {
 			t.Errorf("got %+v, %v; want HTTP %d", a, err, want)
 		}
@@ -471,8 +400,8 @@ func TestFaultsQueueInOrder(t *testing.T) {
 
 func TestLatency(t *testing.T) {
 	t.Run("answers after the delay", func(t *testing.T) {
-		ts, srv := NewTestServer(t, seeded(WithLatency(time.Millisecond))...)
-		a, err := do(t.Context(), t, newValidatingClient(t), ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+		client, srv := startMock(t, seeded(WithLatency(time.Millisecond))...)
+		a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 		if err != nil || a.status != 200 || a.code != 0 {
 			t.Errorf("got %+v, %v; want a successful drop", a, err)
 		}
@@ -480,19 +409,23 @@ func TestLatency(t *testing.T) {
 			t.Errorf("status %s, want DELETING", st)
 		}
 	})
-	t.Run("cancelled during the delay", func(t *testing.T) {
+	t.Run("server stops during the delay", func(t *testing.T) {
 		srv, err := New(seeded(WithLatency(time.Hour))...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(t.Context())
-		cancel()
-		req := httptest.NewRequestWithContext(ctx, http.MethodDelete, dropPath(dedicatedID), nil)
-		req.Header.Set("Authorization", bearer(keyAll))
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req) // Returns at once, or the test times out.
-		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("requestid") == "" {
-			t.Errorf("got HTTP %d requestid %q; want 503 with a requestid", rec.Code, rec.Header().Get("requestid"))
+		// As in `zcdrop mock`, requests see the server's base context; here
+		// it has already ended, as it does when the mock is told to stop.
+		stopped, stop := context.WithCancel(t.Context())
+		stop()
+		ts := httptest.NewUnstartedServer(srv)
+		ts.Config.BaseContext = func(net.Listener) context.Context { return stopped }
+		ts.Start()
+		t.Cleanup(ts.Close)
+		// Answers at once, or the test times out.
+		a, err := newTestClient(t, ts).do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+		if err != nil || a.status != http.StatusServiceUnavailable || a.code != http.StatusServiceUnavailable || a.message == "" || a.header.Get("requestid") == "" {
+			t.Errorf("got %+v, %v; want HTTP 503 code 503 with a message and a requestid", a, err)
 		}
 		if st, _ := srv.ClusterStatus(dedicatedID); st != StatusRunning {
 			t.Errorf("a cancelled request dropped the cluster: %s", st)
@@ -501,14 +434,13 @@ func TestLatency(t *testing.T) {
 }
 
 func TestConcurrentDropsSucceedOnce(t *testing.T) {
-	ts, srv := NewTestServer(t, seeded(WithRateLimit(0))...)
-	client := newValidatingClient(t)
+	client, srv := startMock(t, seeded(WithRateLimit(0))...)
 	const n = 32
 	codes := make(chan int64, n)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+			a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 			if err != nil {
 				t.Error(err)
 				return
@@ -539,12 +471,11 @@ func TestDropClusterChecksKeyOnItsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest(http.MethodDelete, dropPath(dedicatedID), nil)
-	req.Header.Set("Authorization", bearer("mock-key-unknown"))
-	rec := httptest.NewRecorder()
-	api.Handler(srv).ServeHTTP(rec, req)
-	if rec.Code != http.StatusUnauthorized {
-		t.Errorf("HTTP %d, want 401", rec.Code)
+	ts := httptest.NewServer(api.Handler(srv))
+	t.Cleanup(ts.Close)
+	a, err := newTestClient(t, ts).do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer("mock-key-unknown")})
+	if err != nil || a.status != http.StatusUnauthorized || a.code != codeIllegalAPIKey {
+		t.Errorf("got %+v, %v; want HTTP 401 code %d", a, err, codeIllegalAPIKey)
 	}
 	if st, _ := srv.ClusterStatus(dedicatedID); st != StatusRunning {
 		t.Errorf("status %s, want RUNNING", st)
