@@ -483,39 +483,86 @@ func TestDropClusterChecksKeyOnItsOwn(t *testing.T) {
 }
 
 func TestOptionsCheckTheirInput(t *testing.T) {
+	longID := "in01-" + strings.Repeat("a", clusterIDMaxLength-4) // 65 bytes
 	tests := []struct {
-		name string
-		opt  Option
+		name    string
+		opt     Option
+		wantErr string
 	}{
-		{"malformed cluster ID", WithClusters("in01-ABC")},
-		{"empty cluster ID", WithClusters("")},
-		{"dot-dot cluster ID", WithClusters("..")},
-		{"duplicate cluster", WithClusters(dedicatedID, dedicatedID)},
-		{"empty key", WithAPIKey("")},
-		{"key with whitespace", WithAPIKey("a b")},
-		{"nil clock", WithClock(nil)},
-		{"negative delete delay", WithDeleteDelay(-time.Second)},
-		{"negative rate limit", WithRateLimit(-1)},
-		{"negative latency", WithLatency(-time.Second)},
-		{"status fault below 400", WithFault(Fault{Kind: FaultStatus, Status: 200, Times: 1})},
-		{"status fault above 599", WithFault(Fault{Kind: FaultStatus, Status: 600, Times: 1})},
-		{"fault without times", WithFault(Fault{Kind: FaultAbortMidBody})},
-		{"unknown fault kind", WithFault(Fault{Kind: 99, Times: 1})},
+		{"malformed cluster ID", WithClusters("in01-ABC"), `mock: WithClusters: cluster ID "in01-ABC" does not match`},
+		{"empty cluster ID", WithClusters(""), `mock: WithClusters: cluster ID "" does not match`},
+		{"dot-dot cluster ID", WithClusters(".."), `mock: WithClusters: cluster ID ".." does not match`},
+		{"placeholder cluster ID", WithClusters("inxx-xxxxxxxxxxxxxxx"), `mock: WithClusters: cluster ID "inxx-xxxxxxxxxxxxxxx" does not match`},
+		{"cluster ID with a slash", WithClusters("in01-a/b"), `mock: WithClusters: cluster ID "in01-a/b" does not match`},
+		{"cluster ID over 64 bytes", WithClusters(dedicatedID, longID), `mock: WithClusters: cluster ID "in01-aaaaaaaaaaa"... is 65 bytes, longer than the 64`},
+		{"duplicate cluster", WithClusters(dedicatedID, dedicatedID), `mock: WithClusters: cluster "` + dedicatedID + `" is seeded twice`},
+		{"malformed scope ID", WithAPIKey(keyAll, "IN01-ABC"), `mock: WithAPIKey: scope: cluster ID "IN01-ABC" does not match`},
+		{"scope ID over 64 bytes", WithAPIKey(keyAll, longID), `mock: WithAPIKey: scope: cluster ID "in01-aaaaaaaaaaa"... is 65 bytes`},
+		{"nil clock", WithClock(nil), "clock must not be nil"},
+		{"negative delete delay", WithDeleteDelay(-time.Second), "delete delay -1s is negative"},
+		{"negative rate limit", WithRateLimit(-1), "rate limit -1 is negative"},
+		{"negative latency", WithLatency(-time.Second), "latency -1s is negative"},
+		{"status fault below 400", WithFault(Fault{Kind: FaultStatus, Status: 200, Times: 1}), "fault status 200 is not from 400 to 599"},
+		{"status fault above 599", WithFault(Fault{Kind: FaultStatus, Status: 600, Times: 1}), "fault status 600 is not from 400 to 599"},
+		{"fault without times", WithFault(Fault{Kind: FaultAbortMidBody}), "must hit at least 1 request, not 0"},
+		{"unknown fault kind", WithFault(Fault{Kind: 99, Times: 1}), "unknown fault kind FaultKind(99)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(tt.opt); err == nil {
-				t.Error("New accepted it")
+			_, err := New(tt.opt)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("New: %v; want an error containing %q", err, tt.wantErr)
 			}
 		})
 	}
 }
 
-func TestDuplicateKeyErrorHidesTheKey(t *testing.T) {
-	const key = "mock-secret-looking-key"
-	_, err := New(WithAPIKey(key), WithAPIKey(key))
-	if err == nil || strings.Contains(err.Error(), key) {
-		t.Errorf("error %v: want one that does not quote the key", err)
+// Every ID that WithClusters accepts can be dropped through a client that
+// enforces the spec, up to the longest.
+func TestSeededIDsAreReachable(t *testing.T) {
+	for _, id := range []string{
+		"in-x", // the shortest the pattern allows
+		"in01-" + strings.Repeat("a", clusterIDMaxLength-5), // exactly 64 bytes
+		dedicatedID,
+	} {
+		t.Run(id, func(t *testing.T) {
+			client, _ := startMock(t, WithAPIKey(keyAll), WithClusters(id))
+			a, err := client.do(t.Context(), call{path: dropPath(id), auth: bearer(keyAll)})
+			if err != nil || a.status != http.StatusOK || a.code != 0 || a.clusterID != id {
+				t.Errorf("got %+v, %v; want the drop of %s to succeed", a, err, id)
+			}
+		})
+	}
+}
+
+// WithAPIKey says what is wrong with a key without quoting it.
+func TestAPIKeyErrorsHideTheKey(t *testing.T) {
+	tests := []struct {
+		name    string
+		key     string
+		opts    []Option // applied before WithAPIKey(key)
+		wantErr string
+	}{
+		{name: "empty", key: "", wantErr: "mock: WithAPIKey: key is empty"},
+		{name: "space", key: "mock-secret key", wantErr: "mock: WithAPIKey: key has whitespace or a control character at byte 11"},
+		{name: "leading tab", key: "\tmock-secret-key", wantErr: "at byte 0"},
+		{name: "trailing newline", key: "mock-secret-key\n", wantErr: "at byte 15"},
+		{name: "NUL", key: "mock-secret\x00key", wantErr: "at byte 11"},
+		{name: "DEL", key: "mock-secret\x7fkey", wantErr: "at byte 11"},
+		{name: "no-break space", key: "mock-secret\u00a0key", wantErr: "at byte 11"},
+		{name: "seeded twice", key: "mock-secret-key", opts: []Option{WithAPIKey("mock-secret-key")}, wantErr: "mock: WithAPIKey: key is seeded twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(append(tt.opts, WithAPIKey(tt.key))...)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("New: %v; want an error containing %q", err, tt.wantErr)
+			}
+			// Every key here holds "secret", which no error may show.
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("error %q quotes the key", err)
+			}
+		})
 	}
 }
 
@@ -527,8 +574,21 @@ func TestConstantsMatchSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	param := spec.Components.Parameters["ClusterId"]
-	if param == nil || param.Value.Schema.Value.Pattern != clusterIDPattern.String() {
-		t.Errorf("clusterIDPattern %s differs from the ClusterId parameter's pattern", clusterIDPattern)
+	if param == nil {
+		t.Fatal("openapi.yaml has no ClusterId parameter")
+	}
+	schema := param.Value.Schema.Value
+	if schema.Pattern != clusterIDPattern.String() {
+		t.Errorf("clusterIDPattern %s differs from the ClusterId parameter's pattern %s", clusterIDPattern, schema.Pattern)
+	}
+	switch {
+	case schema.MaxLength == nil:
+		t.Errorf("the ClusterId parameter has no maxLength; clusterIDMaxLength is %d", clusterIDMaxLength)
+	case *schema.MaxLength != clusterIDMaxLength:
+		t.Errorf("clusterIDMaxLength %d differs from the ClusterId parameter's maxLength %d", clusterIDMaxLength, *schema.MaxLength)
+	}
+	if schema.MinLength > uint64(len("in-x")) {
+		t.Errorf("the ClusterId parameter's minLength %d is longer than the pattern's shortest match", schema.MinLength)
 	}
 	ex := spec.Components.Examples["DroppedDedicated"]
 	if ex == nil || ex.Value == nil {
