@@ -132,7 +132,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		s.serve(w, r)
 	case f.Kind == FaultStatus:
-		writeError(w, f.Status, int32(f.Status), http.StatusText(f.Status)+".")
+		writeFaultStatus(w, f.Status)
 	case f.Kind == FaultBadGatewayHTML:
 		writeBadGateway(w)
 	default:

@@ -328,6 +328,15 @@ func TestFaults(t *testing.T) {
 			},
 		},
 		{
+			name:  "401 status",
+			fault: Fault{Kind: FaultStatus, Status: http.StatusUnauthorized, Times: 1},
+			check: func(t *testing.T, a answer, err error) {
+				if err != nil || a.status != 401 || a.code != codeIllegalAPIKey || a.message != "The apikey is illegal." {
+					t.Errorf("got %+v, %v; want HTTP 401 code %d as the real API refuses a key", a, err, codeIllegalAPIKey)
+				}
+			},
+		},
+		{
 			name:  "html 502",
 			fault: Fault{Kind: FaultBadGatewayHTML, Times: 2},
 			check: func(t *testing.T, a answer, err error) {
