@@ -32,6 +32,12 @@ const (
 	// FaultAbortMidBody processes the request, then sends the status, the
 	// headers (with the full Content-Length) and half of the body, and closes
 	// the connection. A drop takes effect; only its answer is lost.
+	//
+	// It ends the handler with panic(http.ErrAbortHandler), net/http's way to
+	// abort a response: net/http's server recovers from it, closes the
+	// connection and logs nothing. A caller that uses the Server as a plain
+	// http.Handler (calling ServeHTTP with an httptest.NewRecorder, or behind
+	// middleware that recovers panics) must expect that panic.
 	FaultAbortMidBody
 )
 

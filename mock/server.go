@@ -70,6 +70,11 @@ var _ api.ServerInterface = (*Server)(nil)
 
 // New returns a Server configured by opts. With no options it knows no
 // cluster and no key, so every drop is refused with 401.
+//
+// Serve it with net/http's server, as NewTestServer and `zcdrop mock` do: a
+// FaultAbortMidBody ends ServeHTTP with panic(http.ErrAbortHandler), which
+// that server recovers from, but which a caller that calls ServeHTTP itself
+// must expect.
 func New(opts ...Option) (*Server, error) {
 	v, err := conformance.NewValidator()
 	if err != nil {
@@ -119,7 +124,8 @@ func (s *Server) ClusterStatus(id string) (Status, bool) {
 // After the latency, if any, a queued fault acts first. Otherwise the
 // conformance Validator checks the request, a request that the spec refuses
 // gets the answer that the real API gives it, and only a conforming request
-// reaches the generated router.
+// reaches the generated router. A FaultAbortMidBody makes it panic with
+// http.ErrAbortHandler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("requestid", newRequestID())
 	if s.latency > 0 && !wait(r.Context(), s.latency) {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -391,6 +392,34 @@ func TestFaults(t *testing.T) {
 				t.Errorf("after the fault: %+v, %v; want HTTP 200 code %d", a, err, wantCode)
 			}
 		})
+	}
+}
+
+// Outside net/http's server, nothing recovers the panic that aborts the
+// answer: a caller of ServeHTTP sees http.ErrAbortHandler, after the status,
+// the full Content-Length and half of the body.
+func TestAbortMidBodyPanicsInAPlainHandler(t *testing.T) {
+	srv, err := New(seeded(WithFault(Fault{Kind: FaultAbortMidBody, Times: 1}))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodDelete, dropPath(dedicatedID), nil)
+	req.Header.Set("Authorization", bearer(keyAll))
+	rec := httptest.NewRecorder()
+	func() {
+		defer func() {
+			if got := recover(); got != http.ErrAbortHandler {
+				t.Errorf("ServeHTTP panicked with %v; want http.ErrAbortHandler", got)
+			}
+		}()
+		srv.ServeHTTP(rec, req)
+	}()
+	full, err := strconv.Atoi(rec.Header().Get("Content-Length"))
+	if err != nil || rec.Code != http.StatusOK || rec.Body.Len() != full/2 {
+		t.Errorf("recorded HTTP %d, %d of %q bytes; want 200 and half of the Content-Length", rec.Code, rec.Body.Len(), rec.Header().Get("Content-Length"))
+	}
+	if st, _ := srv.ClusterStatus(dedicatedID); st != StatusDeleting {
+		t.Errorf("status %s, want DELETING: the drop takes effect", st)
 	}
 }
 
