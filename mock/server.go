@@ -192,11 +192,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		// A pattern or length mismatch, an encoded slash, a dot segment.
 		writeError(w, http.StatusOK, codeInvalidClusterID, msgInvalidClusterID)
 	case len(violations) > 0:
-		// ASSUMPTION: what is left is a request body, which the operation
-		// does not take. The real API may ignore one; the mock refuses it,
-		// because a client that sends one is wrong.
+		// ASSUMPTION: what is left is a query string (the Validator's Pointer
+		// "query") or a request body, neither of which the operation takes.
+		// The real API may ignore them; the mock refuses them, because a
+		// client that sends one is wrong. The body is judged by what was
+		// read, not by where the Validator points.
 		writeError(w, http.StatusBadRequest, http.StatusBadRequest,
-			"The request does not conform to the Drop Cluster operation.")
+			unexpectedInputMessage(hasPointer(violations, "query"), len(body) > 0))
 	default:
 		s.router.ServeHTTP(w, r)
 	}
@@ -293,6 +295,21 @@ func hasPointer(violations []conformance.Violation, pointer string) bool {
 		}
 	}
 	return false
+}
+
+// unexpectedInputMessage says what a request sent that the operation does
+// not take, without echoing any of it.
+func unexpectedInputMessage(query, body bool) string {
+	switch {
+	case query && body:
+		return "The Drop Cluster operation takes no query parameters and no request body."
+	case query:
+		return "The Drop Cluster operation takes no query parameters."
+	case body:
+		return "The Drop Cluster operation takes no request body."
+	default:
+		return "The request does not conform to the Drop Cluster operation."
+	}
 }
 
 // wait waits for d and reports whether it did; false means ctx ended first.

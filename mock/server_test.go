@@ -55,6 +55,7 @@ func TestDropScenarios(t *testing.T) {
 		call       call
 		wantStatus int
 		wantCode   int64
+		wantMsg    string // the error message, when the mock chooses it
 		wantDrop   string // the cluster that must now be DELETING
 	}{
 		{name: "drop dedicated", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll)},
@@ -107,7 +108,13 @@ func TestDropScenarios(t *testing.T) {
 		{name: "over-long ID", call: call{path: dropPath("in01-" + strings.Repeat("a", 60)), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
 		{name: "request body", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), body: `{"clusterId":"x"}`, breaksSpec: true},
-			wantStatus: 400, wantCode: 400},
+			wantStatus: 400, wantCode: 400, wantMsg: "The Drop Cluster operation takes no request body."},
+		{name: "query string", call: call{path: dropPath(dedicatedID) + "?clusterId=x", auth: bearer(keyAll), breaksSpec: true},
+			wantStatus: 400, wantCode: 400, wantMsg: "The Drop Cluster operation takes no query parameters."},
+		{name: "empty query string", call: call{path: dropPath(dedicatedID) + "?=", auth: bearer(keyAll), breaksSpec: true},
+			wantStatus: 400, wantCode: 400, wantMsg: "The Drop Cluster operation takes no query parameters."},
+		{name: "query string and body", call: call{path: dropPath(dedicatedID) + "?force=true", auth: bearer(keyAll), body: "force", breaksSpec: true},
+			wantStatus: 400, wantCode: 400, wantMsg: "The Drop Cluster operation takes no query parameters and no request body."},
 		{name: "POST on drop path", call: call{method: http.MethodPost, path: dropPath(dedicatedID), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 405, wantCode: 405},
 		{name: "GET on drop path", call: call{method: http.MethodGet, path: dropPath(dedicatedID), auth: bearer(keyAll), breaksSpec: true},
@@ -145,6 +152,9 @@ func TestDropScenarios(t *testing.T) {
 				}
 			} else if got.message == "" {
 				t.Error("error envelope without a message")
+			}
+			if tt.wantMsg != "" && got.message != tt.wantMsg {
+				t.Errorf("message %q, want %q", got.message, tt.wantMsg)
 			}
 			if tt.wantStatus == http.StatusMethodNotAllowed && got.header.Get("Allow") != http.MethodDelete {
 				t.Errorf("Allow = %q, want DELETE", got.header.Get("Allow"))
