@@ -7,13 +7,20 @@ import (
 	"net/http/httptest"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/conformance"
 	"github.com/zcdrop/zcdrop/mock"
 )
 
 // dropCluster stands for the automation under test: it drops one cluster
-// through the generated client and describes the outcome.
+// through the generated client and describes the outcome. Its HTTP client
+// enforces the spec, so an answer that breaks it would be an error.
 func dropCluster(ctx context.Context, baseURL, key, id string) string {
-	client, err := api.NewClientWithResponses(baseURL)
+	v, err := conformance.NewValidator()
+	if err != nil {
+		return err.Error()
+	}
+	hc := &http.Client{Transport: &conformance.Transport{Validator: v, Mode: conformance.Enforce}}
+	client, err := api.NewClientWithResponses(baseURL, api.WithHTTPClient(hc))
 	if err != nil {
 		return err.Error()
 	}

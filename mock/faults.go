@@ -16,7 +16,10 @@ type FaultKind int
 // The kinds of Fault.
 const (
 	// FaultStatus answers with Fault.Status and the error envelope, as a
-	// failing control plane would. The request is not processed.
+	// failing control plane would; the envelope's code is the status. A
+	// Status of 401 instead answers as the real API refuses a key, with code
+	// 21119 and the message "The apikey is illegal." The request is not
+	// processed.
 	FaultStatus FaultKind = iota + 1
 	// FaultBadGatewayHTML answers 502 with an HTML page (Content-Type
 	// text/html), as a gateway in front of the API does. The request is not
@@ -29,6 +32,12 @@ const (
 	// FaultAbortMidBody processes the request, then sends the status, the
 	// headers (with the full Content-Length) and half of the body, and closes
 	// the connection. A drop takes effect; only its answer is lost.
+	//
+	// It ends the handler with panic(http.ErrAbortHandler), net/http's way to
+	// abort a response: net/http's server recovers from it, closes the
+	// connection and logs nothing. A caller that uses the Server as a plain
+	// http.Handler (calling ServeHTTP with an httptest.NewRecorder, or behind
+	// middleware that recovers panics) must expect that panic.
 	FaultAbortMidBody
 )
 
@@ -55,7 +64,8 @@ type Fault struct {
 	// Kind says what goes wrong.
 	Kind FaultKind
 	// Status is the HTTP status of a FaultStatus, from 400 to 599; it is
-	// also the envelope's code. Other kinds ignore it.
+	// also the envelope's code, except for 401 (see FaultStatus). Other kinds
+	// ignore it.
 	Status int
 	// Times is how many requests in a row the fault hits, at least 1.
 	Times int
@@ -106,6 +116,15 @@ func (s *Server) takeFault() (Fault, bool) {
 // badGatewayPage is what a typical gateway sends; the spec's example for
 // text/html on 5XX is the same page.
 const badGatewayPage = "<html><body><h1>502 Bad Gateway</h1></body></html>\n"
+
+// writeFaultStatus answers for a FaultStatus of status.
+func writeFaultStatus(w http.ResponseWriter, status int) {
+	if status == http.StatusUnauthorized {
+		writeIllegalAPIKey(w)
+		return
+	}
+	writeError(w, status, int32(status), http.StatusText(status)+".")
+}
 
 func writeBadGateway(w http.ResponseWriter) {
 	_ = api.DropCluster5XXTexthtmlResponse{

@@ -3,8 +3,8 @@ package mock
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+	"unicode"
 )
 
 // DefaultRateLimit is the documented limit of the Drop Cluster endpoint: 20
@@ -20,16 +20,18 @@ const DefaultDeleteDelay = 10 * time.Second
 // returns the first error.
 type Option func(*Server) error
 
-// WithClusters seeds clusters, all RUNNING. Each ID must match the clusterId
-// pattern of openapi.yaml; its plan is inferred from its prefix.
+// WithClusters seeds clusters, all RUNNING; their plan is inferred from the
+// ID's prefix. It refuses an ID that no conforming request could reach: one
+// longer than 64 bytes, or not matching the clusterId pattern of
+// openapi.yaml, ^in([0-9]{2})?-[a-z0-9]+$.
 func WithClusters(ids ...string) Option {
 	return func(s *Server) error {
 		for _, id := range ids {
-			if !clusterIDPattern.MatchString(id) {
-				return fmt.Errorf("mock: cluster ID %q does not match %s", id, clusterIDPattern)
+			if err := checkClusterID(id); err != nil {
+				return fmt.Errorf("mock: WithClusters: %w", err)
 			}
 			if _, dup := s.clusters[id]; dup {
-				return fmt.Errorf("mock: cluster %q is seeded twice", id)
+				return fmt.Errorf("mock: WithClusters: cluster %q is seeded twice", id)
 			}
 			s.clusters[id] = &cluster{plan: planOf(id)}
 		}
@@ -39,23 +41,56 @@ func WithClusters(ids ...string) Option {
 
 // WithAPIKey seeds an API key that may touch the given clusters, or every
 // cluster when none is given. The key is a mock's key, compared as it is; it
-// is never a real Zilliz Cloud key.
+// is never a real Zilliz Cloud key. It refuses an empty key, a key with
+// whitespace or a control character, which a real key (an alphanumeric
+// string) never holds and an Authorization header may trim or refuse, and a
+// scope ID that WithClusters would refuse. Its errors never quote the key.
 func WithAPIKey(key string, clusters ...string) Option {
 	return func(s *Server) error {
-		if key == "" || strings.ContainsAny(key, " \t\r\n") {
-			// The value is not quoted: even a mock's key stays out of errors.
-			return errors.New("mock: API key must be non-empty and contain no whitespace")
+		if err := checkAPIKey(key); err != nil {
+			return fmt.Errorf("mock: WithAPIKey: %w", err)
 		}
 		if _, dup := s.keys[key]; dup {
-			return errors.New("mock: API key is seeded twice")
+			return errors.New("mock: WithAPIKey: key is seeded twice")
 		}
 		k := &apiKey{scope: make(map[string]bool, len(clusters))}
 		for _, id := range clusters {
+			if err := checkClusterID(id); err != nil {
+				return fmt.Errorf("mock: WithAPIKey: scope: %w", err)
+			}
 			k.scope[id] = true
 		}
 		s.keys[key] = k
 		return nil
 	}
+}
+
+// checkClusterID refuses an ID that no conforming request could carry, so
+// that seeding one is an error rather than a cluster that can never be
+// dropped.
+func checkClusterID(id string) error {
+	if len(id) > clusterIDMaxLength {
+		return fmt.Errorf("cluster ID %q... is %d bytes, longer than the %d that openapi.yaml allows",
+			id[:16], len(id), clusterIDMaxLength)
+	}
+	if !clusterIDPattern.MatchString(id) {
+		return fmt.Errorf("cluster ID %q does not match %s, the pattern of openapi.yaml", id, clusterIDPattern)
+	}
+	return nil
+}
+
+// checkAPIKey refuses a key that is empty or holds whitespace or a control
+// character. Its errors say where the fault is, never what the key holds.
+func checkAPIKey(key string) error {
+	if key == "" {
+		return errors.New("key is empty")
+	}
+	for i, r := range key {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return fmt.Errorf("key has whitespace or a control character at byte %d", i)
+		}
+	}
+	return nil
 }
 
 // WithClock makes the Server read the time from now, for the delete delay and

@@ -70,6 +70,11 @@ var _ api.ServerInterface = (*Server)(nil)
 
 // New returns a Server configured by opts. With no options it knows no
 // cluster and no key, so every drop is refused with 401.
+//
+// Serve it with net/http's server, as NewTestServer and `zcdrop mock` do: a
+// FaultAbortMidBody ends ServeHTTP with panic(http.ErrAbortHandler), which
+// that server recovers from, but which a caller that calls ServeHTTP itself
+// must expect.
 func New(opts ...Option) (*Server, error) {
 	v, err := conformance.NewValidator()
 	if err != nil {
@@ -119,7 +124,8 @@ func (s *Server) ClusterStatus(id string) (Status, bool) {
 // After the latency, if any, a queued fault acts first. Otherwise the
 // conformance Validator checks the request, a request that the spec refuses
 // gets the answer that the real API gives it, and only a conforming request
-// reaches the generated router.
+// reaches the generated router. A FaultAbortMidBody makes it panic with
+// http.ErrAbortHandler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("requestid", newRequestID())
 	if s.latency > 0 && !wait(r.Context(), s.latency) {
@@ -132,7 +138,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		s.serve(w, r)
 	case f.Kind == FaultStatus:
-		writeError(w, f.Status, int32(f.Status), http.StatusText(f.Status)+".")
+		writeFaultStatus(w, f.Status)
 	case f.Kind == FaultBadGatewayHTML:
 		writeBadGateway(w)
 	default:
@@ -186,11 +192,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		// A pattern or length mismatch, an encoded slash, a dot segment.
 		writeError(w, http.StatusOK, codeInvalidClusterID, msgInvalidClusterID)
 	case len(violations) > 0:
-		// ASSUMPTION: what is left is a request body, which the operation
-		// does not take. The real API may ignore one; the mock refuses it,
-		// because a client that sends one is wrong.
+		// ASSUMPTION: what is left is a query string (the Validator's Pointer
+		// "query") or a request body, neither of which the operation takes.
+		// The real API may ignore them; the mock refuses them, because a
+		// client that sends one is wrong. The body is judged by what was
+		// read, not by where the Validator points.
 		writeError(w, http.StatusBadRequest, http.StatusBadRequest,
-			"The request does not conform to the Drop Cluster operation.")
+			unexpectedInputMessage(hasPointer(violations, "query"), len(body) > 0))
 	default:
 		s.router.ServeHTTP(w, r)
 	}
@@ -287,6 +295,21 @@ func hasPointer(violations []conformance.Violation, pointer string) bool {
 		}
 	}
 	return false
+}
+
+// unexpectedInputMessage says what a request sent that the operation does
+// not take, without echoing any of it.
+func unexpectedInputMessage(query, body bool) string {
+	switch {
+	case query && body:
+		return "The Drop Cluster operation takes no query parameters and no request body."
+	case query:
+		return "The Drop Cluster operation takes no query parameters."
+	case body:
+		return "The Drop Cluster operation takes no request body."
+	default:
+		return "The request does not conform to the Drop Cluster operation."
+	}
 }
 
 // wait waits for d and reports whether it did; false means ctx ended first.

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,72 +39,9 @@ func seeded(extra ...Option) []Option {
 	}, extra...)
 }
 
-// answer is what a test reads back from the mock.
-type answer struct {
-	status    int
-	header    http.Header
-	code      int64
-	message   string
-	clusterID string
-	prompt    string
-}
-
-type call struct {
-	method string
-	path   string            // request path, sent as it is
-	auth   string            // the Authorization header; "" sends none
-	body   string            // request body
-	expect expectation       // what validatingTransport must see
-	header map[string]string // extra request headers
-}
-
-// do sends c to baseURL through a validating client and decodes the answer.
-func do(ctx context.Context, t *testing.T, client *http.Client, baseURL string, c call) (answer, error) {
-	t.Helper()
-	method := c.method
-	if method == "" {
-		method = http.MethodDelete
-	}
-	var body io.Reader
-	if c.body != "" {
-		body = strings.NewReader(c.body)
-	}
-	req, err := http.NewRequestWithContext(withExpectation(ctx, c.expect), method, baseURL+c.path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.auth != "" {
-		req.Header.Set("Authorization", c.auth)
-	}
-	for k, v := range c.header {
-		req.Header.Set(k, v)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return answer{}, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		return answer{}, err
-	}
-	a := answer{status: res.StatusCode, header: res.Header}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		var decoded struct {
-			Code    int64  `json:"code"`
-			Message string `json:"message"`
-			Data    struct {
-				ClusterID string `json:"clusterId"`
-				Prompt    string `json:"prompt"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal(raw, &decoded); err != nil {
-			t.Fatalf("decode %s: %v", raw, err)
-		}
-		a.code, a.message = decoded.Code, decoded.Message
-		a.clusterID, a.prompt = decoded.Data.ClusterID, decoded.Data.Prompt
-	}
-	return a, nil
+// isBodyNotJSON reports the violation of an answer whose body does not parse.
+func isBodyNotJSON(v conformance.Violation) bool {
+	return v.Kind == conformance.KindResponse && strings.HasPrefix(v.Message, "body is not valid JSON")
 }
 
 func dropPath(id string) string { return "/v2/clusters/" + id + "/drop" }
@@ -115,6 +55,7 @@ func TestDropScenarios(t *testing.T) {
 		call       call
 		wantStatus int
 		wantCode   int64
+		wantMsg    string // the error message, when the mock chooses it
 		wantDrop   string // the cluster that must now be DELETING
 	}{
 		{name: "drop dedicated", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll)},
@@ -142,55 +83,60 @@ func TestDropScenarios(t *testing.T) {
 			wantStatus: 200, wantCode: codeClusterNotFound, wantDrop: dedicatedID},
 		{name: "unknown key", call: call{path: dropPath(dedicatedID), auth: bearer("mock-key-unknown")},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "no authorization", call: call{path: dropPath(dedicatedID), expect: expectBadRequest},
+		{name: "no authorization", call: call{path: dropPath(dedicatedID), breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "basic scheme", call: call{path: dropPath(dedicatedID), auth: "Basic " + keyAll, expect: expectBadRequest},
+		{name: "basic scheme", call: call{path: dropPath(dedicatedID), auth: "Basic " + keyAll, breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "bearer without key", call: call{path: dropPath(dedicatedID), auth: "Bearer ", expect: expectBadRequest},
+		{name: "bearer without key", call: call{path: dropPath(dedicatedID), auth: "Bearer ", breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "bad key beats bad ID", call: call{path: dropPath(".."), expect: expectBadRequest},
+		{name: "bad key beats bad ID", call: call{path: dropPath(".."), breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
-		{name: "empty ID", call: call{path: dropPath(""), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "empty ID", call: call{path: dropPath(""), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeEmptyClusterID},
-		{name: "uppercase ID", call: call{path: dropPath("IN01-6183D6BAC30F801"), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "uppercase ID", call: call{path: dropPath("IN01-6183D6BAC30F801"), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "placeholder ID", call: call{path: dropPath("inxx-xxxxxxxxxxxxxxx"), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "placeholder ID", call: call{path: dropPath("inxx-xxxxxxxxxxxxxxx"), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "dot-dot ID", call: call{path: dropPath(".."), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "dot-dot ID", call: call{path: dropPath(".."), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "dot ID", call: call{path: dropPath("."), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "dot ID", call: call{path: dropPath("."), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "encoded slash", call: call{path: dropPath("in01-a%2F..%2F" + dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "encoded slash", call: call{path: dropPath("in01-a%2F..%2F" + dedicatedID), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "encoded space", call: call{path: dropPath("in01-a%20b"), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "encoded space", call: call{path: dropPath("in01-a%20b"), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "over-long ID", call: call{path: dropPath("in01-" + strings.Repeat("a", 60)), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "over-long ID", call: call{path: dropPath("in01-" + strings.Repeat("a", 60)), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeInvalidClusterID},
-		{name: "request body", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), body: `{"clusterId":"x"}`, expect: expectBadRequest},
-			wantStatus: 400, wantCode: 400},
-		{name: "POST on drop path", call: call{method: http.MethodPost, path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "request body", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), body: `{"clusterId":"x"}`, breaksSpec: true},
+			wantStatus: 400, wantCode: 400, wantMsg: "The Drop Cluster operation takes no request body."},
+		{name: "query string", call: call{path: dropPath(dedicatedID) + "?clusterId=x", auth: bearer(keyAll), breaksSpec: true},
+			wantStatus: 400, wantCode: 400, wantMsg: "The Drop Cluster operation takes no query parameters."},
+		{name: "empty query string", call: call{path: dropPath(dedicatedID) + "?=", auth: bearer(keyAll), breaksSpec: true},
+			wantStatus: 400, wantCode: 400, wantMsg: "The Drop Cluster operation takes no query parameters."},
+		{name: "query string and body", call: call{path: dropPath(dedicatedID) + "?force=true", auth: bearer(keyAll), body: "force", breaksSpec: true},
+			wantStatus: 400, wantCode: 400, wantMsg: "The Drop Cluster operation takes no query parameters and no request body."},
+		{name: "POST on drop path", call: call{method: http.MethodPost, path: dropPath(dedicatedID), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 405, wantCode: 405},
-		{name: "GET on drop path", call: call{method: http.MethodGet, path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "GET on drop path", call: call{method: http.MethodGet, path: dropPath(dedicatedID), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 405, wantCode: 405},
-		{name: "path without drop", call: call{path: "/v2/clusters/" + dedicatedID, auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "path without drop", call: call{path: "/v2/clusters/" + dedicatedID, auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 404, wantCode: 404},
-		{name: "collapsed dot-dot path", call: call{path: "/v2/drop", auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "collapsed dot-dot path", call: call{path: "/v2/drop", auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 404, wantCode: 404},
-		{name: "extra segment", call: call{path: "/v2/clusters/in01-a/../drop", auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "extra segment", call: call{path: "/v2/clusters/in01-a/../drop", auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 404, wantCode: 404},
-		{name: "v1 path", call: call{path: "/v1/clusters/" + dedicatedID + "/drop", auth: bearer(keyAll), expect: expectBadRequest},
+		{name: "v1 path", call: call{path: "/v1/clusters/" + dedicatedID + "/drop", auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 404, wantCode: 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, srv := NewTestServer(t, seeded()...)
-			client := newValidatingClient(t)
+			client, srv := startMock(t, seeded()...)
 			for _, c := range tt.before {
-				if _, err := do(t.Context(), t, client, ts.URL, c); err != nil {
+				if _, err := client.do(t.Context(), c); err != nil {
 					t.Fatal(err)
 				}
 			}
-			got, err := do(t.Context(), t, client, ts.URL, tt.call)
+			got, err := client.do(t.Context(), tt.call)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -206,6 +152,9 @@ func TestDropScenarios(t *testing.T) {
 				}
 			} else if got.message == "" {
 				t.Error("error envelope without a message")
+			}
+			if tt.wantMsg != "" && got.message != tt.wantMsg {
+				t.Errorf("message %q, want %q", got.message, tt.wantMsg)
 			}
 			if tt.wantStatus == http.StatusMethodNotAllowed && got.header.Get("Allow") != http.MethodDelete {
 				t.Errorf("Allow = %q, want DELETE", got.header.Get("Allow"))
@@ -224,11 +173,10 @@ func TestDropScenarios(t *testing.T) {
 }
 
 func TestRequestIDsDiffer(t *testing.T) {
-	ts, _ := NewTestServer(t, seeded()...)
-	client := newValidatingClient(t)
+	client, _ := startMock(t, seeded()...)
 	seen := map[string]bool{}
 	for range 3 {
-		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(keyAll)})
+		a, err := client.do(t.Context(), call{path: dropPath(unknownID), auth: bearer(keyAll)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,13 +189,12 @@ func TestRequestIDsDiffer(t *testing.T) {
 
 func TestDropLifecycle(t *testing.T) {
 	clock := newFakeClock()
-	ts, srv := NewTestServer(t, seeded(WithClock(clock.Now), WithDeleteDelay(time.Minute))...)
-	client := newValidatingClient(t)
+	client, srv := startMock(t, seeded(WithClock(clock.Now), WithDeleteDelay(time.Minute))...)
 
 	if c, ok := srv.Cluster(freeID); !ok || c != (Cluster{ID: freeID, Plan: PlanFree, Status: StatusRunning}) {
 		t.Fatalf("Cluster(%s) = %+v, %v", freeID, c, ok)
 	}
-	a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(freeID), auth: bearer(keyAll)})
+	a, err := client.do(t.Context(), call{path: dropPath(freeID), auth: bearer(keyAll)})
 	if err != nil || a.code != 0 {
 		t.Fatalf("drop: %+v, %v", a, err)
 	}
@@ -266,7 +213,7 @@ func TestDropLifecycle(t *testing.T) {
 			t.Errorf("after %v more: status %s, %v; want %s", step.advance, st, ok, step.want)
 		}
 	}
-	a, err = do(t.Context(), t, client, ts.URL, call{path: dropPath(freeID), auth: bearer(keyAll)})
+	a, err = client.do(t.Context(), call{path: dropPath(freeID), auth: bearer(keyAll)})
 	if err != nil || a.code != codeClusterNotFound {
 		t.Errorf("drop of a DELETED cluster: %+v, %v; want code %d", a, err, codeClusterNotFound)
 	}
@@ -301,11 +248,10 @@ func TestPlans(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	clock := newFakeClock()
-	ts, _ := NewTestServer(t, seeded(WithClock(clock.Now))...)
-	client := newValidatingClient(t)
+	client, _ := startMock(t, seeded(WithClock(clock.Now))...)
 	send := func(key string) answer {
 		t.Helper()
-		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(key)})
+		a, err := client.do(t.Context(), call{path: dropPath(unknownID), auth: bearer(key)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,11 +295,10 @@ func TestRateLimitOptions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := newFakeClock()
-			ts, _ := NewTestServer(t, seeded(WithClock(clock.Now), WithRateLimit(tt.perSecond))...)
-			client := newValidatingClient(t)
+			client, _ := startMock(t, seeded(WithClock(clock.Now), WithRateLimit(tt.perSecond))...)
 			last := 0
 			for range tt.sends {
-				a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(unknownID), auth: bearer(keyAll)})
+				a, err := client.do(t.Context(), call{path: dropPath(unknownID), auth: bearer(keyAll)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -394,6 +339,15 @@ func TestFaults(t *testing.T) {
 			},
 		},
 		{
+			name:  "401 status",
+			fault: Fault{Kind: FaultStatus, Status: http.StatusUnauthorized, Times: 1},
+			check: func(t *testing.T, a answer, err error) {
+				if err != nil || a.status != 401 || a.code != codeIllegalAPIKey || a.message != "The apikey is illegal." {
+					t.Errorf("got %+v, %v; want HTTP 401 code %d as the real API refuses a key", a, err, codeIllegalAPIKey)
+				}
+			},
+		},
+		{
 			name:  "html 502",
 			fault: Fault{Kind: FaultBadGatewayHTML, Times: 2},
 			check: func(t *testing.T, a answer, err error) {
@@ -407,8 +361,8 @@ func TestFaults(t *testing.T) {
 			fault: Fault{Kind: FaultTruncatedJSON, Times: 1},
 			check: func(t *testing.T, _ answer, err error) {
 				var verr *conformance.ViolationError
-				if !errors.As(err, &verr) || verr.Status != http.StatusOK {
-					t.Errorf("got %v; want a response violation on HTTP 200", err)
+				if !errors.As(err, &verr) || verr.Status != http.StatusOK || !slices.ContainsFunc(verr.Violations, isBodyNotJSON) {
+					t.Errorf("got %v; want Enforce to refuse HTTP 200 for a body that is not valid JSON", err)
 				}
 			},
 			dropped: true,
@@ -417,8 +371,9 @@ func TestFaults(t *testing.T) {
 			name:  "abort mid-body",
 			fault: Fault{Kind: FaultAbortMidBody, Times: 1},
 			check: func(t *testing.T, _ answer, err error) {
-				if !errors.Is(err, io.ErrUnexpectedEOF) {
-					t.Errorf("got %v; want an unexpected EOF", err)
+				var verr *conformance.ViolationError
+				if !errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &verr) {
+					t.Errorf("got %v; want Enforce to fail reading the body with an unexpected EOF", err)
 				}
 			},
 			dropped: true,
@@ -426,14 +381,9 @@ func TestFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, srv := NewTestServer(t, seeded(WithFault(tt.fault))...)
-			client := newValidatingClient(t)
-			expect := expectConforming
-			if tt.fault.Kind == FaultTruncatedJSON {
-				expect = expectBadResponse
-			}
+			client, srv := startMock(t, seeded(WithFault(tt.fault))...)
 			for i := range tt.fault.Times {
-				a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll), expect: expect})
+				a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 				tt.check(t, a, err)
 				if err == nil && a.header.Get("requestid") == "" {
 					t.Errorf("faulty answer %d has no requestid header", i+1)
@@ -443,7 +393,7 @@ func TestFaults(t *testing.T) {
 				t.Errorf("after the fault the cluster is %s; dropped should be %v", st, tt.dropped)
 			}
 			// The fault is spent: the next call gets the real answer.
-			a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+			a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 			wantCode := int64(0)
 			if tt.dropped {
 				wantCode = codeClusterNotFound
@@ -455,14 +405,41 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// Outside net/http's server, nothing recovers the panic that aborts the
+// answer: a caller of ServeHTTP sees http.ErrAbortHandler, after the status,
+// the full Content-Length and half of the body.
+func TestAbortMidBodyPanicsInAPlainHandler(t *testing.T) {
+	srv, err := New(seeded(WithFault(Fault{Kind: FaultAbortMidBody, Times: 1}))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodDelete, dropPath(dedicatedID), nil)
+	req.Header.Set("Authorization", bearer(keyAll))
+	rec := httptest.NewRecorder()
+	func() {
+		defer func() {
+			if got := recover(); got != http.ErrAbortHandler {
+				t.Errorf("ServeHTTP panicked with %v; want http.ErrAbortHandler", got)
+			}
+		}()
+		srv.ServeHTTP(rec, req)
+	}()
+	full, err := strconv.Atoi(rec.Header().Get("Content-Length"))
+	if err != nil || rec.Code != http.StatusOK || rec.Body.Len() != full/2 {
+		t.Errorf("recorded HTTP %d, %d of %q bytes; want 200 and half of the Content-Length", rec.Code, rec.Body.Len(), rec.Header().Get("Content-Length"))
+	}
+	if st, _ := srv.ClusterStatus(dedicatedID); st != StatusDeleting {
+		t.Errorf("status %s, want DELETING: the drop takes effect", st)
+	}
+}
+
 func TestFaultsQueueInOrder(t *testing.T) {
-	ts, srv := NewTestServer(t, seeded(WithFault(Fault{Kind: FaultStatus, Status: 500, Times: 1}))...)
+	client, srv := startMock(t, seeded(WithFault(Fault{Kind: FaultStatus, Status: 500, Times: 1}))...)
 	if err := srv.InjectFault(Fault{Kind: FaultStatus, Status: 429, Times: 1}); err != nil {
 		t.Fatal(err)
 	}
-	client := newValidatingClient(t)
 	for _, want := range []int{500, 429, 200} {
-		a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+		a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 		if err != nil || a.status != want {
 			t.Errorf("got %+v, %v; want HTTP %d", a, err, want)
 		}
@@ -471,8 +448,8 @@ func TestFaultsQueueInOrder(t *testing.T) {
 
 func TestLatency(t *testing.T) {
 	t.Run("answers after the delay", func(t *testing.T) {
-		ts, srv := NewTestServer(t, seeded(WithLatency(time.Millisecond))...)
-		a, err := do(t.Context(), t, newValidatingClient(t), ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+		client, srv := startMock(t, seeded(WithLatency(time.Millisecond))...)
+		a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 		if err != nil || a.status != 200 || a.code != 0 {
 			t.Errorf("got %+v, %v; want a successful drop", a, err)
 		}
@@ -480,19 +457,23 @@ func TestLatency(t *testing.T) {
 			t.Errorf("status %s, want DELETING", st)
 		}
 	})
-	t.Run("cancelled during the delay", func(t *testing.T) {
+	t.Run("server stops during the delay", func(t *testing.T) {
 		srv, err := New(seeded(WithLatency(time.Hour))...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(t.Context())
-		cancel()
-		req := httptest.NewRequestWithContext(ctx, http.MethodDelete, dropPath(dedicatedID), nil)
-		req.Header.Set("Authorization", bearer(keyAll))
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req) // Returns at once, or the test times out.
-		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("requestid") == "" {
-			t.Errorf("got HTTP %d requestid %q; want 503 with a requestid", rec.Code, rec.Header().Get("requestid"))
+		// As in `zcdrop mock`, requests see the server's base context; here
+		// it has already ended, as it does when the mock is told to stop.
+		stopped, stop := context.WithCancel(t.Context())
+		stop()
+		ts := httptest.NewUnstartedServer(srv)
+		ts.Config.BaseContext = func(net.Listener) context.Context { return stopped }
+		ts.Start()
+		t.Cleanup(ts.Close)
+		// Answers at once, or the test times out.
+		a, err := newTestClient(t, ts).do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+		if err != nil || a.status != http.StatusServiceUnavailable || a.code != http.StatusServiceUnavailable || a.message == "" || a.header.Get("requestid") == "" {
+			t.Errorf("got %+v, %v; want HTTP 503 code 503 with a message and a requestid", a, err)
 		}
 		if st, _ := srv.ClusterStatus(dedicatedID); st != StatusRunning {
 			t.Errorf("a cancelled request dropped the cluster: %s", st)
@@ -501,14 +482,13 @@ func TestLatency(t *testing.T) {
 }
 
 func TestConcurrentDropsSucceedOnce(t *testing.T) {
-	ts, srv := NewTestServer(t, seeded(WithRateLimit(0))...)
-	client := newValidatingClient(t)
+	client, srv := startMock(t, seeded(WithRateLimit(0))...)
 	const n = 32
 	codes := make(chan int64, n)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			a, err := do(t.Context(), t, client, ts.URL, call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
+			a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 			if err != nil {
 				t.Error(err)
 				return
@@ -539,12 +519,11 @@ func TestDropClusterChecksKeyOnItsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest(http.MethodDelete, dropPath(dedicatedID), nil)
-	req.Header.Set("Authorization", bearer("mock-key-unknown"))
-	rec := httptest.NewRecorder()
-	api.Handler(srv).ServeHTTP(rec, req)
-	if rec.Code != http.StatusUnauthorized {
-		t.Errorf("HTTP %d, want 401", rec.Code)
+	ts := httptest.NewServer(api.Handler(srv))
+	t.Cleanup(ts.Close)
+	a, err := newTestClient(t, ts).do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer("mock-key-unknown")})
+	if err != nil || a.status != http.StatusUnauthorized || a.code != codeIllegalAPIKey {
+		t.Errorf("got %+v, %v; want HTTP 401 code %d", a, err, codeIllegalAPIKey)
 	}
 	if st, _ := srv.ClusterStatus(dedicatedID); st != StatusRunning {
 		t.Errorf("status %s, want RUNNING", st)
@@ -552,39 +531,86 @@ func TestDropClusterChecksKeyOnItsOwn(t *testing.T) {
 }
 
 func TestOptionsCheckTheirInput(t *testing.T) {
+	longID := "in01-" + strings.Repeat("a", clusterIDMaxLength-4) // 65 bytes
 	tests := []struct {
-		name string
-		opt  Option
+		name    string
+		opt     Option
+		wantErr string
 	}{
-		{"malformed cluster ID", WithClusters("in01-ABC")},
-		{"empty cluster ID", WithClusters("")},
-		{"dot-dot cluster ID", WithClusters("..")},
-		{"duplicate cluster", WithClusters(dedicatedID, dedicatedID)},
-		{"empty key", WithAPIKey("")},
-		{"key with whitespace", WithAPIKey("a b")},
-		{"nil clock", WithClock(nil)},
-		{"negative delete delay", WithDeleteDelay(-time.Second)},
-		{"negative rate limit", WithRateLimit(-1)},
-		{"negative latency", WithLatency(-time.Second)},
-		{"status fault below 400", WithFault(Fault{Kind: FaultStatus, Status: 200, Times: 1})},
-		{"status fault above 599", WithFault(Fault{Kind: FaultStatus, Status: 600, Times: 1})},
-		{"fault without times", WithFault(Fault{Kind: FaultAbortMidBody})},
-		{"unknown fault kind", WithFault(Fault{Kind: 99, Times: 1})},
+		{"malformed cluster ID", WithClusters("in01-ABC"), `mock: WithClusters: cluster ID "in01-ABC" does not match`},
+		{"empty cluster ID", WithClusters(""), `mock: WithClusters: cluster ID "" does not match`},
+		{"dot-dot cluster ID", WithClusters(".."), `mock: WithClusters: cluster ID ".." does not match`},
+		{"placeholder cluster ID", WithClusters("inxx-xxxxxxxxxxxxxxx"), `mock: WithClusters: cluster ID "inxx-xxxxxxxxxxxxxxx" does not match`},
+		{"cluster ID with a slash", WithClusters("in01-a/b"), `mock: WithClusters: cluster ID "in01-a/b" does not match`},
+		{"cluster ID over 64 bytes", WithClusters(dedicatedID, longID), `mock: WithClusters: cluster ID "in01-aaaaaaaaaaa"... is 65 bytes, longer than the 64`},
+		{"duplicate cluster", WithClusters(dedicatedID, dedicatedID), `mock: WithClusters: cluster "` + dedicatedID + `" is seeded twice`},
+		{"malformed scope ID", WithAPIKey(keyAll, "IN01-ABC"), `mock: WithAPIKey: scope: cluster ID "IN01-ABC" does not match`},
+		{"scope ID over 64 bytes", WithAPIKey(keyAll, longID), `mock: WithAPIKey: scope: cluster ID "in01-aaaaaaaaaaa"... is 65 bytes`},
+		{"nil clock", WithClock(nil), "clock must not be nil"},
+		{"negative delete delay", WithDeleteDelay(-time.Second), "delete delay -1s is negative"},
+		{"negative rate limit", WithRateLimit(-1), "rate limit -1 is negative"},
+		{"negative latency", WithLatency(-time.Second), "latency -1s is negative"},
+		{"status fault below 400", WithFault(Fault{Kind: FaultStatus, Status: 200, Times: 1}), "fault status 200 is not from 400 to 599"},
+		{"status fault above 599", WithFault(Fault{Kind: FaultStatus, Status: 600, Times: 1}), "fault status 600 is not from 400 to 599"},
+		{"fault without times", WithFault(Fault{Kind: FaultAbortMidBody}), "must hit at least 1 request, not 0"},
+		{"unknown fault kind", WithFault(Fault{Kind: 99, Times: 1}), "unknown fault kind FaultKind(99)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(tt.opt); err == nil {
-				t.Error("New accepted it")
+			_, err := New(tt.opt)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("New: %v; want an error containing %q", err, tt.wantErr)
 			}
 		})
 	}
 }
 
-func TestDuplicateKeyErrorHidesTheKey(t *testing.T) {
-	const key = "mock-secret-looking-key"
-	_, err := New(WithAPIKey(key), WithAPIKey(key))
-	if err == nil || strings.Contains(err.Error(), key) {
-		t.Errorf("error %v: want one that does not quote the key", err)
+// Every ID that WithClusters accepts can be dropped through a client that
+// enforces the spec, up to the longest.
+func TestSeededIDsAreReachable(t *testing.T) {
+	for _, id := range []string{
+		"in-x", // the shortest the pattern allows
+		"in01-" + strings.Repeat("a", clusterIDMaxLength-5), // exactly 64 bytes
+		dedicatedID,
+	} {
+		t.Run(id, func(t *testing.T) {
+			client, _ := startMock(t, WithAPIKey(keyAll), WithClusters(id))
+			a, err := client.do(t.Context(), call{path: dropPath(id), auth: bearer(keyAll)})
+			if err != nil || a.status != http.StatusOK || a.code != 0 || a.clusterID != id {
+				t.Errorf("got %+v, %v; want the drop of %s to succeed", a, err, id)
+			}
+		})
+	}
+}
+
+// WithAPIKey says what is wrong with a key without quoting it.
+func TestAPIKeyErrorsHideTheKey(t *testing.T) {
+	tests := []struct {
+		name    string
+		key     string
+		opts    []Option // applied before WithAPIKey(key)
+		wantErr string
+	}{
+		{name: "empty", key: "", wantErr: "mock: WithAPIKey: key is empty"},
+		{name: "space", key: "mock-secret key", wantErr: "mock: WithAPIKey: key has whitespace or a control character at byte 11"},
+		{name: "leading tab", key: "\tmock-secret-key", wantErr: "at byte 0"},
+		{name: "trailing newline", key: "mock-secret-key\n", wantErr: "at byte 15"},
+		{name: "NUL", key: "mock-secret\x00key", wantErr: "at byte 11"},
+		{name: "DEL", key: "mock-secret\x7fkey", wantErr: "at byte 11"},
+		{name: "no-break space", key: "mock-secret\u00a0key", wantErr: "at byte 11"},
+		{name: "seeded twice", key: "mock-secret-key", opts: []Option{WithAPIKey("mock-secret-key")}, wantErr: "mock: WithAPIKey: key is seeded twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(append(tt.opts, WithAPIKey(tt.key))...)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("New: %v; want an error containing %q", err, tt.wantErr)
+			}
+			// Every key here holds "secret", which no error may show.
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("error %q quotes the key", err)
+			}
+		})
 	}
 }
 
@@ -596,8 +622,21 @@ func TestConstantsMatchSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	param := spec.Components.Parameters["ClusterId"]
-	if param == nil || param.Value.Schema.Value.Pattern != clusterIDPattern.String() {
-		t.Errorf("clusterIDPattern %s differs from the ClusterId parameter's pattern", clusterIDPattern)
+	if param == nil {
+		t.Fatal("openapi.yaml has no ClusterId parameter")
+	}
+	schema := param.Value.Schema.Value
+	if schema.Pattern != clusterIDPattern.String() {
+		t.Errorf("clusterIDPattern %s differs from the ClusterId parameter's pattern %s", clusterIDPattern, schema.Pattern)
+	}
+	switch {
+	case schema.MaxLength == nil:
+		t.Errorf("the ClusterId parameter has no maxLength; clusterIDMaxLength is %d", clusterIDMaxLength)
+	case *schema.MaxLength != clusterIDMaxLength:
+		t.Errorf("clusterIDMaxLength %d differs from the ClusterId parameter's maxLength %d", clusterIDMaxLength, *schema.MaxLength)
+	}
+	if schema.MinLength > uint64(len("in-x")) {
+		t.Errorf("the ClusterId parameter's minLength %d is longer than the pattern's shortest match", schema.MinLength)
 	}
 	ex := spec.Components.Examples["DroppedDedicated"]
 	if ex == nil || ex.Value == nil {

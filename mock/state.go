@@ -6,9 +6,13 @@ import (
 	"time"
 )
 
-// clusterIDPattern is the pattern of the clusterId parameter in openapi.yaml.
-// Seeded IDs must match it, or no conforming request could ever reach them.
+// clusterIDPattern and clusterIDMaxLength are the pattern and maxLength of
+// the clusterId parameter in openapi.yaml. Seeded IDs must respect both, or
+// no conforming request could ever reach them. The pattern's shortest match,
+// "in-x", already meets the parameter's minLength of 4.
 var clusterIDPattern = regexp.MustCompile(`^in([0-9]{2})?-[a-z0-9]+$`)
+
+const clusterIDMaxLength = 64
 
 // Plan is a cluster's plan, which the mock infers from the cluster ID's
 // prefix as the public recordings show it.
