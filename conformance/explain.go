@@ -26,7 +26,10 @@ func toViolations(kind Kind, err error) []Violation {
 		where := ""
 		if p := reqErr.Parameter; p != nil {
 			where = p.In + "/" + p.Name
-		} else if reqErr.RequestBody != nil || strings.Contains(reqErr.Reason, "request body") {
+		} else if reqErr.RequestBody != nil || strings.Contains(reqErr.Reason, "request body") ||
+			(reqErr.Err != nil && strings.Contains(reqErr.Err.Error(), "request body")) {
+			// An operation without a body reports one with neither a
+			// RequestBody nor a Reason, only Err.
 			where = "body"
 		}
 		return explainCause(kind, where, reqErr.Reason, reqErr.Err)

@@ -41,7 +41,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rateLimit := fs.Int("rate-limit", mock.DefaultRateLimit, "Drop Cluster requests per second per key; 0 turns the limit off")
 	deleteDelay := fs.Duration("delete-delay", mock.DefaultDeleteDelay, "how long a dropped cluster stays DELETING before it is DELETED")
 	latency := fs.Duration("latency", 0, "delay every answer by this `duration`")
-	failStatus := fs.Int("fail-status", 0, "answer the next --fail-times requests with this HTTP `status` (400 to 599) and the error envelope")
+	failStatus := fs.Int("fail-status", 0, "answer the next --fail-times requests with this HTTP `status` (400 to 599) and the error envelope (401: code 21119, as the real API)")
 	failTimes := fs.Int("fail-times", 1, "how many requests --fail-status hits")
 	html502 := fs.Int("html-502", 0, "answer the next `N` requests with an HTML 502 page, as a gateway does")
 	truncate := fs.Int("truncate-json", 0, "process the next `N` requests, but send only half of each JSON body")
