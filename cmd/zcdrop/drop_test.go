@@ -24,21 +24,12 @@ const dropKey = "zc-DROP-CANARY-5b2e91d0c4"
 // and a scoped key for one, and counts the requests that reach it.
 func dropMock(t *testing.T, opts ...mock.Option) (string, *mock.Server, *atomic.Int64) {
 	t.Helper()
-	srv, err := mock.New(append([]mock.Option{
+	srv, m, n := countingMock(t, append([]mock.Option{
 		mock.WithAPIKey(dropKey),
 		mock.WithAPIKey("scoped-key-0123456789", "in05-8a6e4c5d1f2b3a4"),
 		mock.WithClusters("in01-6183d6bac30f801", "in05-8a6e4c5d1f2b3a4", "in03-2c4e6a8b0d1f3e5"),
 	}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n atomic.Int64
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	return ts.URL, srv, &n
+	return srv.URL, m, n
 }
 
 // runDropCLI runs `zcdrop drop` in-process with stdin and returns its exit

@@ -25,7 +25,14 @@ const (
 // RUNNING clusters, and counts the requests that reach it.
 func probeMock(t *testing.T) (*httptest.Server, *mock.Server, *atomic.Int64) {
 	t.Helper()
-	m, err := mock.New(mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated, seededFree))
+	return countingMock(t, mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated, seededFree))
+}
+
+// countingMock serves a reference control plane built from opts on
+// loopback, and counts the requests that reach it.
+func countingMock(t *testing.T, opts ...mock.Option) (*httptest.Server, *mock.Server, *atomic.Int64) {
+	t.Helper()
+	m, err := mock.New(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
