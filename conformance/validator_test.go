@@ -137,3 +137,27 @@ func TestValidateNeverEchoesTheKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValidate feeds arbitrary answers to the Validator: it must never
+// panic, and never quote the request's key in a violation.
+func FuzzValidate(f *testing.F) {
+	f.Add(200, "application/json", `{"code":0,"data":{"clusterId":"in01-abc","prompt":"p"}}`)
+	f.Add(200, "application/json", `{"code":"sk-FUZZ-SECRET-1234","data":{"clusterId":"sk-FUZZ-SECRET-1234"}}`)
+	f.Add(401, "application/json", `{"code":21119,"message":"The apikey is illegal."}`)
+	f.Add(502, "text/html", `<html>`)
+	f.Add(204, "", ``)
+	const key = "sk-FUZZ-SECRET-1234"
+	v := newTestValidator(f)
+	f.Fuzz(func(t *testing.T, status int, contentType, body string) {
+		if status < 100 || status > 999 {
+			return
+		}
+		req := newRequest(t, http.MethodDelete, "https://h/v2/clusters/in01-abc/drop", map[string]string{"Authorization": "Bearer " + key})
+		res := &Response{Status: status, Header: http.Header{"Content-Type": {contentType}}, Body: []byte(body)}
+		for _, x := range v.Validate(context.Background(), Exchange{Request: req, Response: res}) {
+			if strings.Contains(x.String(), key) {
+				t.Fatalf("violation quotes the key: %s", x)
+			}
+		}
+	})
+}
