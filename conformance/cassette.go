@@ -76,7 +76,7 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		violations := append(v.Validate(ctx, r.exchange), checkRecordedKey(r.exchange.Request.Header)...)
+		violations := append(v.Validate(ctx, r.exchange), checkRecordedSecrets(r.exchange.Request)...)
 		if violations == nil {
 			violations = []Violation{} // The JSON report says [], not null.
 		}
@@ -84,7 +84,7 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 			File:       r.file,
 			ID:         r.id,
 			Method:     r.method,
-			URL:        redactQuery(r.url),
+			URL:        redactURL(r.url),
 			Status:     r.exchange.Response.Status,
 			OK:         len(violations) == 0,
 			Violations: violations,
@@ -93,30 +93,42 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 	return results, nil
 }
 
-// checkRecordedKey reports a recording whose Authorization header holds a
-// key rather than "Bearer REDACTED": a committed cassette must not carry a
-// secret, and CI is where that is caught. Live traffic is not held to this.
-func checkRecordedKey(h http.Header) []Violation {
-	_, token, found := strings.Cut(h.Get("Authorization"), " ")
-	if !found || strings.TrimSpace(token) == "" || strings.TrimSpace(token) == Redacted {
-		return nil // Missing or empty is checkAuthorization's to report.
+// checkRecordedSecrets reports a recording that still carries a credential:
+// an Authorization header other than "Bearer REDACTED", or a user and
+// password in the URL. A committed cassette must not hold a secret, and CI is
+// where that is caught. Live traffic is not held to this.
+func checkRecordedSecrets(req *http.Request) []Violation {
+	var out []Violation
+	_, token, found := strings.Cut(req.Header.Get("Authorization"), " ")
+	if token = strings.TrimSpace(token); found && token != "" && token != Redacted {
+		out = append(out, Violation{Kind: KindSemantic, Pointer: "header/Authorization",
+			Message: `holds what looks like a real key; recordings must say "Bearer REDACTED" (record through conformance.RedactHook)`})
 	}
-	return []Violation{{Kind: KindSemantic, Pointer: "header/Authorization",
-		Message: `holds what looks like a real key; recordings must say "Bearer REDACTED" (record through conformance.RedactHook)`}}
+	if req.URL.User != nil {
+		out = append(out, Violation{Kind: KindSemantic, Pointer: "url",
+			Message: "carries a user or password; recordings must not hold credentials"})
+	}
+	return out
 }
 
-// redactQuery hides query values in a URL shown in a report: the operation
-// takes none, so any there are unexpected, and may be secrets.
-func redactQuery(raw string) string {
+// redactURL hides credentials and query values in a URL shown in a report:
+// the operation takes no query, so any there is unexpected, and may be a
+// secret.
+func redactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.RawQuery == "" {
+	if err != nil || (u.RawQuery == "" && u.User == nil) {
 		return raw
 	}
-	q := u.Query()
-	for k := range q {
-		q[k] = []string{Redacted}
+	if u.User != nil {
+		u.User = url.User(Redacted)
 	}
-	u.RawQuery = q.Encode()
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{Redacted}
+		}
+		u.RawQuery = q.Encode()
+	}
 	return u.String()
 }
 

@@ -346,7 +346,8 @@ func TestGateFlagsRecordedKeysAndHidesQueryValues(t *testing.T) {
 	const key = "sk-LIVEKEY-0123456789abcdef"
 	leaked := strings.Replace(string(base), "Bearer REDACTED", "Bearer "+key, 1)
 	leaked = strings.Replace(leaked, "/drop\n", "/drop?apikey="+key+"\n", 1)
-	if leaked == string(base) || !strings.Contains(leaked, "?apikey=") {
+	leaked = strings.Replace(leaked, "https://api.cloud", "https://user:"+key+"@api.cloud", 1)
+	if leaked == string(base) || !strings.Contains(leaked, "?apikey=") || !strings.Contains(leaked, "user:"+key) {
 		t.Fatal("the test cassette was not altered as intended")
 	}
 	p := filepath.Join(t.TempDir(), "leaked.yaml")
@@ -365,7 +366,8 @@ func TestGateFlagsRecordedKeysAndHidesQueryValues(t *testing.T) {
 	if strings.Contains(report, key) {
 		t.Errorf("the report shows the key:\n%s", report)
 	}
-	for _, want := range []string{`"pointer":"header/Authorization"`, "holds what looks like a real key", `?apikey=REDACTED`, `"pointer":"query"`} {
+	for _, want := range []string{`"pointer":"header/Authorization"`, "holds what looks like a real key", `?apikey=REDACTED`, `"pointer":"query"`,
+		`"url":"https://REDACTED@api.cloud`, `"pointer":"url"`, "carries a user or password"} {
 		if !strings.Contains(strings.ReplaceAll(report, `": "`, `":"`), want) {
 			t.Errorf("report lacks %s:\n%s", want, report)
 		}

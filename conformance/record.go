@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -53,13 +54,15 @@ func RedactHook(secrets ...string) recorder.HookFunc {
 		req.URL = scrub(req.URL)
 		req.Host = scrub(req.Host)
 		req.RequestURI = scrub(req.RequestURI)
+		body := req.Body
 		req.Body, req.ContentLength = scrubBody(scrub, req.Body, req.ContentLength)
-		req.Headers = scrubHeader(scrub, req.Headers)
+		req.Headers = fixLength(scrubHeader(scrub, req.Headers), body, req.Body)
 		req.Trailer = scrubHeader(scrub, req.Trailer)
 		req.Form = scrubForm(scrub, req.Form)
 		res.Status = scrub(res.Status)
+		body = res.Body
 		res.Body, res.ContentLength = scrubBody(scrub, res.Body, res.ContentLength)
-		res.Headers = scrubHeader(scrub, res.Headers)
+		res.Headers = fixLength(scrubHeader(scrub, res.Headers), body, res.Body)
 		res.Trailer = scrubHeader(scrub, res.Trailer)
 		return nil
 	}
@@ -72,6 +75,15 @@ func scrubBody(scrub func(string) string, body string, length int64) (string, in
 		length = int64(len(out))
 	}
 	return out, length
+}
+
+// fixLength keeps a Content-Length header that described the body before
+// scrubbing true of the body after it.
+func fixLength(h http.Header, before, after string) http.Header {
+	if h.Get("Content-Length") == strconv.Itoa(len(before)) && len(before) != len(after) {
+		h.Set("Content-Length", strconv.Itoa(len(after)))
+	}
+	return h
 }
 
 func scrubHeader(scrub func(string) string, h http.Header) http.Header {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -233,5 +234,21 @@ func TestNewRecorderRefusesBadNames(t *testing.T) {
 				t.Fatalf("NewRecorder(%q, %q) = %v, %v; want an error containing %q", tt.dir, tt.cassette, rec, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestRedactHookKeepsContentLengthTrue(t *testing.T) {
+	body := `{"code":21119,"message":"key ` + canaryKey + ` is illegal"}`
+	i := &cassette.Interaction{Response: cassette.Response{
+		Body:          body,
+		ContentLength: int64(len(body)),
+		Headers:       http.Header{"Content-Length": {strconv.Itoa(len(body))}, "Content-Type": {"application/json"}},
+	}}
+	if err := RedactHook(canaryKey)(i); err != nil {
+		t.Fatal(err)
+	}
+	want := strconv.Itoa(len(i.Response.Body))
+	if got := i.Response.Headers.Get("Content-Length"); got != want || i.Response.ContentLength != int64(len(i.Response.Body)) {
+		t.Errorf("Content-Length header %s, field %d; want both %s, the scrubbed body's length", got, i.Response.ContentLength, want)
 	}
 }
