@@ -10,6 +10,7 @@ import (
 
 	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/mock"
 )
 
 // TestLiveProbes runs the probes that cannot delete anything (never the
@@ -17,10 +18,14 @@ import (
 // recordings. It needs a real key, so it runs only when one is set:
 //
 //	ZILLIZ_API_KEY=... make conformance-live
+//
+// ZILLIZ_REGION=cn selects the China control plane, and ZILLIZ_BASE_URL
+// any other. make test skips it, so that a key in the environment never
+// sends CI to the live API.
 func TestLiveProbes(t *testing.T) {
 	key := strings.TrimSpace(os.Getenv("ZILLIZ_API_KEY"))
 	if key == "" {
-		t.Skip("set ZILLIZ_API_KEY (and ZILLIZ_REGION=cn for China) to run the live probes")
+		t.Skip("set ZILLIZ_API_KEY (and ZILLIZ_REGION=cn for China, or ZILLIZ_BASE_URL) to run the live probes")
 	}
 	base := zcdrop.ServerGlobal
 	switch region := os.Getenv("ZILLIZ_REGION"); region {
@@ -30,6 +35,25 @@ func TestLiveProbes(t *testing.T) {
 	default:
 		t.Fatalf("ZILLIZ_REGION must be global or cn, not %q", region)
 	}
+	if u := os.Getenv("ZILLIZ_BASE_URL"); u != "" {
+		base = u
+	}
+	checkProbeCycle(t, base, key)
+}
+
+// TestProbeCycleAgainstMock runs TestLiveProbes' checks with the reference
+// server standing in for Zilliz Cloud, so that they are known to work.
+func TestProbeCycleAgainstMock(t *testing.T) {
+	const key = "probe-cycle-key-0123456789"
+	srv, _ := mock.NewTestServer(t, mock.WithAPIKey(key), mock.WithClusters("in01-6183d6bac30f801"))
+	checkProbeCycle(t, srv.URL, key)
+}
+
+// checkProbeCycle probes base with key, recording, and checks that both
+// probes conform, that no cassette holds the key, and that the gate passes
+// the cassettes.
+func checkProbeCycle(t *testing.T, base, key string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	dir := t.TempDir()

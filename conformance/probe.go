@@ -44,19 +44,21 @@ type ProbeConfig struct {
 	Interval time.Duration
 }
 
-// ProbeError is returned by Probe when a probe got no HTTP answer at all: the
-// network failed, or ctx ended. The probes after it were not run, and it left
-// no cassette.
+// ProbeError is returned by Probe when a probe got no usable answer: the
+// network failed, the answer broke off, ctx ended, or the server answered
+// 429 or 5XX, which says nothing about what the probe tests. The probes
+// after it were not run. A probe that got a whole answer has its Result
+// among Probe's results, and its cassette when recording.
 type ProbeError struct {
 	// Probe names the probe: not-found, invalid-key or drop.
 	Probe string
-	// Err is why there was no answer. It never quotes the key.
+	// Err is why the answer was not usable. It never quotes the key.
 	Err error
 }
 
 // Error names the probe and the cause.
 func (e *ProbeError) Error() string {
-	return fmt.Sprintf("conformance: probe %s got no answer: %v", e.Probe, e.Err)
+	return fmt.Sprintf("conformance: probe %s got no usable answer: %v", e.Probe, e.Err)
 }
 
 // Unwrap returns Err, so that errors.Is sees context.DeadlineExceeded.
@@ -104,10 +106,12 @@ func Probe(ctx context.Context, cfg ProbeConfig) ([]Result, error) {
 			}
 		}
 		r, err := p.run(ctx, v, cfg)
+		if r.Status != 0 {
+			results = append(results, r) // Answered: reported even when err is not nil.
+		}
 		if err != nil {
 			return results, err
 		}
-		results = append(results, r)
 	}
 	return results, nil
 }
@@ -152,11 +156,34 @@ func planProbes(cfg ProbeConfig) ([]probe, error) {
 		probes = append(probes, probe{name: "drop", key: cfg.APIKey, clusterID: cfg.DropClusterID, expect: expectDropped})
 	}
 	if cfg.RecordDir != "" {
-		if err := os.MkdirAll(cfg.RecordDir, 0o755); err != nil {
-			return nil, fmt.Errorf("conformance: probe: record directory: %w", err)
+		if err := checkRecordDir(cfg.RecordDir, probes); err != nil {
+			return nil, fmt.Errorf("conformance: probe: %w; nothing sent", err)
 		}
 	}
 	return probes, nil
+}
+
+// checkRecordDir makes sure every cassette can be written before anything is
+// sent: a drop whose recording then fails has still happened.
+func checkRecordDir(dir string, probes []probe) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("record directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".zcdrop-probe-*")
+	if err != nil {
+		return fmt.Errorf("record directory %s is not writable: %w", dir, err)
+	}
+	f.Close()
+	if err := os.Remove(f.Name()); err != nil {
+		return fmt.Errorf("record directory: %w", err)
+	}
+	for _, p := range probes {
+		path := filepath.Join(dir, "probe-"+p.name+".yaml")
+		if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+			return fmt.Errorf("cannot record to %s: it is not a regular file", path)
+		}
+	}
+	return nil
 }
 
 // impossibleClusterID returns a well-formed cluster ID that no cluster can
@@ -206,19 +233,33 @@ func (p probe) run(ctx context.Context, v *Validator, cfg ProbeConfig) (Result, 
 		return Result{}, fmt.Errorf("conformance: probe %s: %w", p.name, err)
 	}
 	res, err := client.DropCluster(ctx, p.clusterID)
-	if got == nil || got.Status == 0 {
+	var apiErr *zcdrop.APIError
+	var unexpected *zcdrop.UnexpectedResponseError
+	answered := err == nil || errors.As(err, &apiErr) || errors.As(err, &unexpected)
+	if got == nil || got.Status == 0 || !answered {
+		// No answer, or one that broke off: the same with and without a
+		// recorder, which reads the body first and reports a break as a
+		// transport error.
 		if err == nil {
 			err = errors.New("the transport reported no response")
 		}
 		return Result{}, &ProbeError{Probe: p.name, Err: err}
 	}
-	if rec != nil {
-		if err := rec.Stop(); err != nil {
-			return Result{}, fmt.Errorf("conformance: probe %s: save %s: %w", p.name, file, err)
-		}
-	}
 	r := *got
 	r.File = file
+	if rec != nil {
+		if err := rec.Stop(); err != nil {
+			r.File = "probe:" + p.name
+			what := "its answer"
+			if p.name == "drop" && res != nil {
+				what = "cluster " + p.clusterID + " WAS dropped"
+			}
+			return r, fmt.Errorf("conformance: probe %s: %s (HTTP %d), but %s was not saved: %w", p.name, what, r.Status, file, err)
+		}
+	}
+	if r.Status == http.StatusTooManyRequests || r.Status >= 500 {
+		return r, &ProbeError{Probe: p.name, Err: fmt.Errorf("the server answered HTTP %d, which says nothing about what the probe tests; try again later", r.Status)}
+	}
 	if x := p.expect(res, err, r.Status); x != nil {
 		r.Violations = append(r.Violations, *x)
 		r.OK = false

@@ -333,3 +333,64 @@ func TestProbeAcceptsAnyEnvelopeOn401(t *testing.T) {
 		t.Errorf("%d results, want 2", len(results))
 	}
 }
+
+func TestProbeRefusesAnUnwritableCassetteBeforeSending(t *testing.T) {
+	srv, m := newMock(t)
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "probe-drop.yaml"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := conformance.Probe(context.Background(), conformance.ProbeConfig{
+		BaseURL: srv.URL, APIKey: canaryKey, RecordDir: dir, DropClusterID: seededDedicated, ConfirmDrop: true,
+	})
+	if err == nil || !strings.Contains(err.Error(), "probe-drop.yaml: it is not a regular file; nothing sent") {
+		t.Fatalf("got %v, want a refusal naming the cassette", err)
+	}
+	if n := len(srv.requests()); n != 0 {
+		t.Errorf("%d requests were sent", n)
+	}
+	if st, _ := m.ClusterStatus(seededDedicated); st != mock.StatusRunning {
+		t.Errorf("cluster is %s, want RUNNING", st)
+	}
+}
+
+func TestProbeUnusableAnswers(t *testing.T) {
+	tests := []struct {
+		name   string
+		fault  mock.Fault
+		record bool
+		// results is how many Results come back: a whole answer is reported
+		// even when it makes the probe inconclusive.
+		results int
+		errText string
+	}{
+		{name: "server error", fault: mock.Fault{Kind: mock.FaultStatus, Status: 503, Times: 1}, results: 1, errText: "the server answered HTTP 503"},
+		{name: "gateway page", fault: mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1}, record: true, results: 1, errText: "the server answered HTTP 502"},
+		{name: "broken body", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1}, results: 0, errText: "got no usable answer"},
+		{name: "broken body while recording", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1}, record: true, results: 0, errText: "got no usable answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := mock.New(mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated), mock.WithFault(tt.fault))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := newCountingServer(t, m)
+			cfg := conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey}
+			if tt.record {
+				cfg.RecordDir = t.TempDir()
+			}
+			results, err := conformance.Probe(context.Background(), cfg)
+			var pe *conformance.ProbeError
+			if !errors.As(err, &pe) || pe.Probe != "not-found" || !strings.Contains(err.Error(), tt.errText) {
+				t.Fatalf("got %v, want a *ProbeError for not-found containing %q", err, tt.errText)
+			}
+			if len(results) != tt.results {
+				t.Errorf("%d results, want %d", len(results), tt.results)
+			}
+			if n := len(srv.requests()); n != 1 {
+				t.Errorf("%d requests, want 1: the probes stop at an unusable answer and never retry", n)
+			}
+		})
+	}
+}

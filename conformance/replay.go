@@ -13,8 +13,11 @@ import (
 // TB is the part of testing.TB that NewReplayer uses. *testing.T,
 // *testing.B and *testing.F satisfy it.
 type TB interface {
+	// Helper marks the caller as a test helper.
 	Helper()
+	// Errorf reports a failure and lets the test go on.
 	Errorf(format string, args ...any)
+	// Cleanup registers a function to run when the test ends.
 	Cleanup(func())
 }
 

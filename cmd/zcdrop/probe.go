@@ -67,6 +67,8 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return usageErr("refusing to drop cluster %s: --drop-cluster deletes data and needs --i-understand-this-deletes-data too. Nothing sent.", *dropID)
 	case *confirmed && *dropID == "":
 		return usageErr("--i-understand-this-deletes-data needs --drop-cluster ID. Nothing sent.")
+	case *timeout <= 0:
+		return usageErr("--timeout must be positive, not %s", *timeout)
 	}
 	format, err := conformance.ParseFormat(*formatName)
 	if err != nil {
@@ -90,13 +92,15 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		DropClusterID: *dropID,
 		ConfirmDrop:   *confirmed,
 	})
-	if len(results) > 0 || err == nil {
+	var noAnswer *conformance.ProbeError
+	// Write a report whenever probes ran, even none to the end, so that CI
+	// always has a document to parse.
+	if len(results) > 0 || err == nil || errors.As(err, &noAnswer) {
 		if werr := conformance.WriteReport(stdout, format, results); werr != nil {
 			fmt.Fprintf(stderr, "zcdrop probe: write report: %v\n", werr)
 			return exitUsage
 		}
 	}
-	var noAnswer *conformance.ProbeError
 	switch {
 	case errors.As(err, &noAnswer):
 		fmt.Fprintf(stderr, "zcdrop probe: %v\n", err)
