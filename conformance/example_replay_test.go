@@ -61,6 +61,6 @@ func ExampleNewReplayer() {
 	// not found: true
 	// unsupported plan: true
 	// dropped: in05-8a6e4c5d1f2b3a4
-	// test failed: conformance: replay: no unused interaction in testdata/cassettes matches DELETE https://api.cloud.zilliz.com/v2/clusters/in01-ffffffffffffff/drop; record it (zcdrop probe --record) or add it to a cassette
+	// test failed: conformance: replay: no unused interaction in testdata/cassettes matches DELETE https://api.cloud.zilliz.com/v2/clusters/in01-ffffffffffffff/drop; record it with conformance.NewRecorder, or add it to a cassette
 	// error: true
 }

@@ -119,7 +119,7 @@ func (rt *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		return res, err
 	}
-	err := fmt.Errorf("conformance: replay: no unused interaction in %s matches %s %s; record it (zcdrop probe --record) or add it to a cassette",
+	err := fmt.Errorf("conformance: replay: no unused interaction in %s matches %s %s; record it with conformance.NewRecorder, or add it to a cassette",
 		rt.dir, req.Method, req.URL.Redacted())
 	rt.fail(err)
 	return nil, err
