@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
 )
 
 const testKey = "zc-TEST-KEY-d41d8cd98f00b204"
@@ -53,20 +54,30 @@ func server(t testing.TB, replies ...reply) (*httptest.Server, *atomic.Int64, *[
 	return srv, &n, &seen
 }
 
-// newTestClient returns a client of srv whose retries do not sleep; waits
-// records what each retry would have waited.
-func newTestClient(t *testing.T, srv *httptest.Server, opts ...Option) (*Client, *[]time.Duration) {
+// newTestClient returns a client of srv on a fake clock, so that its retries
+// do not sleep; the clock records what each retry waited.
+func newTestClient(t *testing.T, srv *httptest.Server, opts ...Option) (*Client, *clocktest.Clock) {
 	t.Helper()
 	c, err := New(testKey, append([]Option{WithBaseURL(srv.URL)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var waits []time.Duration
-	c.sleep = func(ctx context.Context, d time.Duration) error {
-		waits = append(waits, d)
-		return ctx.Err()
-	}
-	return c, &waits
+	clk := clocktest.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	c.clock = clk
+	return c, clk
+}
+
+// cancelClock cancels its context when asked to wait, as a caller that gives
+// up while the client waits to retry.
+type cancelClock struct {
+	clocktest.Clock
+	cancel context.CancelFunc
+}
+
+func (c *cancelClock) Sleep(ctx context.Context, _ time.Duration) error {
+	c.cancel()
+	<-ctx.Done()
+	return ctx.Err()
 }
 
 func TestDropClusterSuccess(t *testing.T) {
@@ -159,12 +170,12 @@ func TestDropClusterErrors(t *testing.T) {
 				if !errors.As(err, &apiErr) {
 					t.Fatalf("got %T %v, want *APIError", err, err)
 				}
-				if apiErr.Code != tt.apiCode || apiErr.RequestID == "" || apiErr.HTTPStatus != tt.replies[0].status {
+				if apiErr.Code != tt.apiCode || apiErr.RequestID == "" || apiErr.StatusCode != tt.replies[0].status {
 					t.Errorf("got %+v", apiErr)
 				}
 			} else {
 				var unexpected *UnexpectedResponseError
-				if !errors.As(err, &unexpected) || unexpected.HTTPStatus != tt.replies[0].status {
+				if !errors.As(err, &unexpected) || unexpected.StatusCode != tt.replies[0].status {
 					t.Fatalf("got %T %v, want *UnexpectedResponseError with status %d", err, err, tt.replies[0].status)
 				}
 			}
@@ -184,7 +195,7 @@ func TestRetryHonoursRetryAfterWithinCap(t *testing.T) {
 		reply{status: 429, contentType: "application/json", body: `{"code":429,"message":"slow down"}`, header: map[string]string{"Retry-After": "3600"}},
 		jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","prompt":"p"}}`),
 	)
-	c, waits := newTestClient(t, srv, WithRetry(3, 10*time.Second))
+	c, clk := newTestClient(t, srv, WithRetry(3, 10*time.Second))
 	if _, err := c.DropCluster(context.Background(), "in01-abc"); err != nil {
 		t.Fatal(err)
 	}
@@ -192,8 +203,8 @@ func TestRetryHonoursRetryAfterWithinCap(t *testing.T) {
 		t.Fatalf("%d requests, want 3", n.Load())
 	}
 	want := []time.Duration{2 * time.Second, 10 * time.Second}
-	if fmt.Sprint(*waits) != fmt.Sprint(want) {
-		t.Errorf("waited %v, want %v", *waits, want)
+	if waits := clk.Sleeps(); fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Errorf("waited %v, want %v", waits, want)
 	}
 }
 
@@ -202,11 +213,7 @@ func TestRetryStopsWhenContextEnds(t *testing.T) {
 	c, _ := newTestClient(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c.sleep = func(ctx context.Context, _ time.Duration) error {
-		cancel() // The caller gives up while the client waits to retry.
-		<-ctx.Done()
-		return ctx.Err()
-	}
+	c.clock = &cancelClock{cancel: cancel}
 	_, err := c.DropCluster(ctx, "in01-abc")
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrRateLimited) {
 		t.Fatalf("got %v, want both context.Canceled and ErrRateLimited", err)
@@ -363,7 +370,7 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 	}
 	_, err = c.DropCluster(context.Background(), "in01-abc")
 	var unexpected *UnexpectedResponseError
-	if !errors.As(err, &unexpected) || unexpected.HTTPStatus != http.StatusTemporaryRedirect {
+	if !errors.As(err, &unexpected) || unexpected.StatusCode != http.StatusTemporaryRedirect {
 		t.Fatalf("got %v, want an *UnexpectedResponseError for the 307", err)
 	}
 	if elsewhere.Load() != 0 {
@@ -461,12 +468,12 @@ func TestBodyReadFailureIsANetworkError(t *testing.T) {
 	}
 }
 
-func TestNewDropRequest(t *testing.T) {
+func TestDropRequestForDisplay(t *testing.T) {
 	c, err := New(testKey, WithBaseURL("http://127.0.0.1:8080/prefix/"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := c.NewDropRequest(context.Background(), "in01-abc")
+	req, err := c.DropRequestForDisplay(context.Background(), "in01-abc")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,7 +482,7 @@ func TestNewDropRequest(t *testing.T) {
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if _, err := c.NewDropRequest(context.Background(), ".."); !errors.Is(err, ErrInvalidClusterID) {
+	if _, err := c.DropRequestForDisplay(context.Background(), ".."); !errors.Is(err, ErrInvalidClusterID) {
 		t.Errorf("got %v, want ErrInvalidClusterID", err)
 	}
 }
@@ -492,6 +499,9 @@ func TestRetryAfterIsSecondsOrADate(t *testing.T) {
 		"1.5": time.Second,
 		"-3":  time.Second,
 		"900": time.Minute, // capped
+		// Beyond what a time.Duration holds: saturated, then capped, never
+		// wrapped into a negative wait that would turn retries off.
+		"18446744073": time.Minute,
 	}
 	for header, want := range tests {
 		t.Run(header, func(t *testing.T) {
@@ -499,13 +509,15 @@ func TestRetryAfterIsSecondsOrADate(t *testing.T) {
 			if header != "" {
 				res.Header.Set("Retry-After", header)
 			}
-			if got := c.retryWait(res); got != want {
+			if got, ok := c.retryWait(1, res); !ok || got != want {
 				t.Errorf("Retry-After %q: wait %s, want %s", header, got, want)
 			}
 		})
 	}
-	date := &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {time.Now().Add(20 * time.Second).UTC().Format(http.TimeFormat)}}}
-	if got := c.retryWait(date); got < 18*time.Second || got > 20*time.Second {
+	clk := clocktest.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	c.clock = clk
+	date := &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {clk.Now().Add(20 * time.Second).Format(http.TimeFormat)}}}
+	if got, ok := c.retryWait(1, date); !ok || got != 20*time.Second {
 		t.Errorf("Retry-After as a date 20s ahead: wait %s", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Sentinels for errors.Is. Each matches an *APIError by its HTTP status or
@@ -70,8 +71,8 @@ func statusSentinel(status int) error {
 // {"code","message"}: an HTTP 200 whose code is not 0 (a business error), a
 // 401, or any other 4XX or 5XX that carries the envelope.
 type APIError struct {
-	// HTTPStatus is the response status: 200 for business errors.
-	HTTPStatus int
+	// StatusCode is the response status: 200 for business errors.
+	StatusCode int
 	// Code is the envelope's code; never 0.
 	Code int
 	// Message is the envelope's message, as the server wrote it.
@@ -82,7 +83,7 @@ type APIError struct {
 
 // Error reports the code, the status, the message and the request ID.
 func (e *APIError) Error() string {
-	s := fmt.Sprintf("zcdrop: api error %d (http %d): %s", e.Code, e.HTTPStatus, e.Message)
+	s := fmt.Sprintf("zcdrop: api error %d (http %d): %s", e.Code, e.StatusCode, e.Message)
 	if e.RequestID != "" {
 		s += " (request id " + e.RequestID + ")"
 	}
@@ -94,7 +95,7 @@ func (e *APIError) Is(target error) bool {
 	if s, ok := codeSentinels[e.Code]; ok && s == target {
 		return true
 	}
-	return target != nil && statusSentinel(e.HTTPStatus) == target
+	return target != nil && statusSentinel(e.StatusCode) == target
 }
 
 // UnexpectedResponseError is returned when a response cannot be understood:
@@ -102,13 +103,13 @@ func (e *APIError) Is(target error) bool {
 // without its fields, or a success without data. Snippet holds the start of
 // the body, for diagnosis.
 type UnexpectedResponseError struct {
-	// HTTPStatus is the response status.
-	HTTPStatus int
+	// StatusCode is the response status.
+	StatusCode int
 	// ContentType is the response's Content-Type header.
 	ContentType string
 	// Reason says what was wrong.
 	Reason string
-	// Snippet is the body's first bytes, at most snippetLen, made printable.
+	// Snippet is the body's first 200 bytes at most, made printable.
 	Snippet string
 	// RequestID is the response's requestid header, if any.
 	RequestID string
@@ -117,7 +118,7 @@ type UnexpectedResponseError struct {
 // Error reports the status, the content type, what was wrong and the start
 // of the body.
 func (e *UnexpectedResponseError) Error() string {
-	s := fmt.Sprintf("zcdrop: unexpected response (http %d, content-type %q): %s", e.HTTPStatus, e.ContentType, e.Reason)
+	s := fmt.Sprintf("zcdrop: unexpected response (http %d, content-type %q): %s", e.StatusCode, e.ContentType, e.Reason)
 	if e.Snippet != "" {
 		s += fmt.Sprintf("; body starts %q", e.Snippet)
 	}
@@ -129,7 +130,7 @@ func (e *UnexpectedResponseError) Error() string {
 
 // Is matches ErrUnauthorized, ErrRateLimited and ErrServer by status.
 func (e *UnexpectedResponseError) Is(target error) bool {
-	return target != nil && statusSentinel(e.HTTPStatus) == target
+	return target != nil && statusSentinel(e.StatusCode) == target
 }
 
 // ClusterIDError is returned, before any request is built, for a cluster ID
@@ -149,3 +150,26 @@ func (e *ClusterIDError) Error() string {
 
 // Is matches ErrInvalidClusterID.
 func (e *ClusterIDError) Is(target error) bool { return target == ErrInvalidClusterID }
+
+// snippetLen is how much of a body an UnexpectedResponseError quotes.
+const snippetLen = 200
+
+// snippet returns the start of body, printable and valid UTF-8, for an
+// UnexpectedResponseError.
+func snippet(body []byte) string {
+	b := body
+	if len(b) > snippetLen {
+		b = b[:snippetLen]
+	}
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(b) < len(body) {
+		s += "..."
+	}
+	return s
+}

@@ -51,7 +51,7 @@ func Example() {
 	_, err = c.DropCluster(ctx, "in01-6183d6bac30f801")
 	var apiErr *zcdrop.APIError
 	if errors.Is(err, zcdrop.ErrClusterNotFound) && errors.As(err, &apiErr) {
-		fmt.Println("already gone: code", apiErr.Code, "http", apiErr.HTTPStatus)
+		fmt.Println("already gone: code", apiErr.Code, "http", apiErr.StatusCode)
 	}
 	// Output:
 	// dropped in01-6183d6bac30f801 request req-42

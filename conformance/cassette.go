@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
 // CassetteError is returned by CheckCassettes when an input cannot be read as
@@ -84,8 +85,8 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 			File:       r.file,
 			ID:         r.id,
 			Method:     r.method,
-			URL:        redactURL(r.url),
-			Status:     r.exchange.Response.Status,
+			URL:        noSecrets.URL(r.url),
+			StatusCode: r.exchange.Response.StatusCode,
 			OK:         len(violations) == 0,
 			Violations: violations,
 		})
@@ -93,43 +94,28 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 	return results, nil
 }
 
+// noSecrets renders recorded URLs for reports. It knows no key, since a
+// recording holds none that the gate could know, but hides credentials and
+// query values.
+var noSecrets = redact.New()
+
 // checkRecordedSecrets reports a recording that still carries a credential:
 // an Authorization header other than "Bearer REDACTED", or a user and
 // password in the URL. A committed cassette must not hold a secret, and CI is
 // where that is caught. Live traffic is not held to this.
 func checkRecordedSecrets(req *http.Request) []Violation {
 	var out []Violation
-	_, token, found := strings.Cut(req.Header.Get("Authorization"), " ")
-	if token = strings.TrimSpace(token); found && token != "" && token != Redacted {
-		out = append(out, Violation{Kind: KindSemantic, Pointer: "header/Authorization",
-			Message: `holds what looks like a real key; recordings must say "Bearer REDACTED" (record through conformance.RedactHook)`})
+	if auth := req.Header.Get("Authorization"); auth != "" && !redact.IsRedactedAuthorization(auth) {
+		if _, token, _ := strings.Cut(auth, " "); strings.TrimSpace(token) != "" {
+			out = append(out, Violation{Kind: KindSemantic, Pointer: PointerAuthorization,
+				Message: `holds what looks like a real key; recordings must say "Bearer REDACTED" (record through conformance.RedactHook)`})
+		}
 	}
 	if req.URL.User != nil {
-		out = append(out, Violation{Kind: KindSemantic, Pointer: "url",
+		out = append(out, Violation{Kind: KindSemantic, Pointer: PointerURL,
 			Message: "carries a user or password; recordings must not hold credentials"})
 	}
 	return out
-}
-
-// redactURL hides credentials and query values in a URL shown in a report:
-// the operation takes no query, so any there is unexpected, and may be a
-// secret.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || (u.RawQuery == "" && u.User == nil) {
-		return raw
-	}
-	if u.User != nil {
-		u.User = url.User(Redacted)
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			q[k] = []string{Redacted}
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }
 
 // cassetteFiles resolves path to the cassette files it names: itself when it
@@ -254,9 +240,9 @@ func toRecorded(file string, in *cassette.Interaction) (recorded, error) {
 			Request:     req,
 			RequestBody: []byte(in.Request.Body),
 			Response: &Response{
-				Status: in.Response.Code,
-				Header: canonicalHeader(in.Response.Headers),
-				Body:   []byte(in.Response.Body),
+				StatusCode: in.Response.Code,
+				Header:     canonicalHeader(in.Response.Headers),
+				Body:       []byte(in.Response.Body),
 			},
 		},
 	}, nil

@@ -30,7 +30,7 @@ func toViolations(kind Kind, err error) []Violation {
 			(reqErr.Err != nil && strings.Contains(reqErr.Err.Error(), "request body")) {
 			// An operation without a body reports one with neither a
 			// RequestBody nor a Reason, only Err.
-			where = "body"
+			where = PointerBody
 		}
 		return explainCause(kind, where, reqErr.Reason, reqErr.Err)
 	}
@@ -53,7 +53,7 @@ func explainCause(kind Kind, where, reason string, cause error) []Violation {
 			out := make([]Violation, 0, len(leaves))
 			for _, l := range leaves {
 				p := l.pointer
-				if where != "" && where != "body" {
+				if where != "" && where != PointerBody {
 					p = where // A parameter's value has no inner structure.
 				}
 				out = append(out, Violation{Kind: kind, Pointer: p, Message: l.message})

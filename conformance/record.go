@@ -6,18 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
-)
 
-// Redacted replaces every secret in a saved cassette. The Validator accepts
-// "Bearer REDACTED" as a present key, so redacted recordings still pass the
-// gate.
-const Redacted = "REDACTED"
+	"github.com/zcdrop/zcdrop/internal/redact"
+)
 
 // RedactHook returns a go-vcr hook that scrubs an interaction of secrets:
 // every Authorization header keeps its scheme and becomes "Bearer REDACTED",
@@ -34,43 +29,29 @@ const Redacted = "REDACTED"
 // The hook builds new header maps instead of editing the recorded ones, which
 // are the very maps of the request and response that the program holds.
 func RedactHook(secrets ...string) recorder.HookFunc {
-	var olds []string
-	for _, s := range secrets {
-		if s != "" && !slices.Contains(olds, s) {
-			olds = append(olds, s)
-		}
-	}
-	// strings.Replacer tries its patterns in argument order, so the longest
-	// goes first: a secret that contains another is replaced whole.
-	slices.SortFunc(olds, func(a, b string) int { return len(b) - len(a) })
-	pairs := make([]string, 0, 2*len(olds))
-	for _, s := range olds {
-		pairs = append(pairs, s, Redacted)
-	}
-	scrub := strings.NewReplacer(pairs...).Replace
-
+	s := redact.New(secrets...)
 	return func(i *cassette.Interaction) error {
 		req, res := &i.Request, &i.Response
-		req.URL = scrub(req.URL)
-		req.Host = scrub(req.Host)
-		req.RequestURI = scrub(req.RequestURI)
+		req.URL = s.String(req.URL)
+		req.Host = s.String(req.Host)
+		req.RequestURI = s.String(req.RequestURI)
 		body := req.Body
-		req.Body, req.ContentLength = scrubBody(scrub, req.Body, req.ContentLength)
-		req.Headers = fixLength(scrubHeader(scrub, req.Headers), body, req.Body)
-		req.Trailer = scrubHeader(scrub, req.Trailer)
-		req.Form = scrubForm(scrub, req.Form)
-		res.Status = scrub(res.Status)
+		req.Body, req.ContentLength = scrubBody(s, req.Body, req.ContentLength)
+		req.Headers = fixLength(s.Header(req.Headers), body, req.Body)
+		req.Trailer = s.Header(req.Trailer)
+		req.Form = scrubForm(s, req.Form)
+		res.Status = s.String(res.Status)
 		body = res.Body
-		res.Body, res.ContentLength = scrubBody(scrub, res.Body, res.ContentLength)
-		res.Headers = fixLength(scrubHeader(scrub, res.Headers), body, res.Body)
-		res.Trailer = scrubHeader(scrub, res.Trailer)
+		res.Body, res.ContentLength = scrubBody(s, res.Body, res.ContentLength)
+		res.Headers = fixLength(s.Header(res.Headers), body, res.Body)
+		res.Trailer = s.Header(res.Trailer)
 		return nil
 	}
 }
 
 // scrubBody scrubs body and keeps a content length that described it true.
-func scrubBody(scrub func(string) string, body string, length int64) (string, int64) {
-	out := scrub(body)
+func scrubBody(s *redact.Secrets, body string, length int64) (string, int64) {
+	out := s.String(body)
 	if length == int64(len(body)) {
 		length = int64(len(out))
 	}
@@ -86,30 +67,7 @@ func fixLength(h http.Header, before, after string) http.Header {
 	return h
 }
 
-func scrubHeader(scrub func(string) string, h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := make(http.Header, len(h))
-	for name, values := range h {
-		vs := make([]string, len(values))
-		for j, v := range values {
-			if strings.EqualFold(name, "Authorization") {
-				// Keep the scheme, so that the gate still sees a Bearer key.
-				if scheme, _, ok := strings.Cut(v, " "); ok {
-					v = scheme + " " + Redacted
-				} else {
-					v = Redacted
-				}
-			}
-			vs[j] = scrub(v)
-		}
-		out[scrub(name)] = vs
-	}
-	return out
-}
-
-func scrubForm(scrub func(string) string, f url.Values) url.Values {
+func scrubForm(s *redact.Secrets, f url.Values) url.Values {
 	if f == nil {
 		return nil
 	}
@@ -117,15 +75,16 @@ func scrubForm(scrub func(string) string, f url.Values) url.Values {
 	for name, values := range f {
 		vs := make([]string, len(values))
 		for j, v := range values {
-			vs[j] = scrub(v)
+			vs[j] = s.String(v)
 		}
-		out[scrub(name)] = vs
+		out[s.String(name)] = vs
 	}
 	return out
 }
 
 // NewRecorder returns a go-vcr recorder in recorder.ModeRecordOnly that
-// sends each request through http.DefaultTransport and records it for the
+// sends each request through base (http.DefaultTransport when nil) and
+// records it for the
 // cassette dir/name.yaml, replacing whatever that file held. Before the
 // cassette is saved, RedactHook(secrets...) scrubs it: pass every key the
 // traffic carries. Stop saves the cassette, an empty one included, so call it
@@ -134,15 +93,19 @@ func scrubForm(scrub func(string) string, f url.Values) url.Values {
 //
 // The recorder never writes debug output: go-vcr's VCR_DEBUG would otherwise
 // dump every request, key and all, to stderr.
-func NewRecorder(dir, name string, secrets ...string) (*recorder.Recorder, error) {
+func NewRecorder(dir, name string, base http.RoundTripper, secrets ...string) (*recorder.Recorder, error) {
 	if dir == "" {
 		return nil, errors.New("conformance: NewRecorder: empty directory")
 	}
 	if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
 		return nil, fmt.Errorf("conformance: NewRecorder: cassette name %q must be a plain file name", name)
 	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
 	rec, err := recorder.New(filepath.Join(dir, name),
 		recorder.WithMode(recorder.ModeRecordOnly),
+		recorder.WithRealTransport(base),
 		recorder.WithHook(RedactHook(secrets...), recorder.BeforeSaveHook),
 		recorder.WithDebugWriter(silent{}),
 	)

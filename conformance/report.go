@@ -85,7 +85,7 @@ func verdict(r Result) string {
 func writeText(w io.Writer, results []Result) error {
 	var b strings.Builder
 	for _, r := range results {
-		fmt.Fprintf(&b, "%s  %s  #%d  %s %s  %d\n", verdict(r), r.File, r.ID, r.Method, r.URL, r.Status)
+		fmt.Fprintf(&b, "%s  %s  #%d  %s %s  %d\n", verdict(r), r.File, r.ID, r.Method, r.URL, r.StatusCode)
 		for _, v := range r.Violations {
 			fmt.Fprintf(&b, "      %s\n", v)
 		}
@@ -165,7 +165,7 @@ func writeJUnit(w io.Writer, results []Result) error {
 			tc.Failure = &junitFailure{
 				Message: strings.Join(lines, "; "),
 				Type:    "conformance",
-				Text:    fmt.Sprintf("HTTP %d\n%s\n", r.Status, strings.Join(lines, "\n")),
+				Text:    fmt.Sprintf("HTTP %d\n%s\n", r.StatusCode, strings.Join(lines, "\n")),
 			}
 		}
 		suite.Cases = append(suite.Cases, tc)

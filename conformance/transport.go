@@ -8,34 +8,64 @@ import (
 	"net/http"
 )
 
-// Mode says what a Transport does with a violation.
+// Mode says what a Transport does with a violation. The zero Mode is not a
+// mode: a Transport refuses to send with it, so that a forgotten field never
+// turns checks off.
 type Mode int
 
 const (
-	// Enforce never sends a violating request, and turns a violating response
-	// into a *ViolationError.
-	Enforce Mode = iota + 1
-	// Observe leaves traffic untouched and reports each exchange's verdict
-	// through Transport.Report.
-	Observe
+	// ModeEnforce never sends a violating request, and turns a violating
+	// response into a *ViolationError.
+	ModeEnforce Mode = iota + 1
+	// ModeObserve leaves traffic untouched and reports each exchange's
+	// verdict through Transport.Report.
+	ModeObserve
+	// ModeOff sends traffic through unchecked and reports nothing: the
+	// CLI's --validate off.
+	ModeOff
 )
+
+// String returns the mode's name as the CLI spells it: enforce, observe or
+// off.
+func (m Mode) String() string {
+	switch m {
+	case ModeEnforce:
+		return "enforce"
+	case ModeObserve:
+		return "observe"
+	case ModeOff:
+		return "off"
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// ParseMode returns the Mode that String spells s, or an error naming the
+// modes there are.
+func ParseMode(s string) (Mode, error) {
+	for _, m := range []Mode{ModeEnforce, ModeObserve, ModeOff} {
+		if m.String() == s {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("conformance: unknown mode %q (want enforce, observe or off)", s)
+}
 
 // DefaultMaxBodyBytes is the body size a Transport buffers when MaxBodyBytes
 // is zero. Drop Cluster bodies are a few hundred bytes.
 const DefaultMaxBodyBytes = 1 << 20
 
 // Transport is an http.RoundTripper that validates every exchange against
-// the spec. Plug it into the generated client with api.WithHTTPClient, or
-// into zcdrop.New with zcdrop.WithHTTPClient:
+// the spec. Plug it into the front door with zcdrop.WithTransport, which
+// keeps the client's no-redirect policy:
 //
-//	hc := &http.Client{Transport: &conformance.Transport{Validator: v, Mode: conformance.Enforce}}
+//	c, err := zcdrop.New(key, zcdrop.WithTransport(&conformance.Transport{Validator: v, Mode: conformance.ModeEnforce}))
 //
 // Bodies are buffered, up to MaxBodyBytes, and restored, so the caller reads
 // exactly what the server sent.
 type Transport struct {
-	// Validator checks each exchange. Required.
+	// Validator checks each exchange. Required, but in ModeOff.
 	Validator *Validator
-	// Mode is Enforce or Observe. Required.
+	// Mode is ModeEnforce, ModeObserve or ModeOff. Required.
 	Mode Mode
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
@@ -43,22 +73,29 @@ type Transport struct {
 	// modes, including the ones that conform (Result.OK).
 	Report func(Result)
 	// MaxBodyBytes caps the buffered body; zero means DefaultMaxBodyBytes.
-	// In Enforce mode a larger response is an error; in Observe mode it is
+	// In ModeEnforce a larger response is an error; in ModeObserve it is
 	// reported and passed on whole.
 	MaxBodyBytes int64
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if t.Mode == ModeOff {
+		return base.RoundTrip(req) // It closes the body, as it must.
+	}
 	if req.Body != nil {
 		// A RoundTripper must close the request body, whatever happens.
 		defer req.Body.Close()
 	}
+	if t.Mode != ModeEnforce && t.Mode != ModeObserve {
+		return nil, fmt.Errorf("conformance: Transport has %v, not ModeEnforce, ModeObserve or ModeOff", t.Mode)
+	}
 	if t.Validator == nil {
 		return nil, errors.New("conformance: Transport has no Validator")
-	}
-	if t.Mode != Enforce && t.Mode != Observe {
-		return nil, fmt.Errorf("conformance: Transport mode %d is neither Enforce nor Observe", t.Mode)
 	}
 	limit := t.MaxBodyBytes
 	if limit <= 0 {
@@ -78,7 +115,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	result := Result{Method: req.Method, URL: req.URL.Redacted()}
 
-	if t.Mode == Enforce {
+	if t.Mode == ModeEnforce {
 		if vs := t.Validator.Validate(ctx, Exchange{Request: req, RequestBody: reqBody}); len(vs) > 0 {
 			result.Violations = vs
 			t.report(result)
@@ -91,23 +128,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.Body = io.NopCloser(bytes.NewReader(reqBody))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
 	}
-	base := t.Base
-	if base == nil {
-		base = http.DefaultTransport
-	}
 	res, err := base.RoundTrip(out)
 	if err != nil {
-		if t.Mode == Observe {
+		if t.Mode == ModeObserve {
 			result.Violations = t.Validator.Validate(ctx, Exchange{Request: req, RequestBody: reqBody})
 			t.report(result)
 		}
 		return nil, err
 	}
-	result.Status = res.StatusCode
+	result.StatusCode = res.StatusCode
 
 	body, readErr := io.ReadAll(io.LimitReader(res.Body, limit+1))
 	tooLarge := readErr == nil && int64(len(body)) > limit
-	if t.Mode == Enforce && (readErr != nil || tooLarge) {
+	if t.Mode == ModeEnforce && (readErr != nil || tooLarge) {
 		res.Body.Close()
 		if readErr != nil {
 			return nil, fmt.Errorf("conformance: read response body: %w", readErr)
@@ -133,12 +166,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		result.Violations = t.Validator.Validate(ctx, Exchange{
 			Request:     req,
 			RequestBody: reqBody,
-			Response:    &Response{Status: res.StatusCode, Header: res.Header, Body: body},
+			Response:    &Response{StatusCode: res.StatusCode, Header: res.Header, Body: body},
 		})
 	}
 	t.report(result)
-	if t.Mode == Enforce && len(result.Violations) > 0 {
-		return nil, &ViolationError{Method: req.Method, URL: result.URL, Status: res.StatusCode, Violations: result.Violations}
+	if t.Mode == ModeEnforce && len(result.Violations) > 0 {
+		return nil, &ViolationError{Method: req.Method, URL: result.URL, StatusCode: res.StatusCode, Violations: result.Violations}
 	}
 	return res, nil
 }

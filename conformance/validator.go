@@ -23,12 +23,12 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
 // Validator checks requests and responses against the Drop Cluster spec. It
 // is safe for concurrent use; build it once and share it.
 type Validator struct {
-	spec   *openapi3.T
 	router routers.Router
 }
 
@@ -40,30 +40,24 @@ func NewValidator() (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conformance: load embedded spec: %w", err)
 	}
-	return NewValidatorFromSpec(doc)
+	return newValidator(doc)
 }
 
-// NewValidatorFromSpec builds a Validator from doc, which it then owns. Use it
-// to check traffic against an edited spec before regenerating.
-func NewValidatorFromSpec(doc *openapi3.T) (*Validator, error) {
+// newValidator builds a Validator from doc, which it then owns.
+func newValidator(doc *openapi3.T) (*Validator, error) {
 	if err := doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
 		return nil, fmt.Errorf("conformance: spec is invalid: %w", err)
 	}
 	// Route on the path alone: with no servers the router matches any scheme
 	// and host, so loopback test servers and mocks validate exactly as
-	// api.cloud.zilliz.com does. The servers stay in Spec for readers.
-	routed := *doc
-	routed.Servers = nil
-	router, err := gorillamux.NewRouter(&routed)
+	// api.cloud.zilliz.com does.
+	doc.Servers = nil
+	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("conformance: build router: %w", err)
 	}
-	return &Validator{spec: doc, router: router}, nil
+	return &Validator{router: router}, nil
 }
-
-// Spec returns the document the Validator checks against. Callers must not
-// modify it.
-func (v *Validator) Spec() *openapi3.T { return v.spec }
 
 // Exchange is one request and, when there was one, its response, with bodies
 // already read. A nil Response checks the request alone.
@@ -78,8 +72,8 @@ type Exchange struct {
 
 // Response is the part of an HTTP response that the spec constrains.
 type Response struct {
-	// Status is the HTTP status code.
-	Status int
+	// StatusCode is the HTTP status code.
+	StatusCode int
 	// Header holds the response headers; Content-Type among them.
 	Header http.Header
 	// Body is the whole body as received.
@@ -94,11 +88,11 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	if ex.Request == nil || ex.Request.URL == nil {
 		return []Violation{{Kind: KindRequest, Message: "no request to check"}}
 	}
-	token := bearerToken(ex.Request.Header)
+	secrets := redact.New(messageSecret(ex.Request.Header))
 	var out []Violation
 	add := func(vs ...Violation) {
 		for _, x := range vs {
-			x.Message = redact(x.Message, token)
+			x.Message = secrets.String(x.Message)
 			out = append(out, x)
 		}
 	}
@@ -144,7 +138,7 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	}
 	resIn := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: reqIn,
-		Status:                 ex.Response.Status,
+		Status:                 ex.Response.StatusCode,
 		Header:                 ex.Response.Header,
 		Body:                   io.NopCloser(bytes.NewReader(ex.Response.Body)),
 		Options: &openapi3filter.Options{
@@ -166,7 +160,7 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 // checkAuthorization reports a request that does not carry a Bearer key.
 // Recorded traffic says "Bearer REDACTED", which counts as present.
 func checkAuthorization(h http.Header) []Violation {
-	const where = "header/Authorization"
+	const where = PointerAuthorization
 	values := h.Values("Authorization")
 	switch {
 	case len(values) == 0:
@@ -184,20 +178,16 @@ func checkAuthorization(h http.Header) []Violation {
 	return nil
 }
 
-// bearerToken returns the key in an Authorization header, so that messages
-// can be scrubbed of it.
-func bearerToken(h http.Header) string {
+// messageSecret returns the key in an Authorization header, so that
+// messages can be scrubbed of it, or "" for a key too short to scrub: a
+// short "key" would match inside ordinary words, and messages are built so
+// as never to quote one anyway.
+func messageSecret(h http.Header) string {
 	_, token, _ := strings.Cut(h.Get("Authorization"), " ")
-	return strings.TrimSpace(token)
-}
-
-func redact(msg, token string) string {
-	// A short "key" would match inside ordinary words; real keys are long,
-	// and messages are built so as never to quote one anyway.
-	if len(token) < 8 || token == "REDACTED" {
-		return msg
+	if token = strings.TrimSpace(token); len(token) < 8 {
+		return ""
 	}
-	return strings.ReplaceAll(msg, token, "REDACTED")
+	return token
 }
 
 // checkQuery reports a query string on an operation that declares no query
@@ -211,19 +201,19 @@ func checkQuery(op *openapi3.Operation, u *url.URL) []Violation {
 			return nil
 		}
 	}
-	return []Violation{{Kind: KindRequest, Pointer: "query", Message: "the operation takes no query parameters"}}
+	return []Violation{{Kind: KindRequest, Pointer: PointerQuery, Message: "the operation takes no query parameters"}}
 }
 
 // checkStatusAndType reports an undeclared status or content type, saying
 // what the spec declares, before kin-openapi's terser checks run.
 func checkStatusAndType(op *openapi3.Operation, res *Response) []Violation {
-	ref := op.Responses.Status(res.Status)
+	ref := op.Responses.Status(res.StatusCode)
 	if ref == nil {
 		ref = op.Responses.Default()
 	}
 	if ref == nil {
 		return []Violation{{Kind: KindResponse, Message: fmt.Sprintf("status %d is not declared (declared: %s)",
-			res.Status, strings.Join(slices.Sorted(maps.Keys(op.Responses.Map())), ", "))}}
+			res.StatusCode, strings.Join(slices.Sorted(maps.Keys(op.Responses.Map())), ", "))}}
 	}
 	content := ref.Value.Content
 	if len(content) == 0 {
@@ -233,13 +223,13 @@ func checkStatusAndType(op *openapi3.Operation, res *Response) []Violation {
 	ct := res.Header.Get("Content-Type")
 	switch {
 	case ct == "":
-		return []Violation{{Kind: KindResponse, Pointer: "header/Content-Type",
-			Message: fmt.Sprintf("missing (declared for status %d: %s)", res.Status, declared)}}
+		return []Violation{{Kind: KindResponse, Pointer: PointerContentType,
+			Message: fmt.Sprintf("missing (declared for status %d: %s)", res.StatusCode, declared)}}
 	case content.Get(ct) == nil:
-		return []Violation{{Kind: KindResponse, Pointer: "header/Content-Type",
-			Message: fmt.Sprintf("%q is not declared for status %d (declared: %s)", ct, res.Status, declared)}}
+		return []Violation{{Kind: KindResponse, Pointer: PointerContentType,
+			Message: fmt.Sprintf("%q is not declared for status %d (declared: %s)", ct, res.StatusCode, declared)}}
 	case len(bytes.TrimSpace(res.Body)) == 0 && content.Get(ct).Schema != nil:
-		return []Violation{{Kind: KindResponse, Message: fmt.Sprintf("body is empty; status %d declares a %s body", res.Status, ct)}}
+		return []Violation{{Kind: KindResponse, Message: fmt.Sprintf("body is empty; status %d declares a %s body", res.StatusCode, ct)}}
 	}
 	return nil
 }
@@ -247,7 +237,7 @@ func checkStatusAndType(op *openapi3.Operation, res *Response) []Violation {
 // checkEcho reports a success that names another cluster than the one asked
 // for: the schema allows it, a client must not.
 func checkEcho(requested string, res *Response) []Violation {
-	if res.Status != http.StatusOK {
+	if res.StatusCode != http.StatusOK {
 		return nil
 	}
 	var body struct {
@@ -273,9 +263,9 @@ func checkEcho(requested string, res *Response) []Violation {
 func routeViolation(req *http.Request, err error) Violation {
 	switch {
 	case errors.Is(err, routers.ErrMethodNotAllowed):
-		return Violation{Kind: KindRequest, Pointer: "method", Message: fmt.Sprintf("method %s is not allowed on %s", req.Method, req.URL.EscapedPath())}
+		return Violation{Kind: KindRequest, Pointer: PointerMethod, Message: fmt.Sprintf("method %s is not allowed on %s", req.Method, req.URL.EscapedPath())}
 	case errors.Is(err, routers.ErrPathNotFound):
-		return Violation{Kind: KindRequest, Pointer: "path", Message: fmt.Sprintf("no operation in the spec matches path %s", req.URL.EscapedPath())}
+		return Violation{Kind: KindRequest, Pointer: PointerPath, Message: fmt.Sprintf("no operation in the spec matches path %s", req.URL.EscapedPath())}
 	default:
 		return Violation{Kind: KindRequest, Message: "cannot route request: " + err.Error()}
 	}

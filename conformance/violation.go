@@ -19,6 +19,30 @@ const (
 	KindSemantic Kind = "semantic"
 )
 
+// Pointers outside the body, as Violation.Pointer spells them. Callers that
+// branch on where a violation is (the mock, the CLI) match these, never a
+// string of their own.
+const (
+	// PointerAuthorization is the request's Authorization header.
+	PointerAuthorization = "header/Authorization"
+	// PointerContentType is the response's Content-Type header.
+	PointerContentType = "header/Content-Type"
+	// PointerClusterID is the clusterId path parameter.
+	PointerClusterID = "path/clusterId"
+	// PointerQuery is the request's query string.
+	PointerQuery = "query"
+	// PointerMethod is the request's method, when no operation allows it on
+	// the path; the response is then not checked.
+	PointerMethod = "method"
+	// PointerPath is the request's path, when no operation matches it; the
+	// response is then not checked.
+	PointerPath = "path"
+	// PointerBody is the request's body, as a whole.
+	PointerBody = "body"
+	// PointerURL is the request's URL, as a whole: credentials in it.
+	PointerURL = "url"
+)
+
 // Violation is one way an exchange departs from openapi.yaml. Its Message
 // never echoes a secret: it is built from the validator's reasons, never from
 // the raw value that failed.
@@ -26,11 +50,9 @@ type Violation struct {
 	// Kind says whether the request, the response or the exchange as a whole
 	// is at fault.
 	Kind Kind `json:"kind"`
-	// Pointer is a JSON pointer into the body ("/data/clusterId"), or a
-	// location outside it: "path/clusterId", "header/Authorization", "query",
-	// "body", and "method" or "path" when the request matches no operation
-	// (the response is then not checked). Empty when the violation concerns
-	// the whole message.
+	// Pointer is a JSON pointer into the body ("/data/clusterId"), or one of
+	// the Pointer constants for a location outside it. Empty when the
+	// violation concerns the whole message.
 	Pointer string `json:"pointer"`
 	// Message says what is wrong.
 	Message string `json:"message"`
@@ -51,8 +73,9 @@ type ViolationError struct {
 	Method string
 	// URL is the request's URL, without any password it held.
 	URL string
-	// Status is the response status, or 0 when the request itself was refused.
-	Status int
+	// StatusCode is the response status, or 0 when the request itself was
+	// refused.
+	StatusCode int
 	// Violations lists every departure found, never empty.
 	Violations []Violation
 }
@@ -60,10 +83,10 @@ type ViolationError struct {
 // Error lists every violation on one line, after what was refused.
 func (e *ViolationError) Error() string {
 	var b strings.Builder
-	if e.Status == 0 {
+	if e.StatusCode == 0 {
 		fmt.Fprintf(&b, "conformance: request %s %s refused before sending: ", e.Method, e.URL)
 	} else {
-		fmt.Fprintf(&b, "conformance: response %d to %s %s breaks the spec: ", e.Status, e.Method, e.URL)
+		fmt.Fprintf(&b, "conformance: response %d to %s %s breaks the spec: ", e.StatusCode, e.Method, e.URL)
 	}
 	for i, v := range e.Violations {
 		if i > 0 {
@@ -86,8 +109,8 @@ type Result struct {
 	// URL is the request's URL; in reports from cassettes, query values
 	// show as REDACTED.
 	URL string `json:"url"`
-	// Status is the response status, 0 when there was no response.
-	Status int `json:"status"`
+	// StatusCode is the response status, 0 when there was no response.
+	StatusCode int `json:"status"`
 	// OK is true when Violations is empty.
 	OK bool `json:"ok"`
 	// Violations lists what is wrong; empty, never nil, in reports.

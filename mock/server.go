@@ -4,8 +4,8 @@
 // business errors on HTTP 200 included, and every answer it sends conforms to
 // the spec unless a Fault deliberately breaks it.
 //
-// Use it three ways: as an http.Handler from New, through NewTestServer in a
-// test, or as the `zcdrop mock` command. Its API keys are the mock's own:
+// Use it three ways: as an http.Handler from New, through mocktest.NewServer
+// in a test, or as the `zcdrop mock` command. Its API keys are the mock's own:
 // never give it a real Zilliz Cloud key.
 package mock
 
@@ -71,7 +71,7 @@ var _ api.ServerInterface = (*Server)(nil)
 // New returns a Server configured by opts. With no options it knows no
 // cluster and no key, so every drop is refused with 401.
 //
-// Serve it with net/http's server, as NewTestServer and `zcdrop mock` do: a
+// Serve it with net/http's server, as mocktest.NewServer and `zcdrop mock` do: a
 // FaultAbortMidBody ends ServeHTTP with panic(http.ErrAbortHandler), which
 // that server recovers from, but which a caller that calls ServeHTTP itself
 // must expect.
@@ -101,7 +101,8 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // Cluster returns a snapshot of the seeded cluster id, or false when no such
-// cluster was seeded.
+// cluster was seeded. Its Status is RUNNING until the cluster is dropped,
+// DELETING for the delete delay, then DELETED.
 func (s *Server) Cluster(id string) (Cluster, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -110,14 +111,6 @@ func (s *Server) Cluster(id string) (Cluster, bool) {
 		return Cluster{}, false
 	}
 	return Cluster{ID: id, Plan: c.plan, Status: c.status(s.now(), s.deleteDelay)}, true
-}
-
-// ClusterStatus returns the status of the seeded cluster id: RUNNING until it
-// is dropped, DELETING for the delete delay, then DELETED. It returns false
-// when no such cluster was seeded.
-func (s *Server) ClusterStatus(id string) (Status, bool) {
-	c, ok := s.Cluster(id)
-	return c.Status, ok
 }
 
 // ServeHTTP answers one request. Every answer carries a requestid header.
@@ -166,7 +159,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody)) // A short read is judged as it is.
 	violations := s.validator.Validate(r.Context(), conformance.Exchange{Request: r, RequestBody: body})
-	if hasPointer(violations, "header/Authorization") {
+	if hasPointer(violations, conformance.PointerAuthorization) {
 		writeIllegalAPIKey(w)
 		return
 	}
@@ -188,7 +181,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case rawID == "":
 		writeError(w, http.StatusOK, codeEmptyClusterID, msgEmptyClusterID)
-	case hasPointer(violations, "path/clusterId"):
+	case hasPointer(violations, conformance.PointerClusterID):
 		// A pattern or length mismatch, an encoded slash, a dot segment.
 		writeError(w, http.StatusOK, codeInvalidClusterID, msgInvalidClusterID)
 	case len(violations) > 0:
@@ -198,7 +191,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		// client that sends one is wrong. The body is judged by what was
 		// read, not by where the Validator points.
 		writeError(w, http.StatusBadRequest, http.StatusBadRequest,
-			unexpectedInputMessage(hasPointer(violations, "query"), len(body) > 0))
+			unexpectedInputMessage(hasPointer(violations, conformance.PointerQuery), len(body) > 0))
 	default:
 		s.router.ServeHTTP(w, r)
 	}

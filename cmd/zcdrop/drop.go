@@ -95,8 +95,8 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if f.output != "text" && f.output != "json" {
 		return usageErr("--output must be text or json, not %q", f.output)
 	}
-	mode, ok := map[string]conformance.Mode{"enforce": conformance.Enforce, "observe": conformance.Observe, "off": 0}[f.validate]
-	if !ok {
+	mode, modeErr := conformance.ParseMode(f.validate)
+	if modeErr != nil {
 		return usageErr("--validate must be enforce, observe or off, not %q", f.validate)
 	}
 	if f.timeout <= 0 {
@@ -127,17 +127,12 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "zcdrop drop: %v\n", err)
 		return exitFailed
 	}
-	if mode != 0 {
-		transport = &conformance.Transport{Validator: v, Mode: mode, Base: transport, Report: func(r conformance.Result) {
-			violations = append(violations, r.Violations...)
-		}}
-	}
-	hc := &http.Client{
-		Transport: transport,
-		// Never follow a redirect: Go would resend the key to the new URL.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithHTTPClient(hc), zcdrop.WithRetry(f.attempts, 30*time.Second))
+	transport = &conformance.Transport{Validator: v, Mode: mode, Base: transport, Report: func(r conformance.Result) {
+		violations = append(violations, r.Violations...)
+	}}
+	// WithTransport keeps the client's policy of following no redirect: Go
+	// would resend the key to the new URL.
+	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithTransport(transport), zcdrop.WithRetry(f.attempts, 30*time.Second))
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -153,7 +148,7 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	res, err := client.DropCluster(ctx, id)
-	if mode == conformance.Observe {
+	if mode == conformance.ModeObserve {
 		for _, v := range violations {
 			fmt.Fprintf(stderr, "zcdrop drop: warning: the exchange breaks openapi.yaml: %s\n", v)
 		}
@@ -240,7 +235,7 @@ func confirm(id, base string, stdin io.Reader, stderr io.Writer) (int, bool) {
 // the spec, and prints it with the key redacted. It fails, as the real run
 // would, when the request breaks the spec under --validate enforce.
 func dryRun(ctx context.Context, client *zcdrop.Client, v *conformance.Validator, mode conformance.Mode, id string, out *dropOutput) int {
-	req, err := client.NewDropRequest(ctx, id)
+	req, err := client.DropRequestForDisplay(ctx, id)
 	if err != nil {
 		fmt.Fprintf(out.stderr, "zcdrop drop: %v\n", err)
 		return exitUsage
@@ -259,7 +254,7 @@ func dryRun(ctx context.Context, client *zcdrop.Client, v *conformance.Validator
 		}
 		fmt.Fprintln(out.stdout, "dry run: nothing sent")
 	}
-	if len(vs) > 0 && mode == conformance.Enforce {
+	if len(vs) > 0 && mode == conformance.ModeEnforce {
 		return exitUsage // The real run would refuse to send it.
 	}
 	return exitOK
@@ -324,11 +319,11 @@ func classify(err error) failureReport {
 	var violation *conformance.ViolationError
 	switch {
 	case errors.As(err, &apiErr):
-		r.HTTPStatus, r.Code, r.Message, r.RequestID = apiErr.HTTPStatus, apiErr.Code, apiErr.Message, apiErr.RequestID
+		r.HTTPStatus, r.Code, r.Message, r.RequestID = apiErr.StatusCode, apiErr.Code, apiErr.Message, apiErr.RequestID
 	case errors.As(err, &unexpected):
-		r.HTTPStatus, r.RequestID = unexpected.HTTPStatus, unexpected.RequestID
+		r.HTTPStatus, r.RequestID = unexpected.StatusCode, unexpected.RequestID
 	case errors.As(err, &violation):
-		r.HTTPStatus = violation.Status
+		r.HTTPStatus = violation.StatusCode
 	}
 	type rule struct {
 		target error
@@ -351,8 +346,8 @@ func classify(err error) failureReport {
 		}
 	}
 	switch {
-	case violation != nil && violation.Status == 0 && slices.ContainsFunc(violation.Violations, func(v conformance.Violation) bool {
-		return v.Pointer == "path/clusterId"
+	case violation != nil && violation.StatusCode == 0 && slices.ContainsFunc(violation.Violations, func(v conformance.Violation) bool {
+		return v.Pointer == conformance.PointerClusterID
 	}):
 		r.Kind, r.exit, r.Hint = "invalid_cluster_id", exitUsage, "the ID does not match openapi.yaml's pattern, so it was not sent; cluster IDs look like in01-6183d6bac30f801"
 	case violation != nil:

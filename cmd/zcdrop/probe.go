@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/probe"
 )
 
 const probeUsage = `Usage: zcdrop probe [flags]
@@ -85,14 +86,14 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	results, err := conformance.Probe(ctx, conformance.ProbeConfig{
+	results, err := probe.Run(ctx, probe.Config{
 		BaseURL:       base,
 		APIKey:        key,
 		RecordDir:     *recordDir,
 		DropClusterID: *dropID,
 		ConfirmDrop:   *confirmed,
 	})
-	var noAnswer *conformance.ProbeError
+	var noAnswer *probe.Error
 	// Write a report whenever probes ran, even none to the end, so that CI
 	// always has a document to parse.
 	if len(results) > 0 || err == nil || errors.As(err, &noAnswer) {

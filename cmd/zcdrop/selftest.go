@@ -178,8 +178,8 @@ func liveCycle(ctx context.Context, v *conformance.Validator) (string, error) {
 		return "", fmt.Errorf("zcdrop probe: exit %d: %s %s", code, strings.TrimSpace(out.String()), strings.TrimSpace(errOut.String()))
 	}
 	for _, id := range []string{selftestCluster, selftestOther} {
-		if st, _ := srv.ClusterStatus(id); st != mock.StatusRunning {
-			return "", fmt.Errorf("after the probes, cluster %s is %s: a probe destroyed something", id, st)
+		if c, _ := srv.Cluster(id); c.Status != mock.StatusRunning {
+			return "", fmt.Errorf("after the probes, cluster %s is %s: a probe destroyed something", id, c.Status)
 		}
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
@@ -205,8 +205,11 @@ func liveCycle(ctx context.Context, v *conformance.Validator) (string, error) {
 	if s := conformance.Summarize(results); s.Failed > 0 {
 		return "", fmt.Errorf("the recorded cassettes fail the gate: %d of %d", s.Failed, s.Total)
 	}
-	rec := &collectTB{}
-	client := conformance.NewReplayer(rec, dir)
+	replayer, err := conformance.NewReplayer(dir)
+	if err != nil {
+		return "", err
+	}
+	client := replayer.Client()
 	for _, r := range results {
 		req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, nil)
 		if err != nil {
@@ -219,33 +222,14 @@ func liveCycle(ctx context.Context, v *conformance.Validator) (string, error) {
 			return "", fmt.Errorf("replay: %w", err)
 		}
 		res.Body.Close()
-		if res.StatusCode != r.Status {
-			return "", fmt.Errorf("replay of %s answered %d, recorded %d", r.URL, res.StatusCode, r.Status)
+		if res.StatusCode != r.StatusCode {
+			return "", fmt.Errorf("replay of %s answered %d, recorded %d", r.URL, res.StatusCode, r.StatusCode)
 		}
 	}
-	rec.cleanup()
-	if len(rec.errs) > 0 {
-		return "", fmt.Errorf("replay: %s", strings.Join(rec.errs, "; "))
+	if err := errors.Join(replayer.Close(), replayer.Report().Err()); err != nil {
+		return "", err
 	}
 	return fmt.Sprintf("probe --record against the mock wrote %d cassettes without the key, destroyed nothing, passed the gate, and replayed offline", len(files)), nil
-}
-
-// collectTB is the conformance.TB of a replay outside a test: it collects
-// failures and runs cleanups when asked.
-type collectTB struct {
-	errs     []string
-	cleanups []func()
-}
-
-func (c *collectTB) Helper() {}
-func (c *collectTB) Errorf(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Sprintf(format, args...))
-}
-func (c *collectTB) Cleanup(f func()) { c.cleanups = append(c.cleanups, f) }
-func (c *collectTB) cleanup() {
-	for i := len(c.cleanups) - 1; i >= 0; i-- {
-		c.cleanups[i]()
-	}
 }
 
 // serve starts a fresh reference server for sc on a loopback socket.
@@ -274,7 +258,7 @@ func (sc scenario) viaClient(ctx context.Context, v *conformance.Validator) (str
 		return "no server", err
 	}
 	defer stop()
-	hc := &http.Client{Transport: &conformance.Transport{Validator: v, Mode: conformance.Enforce}}
+	hc := &http.Client{Transport: &conformance.Transport{Validator: v, Mode: conformance.ModeEnforce}}
 	c, err := zcdrop.New(sc.key, zcdrop.WithBaseURL(base), zcdrop.WithHTTPClient(hc), zcdrop.WithRetry(1, 0))
 	if err != nil {
 		return "no client", err
@@ -286,7 +270,7 @@ func (sc scenario) viaClient(ctx context.Context, v *conformance.Validator) (str
 	var violation *conformance.ViolationError
 	switch {
 	case sc.refused:
-		if errors.As(err, &violation) && violation.Status == 0 {
+		if errors.As(err, &violation) && violation.StatusCode == 0 {
 			return "refused before sending", nil
 		}
 		return "sent", fmt.Errorf("client: want the request refused before sending, got %v", err)
@@ -301,11 +285,11 @@ func (sc scenario) viaClient(ctx context.Context, v *conformance.Validator) (str
 func describeErr(err error) string {
 	var apiErr *zcdrop.APIError
 	if errors.As(err, &apiErr) {
-		return fmt.Sprintf("http %d code %d", apiErr.HTTPStatus, apiErr.Code)
+		return fmt.Sprintf("http %d code %d", apiErr.StatusCode, apiErr.Code)
 	}
 	var unexpected *zcdrop.UnexpectedResponseError
 	if errors.As(err, &unexpected) {
-		return fmt.Sprintf("http %d %s", unexpected.HTTPStatus, unexpected.ContentType)
+		return fmt.Sprintf("http %d %s", unexpected.StatusCode, unexpected.ContentType)
 	}
 	return "error"
 }

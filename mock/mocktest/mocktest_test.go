@@ -1,4 +1,4 @@
-package mock_test
+package mocktest_test
 
 import (
 	"net/http"
@@ -11,7 +11,7 @@ func TestNewTestServerClosesWhenTheTestEnds(t *testing.T) {
 	const id = "in05-8a6e4c5d1f2b3a4"
 	var baseURL string
 	t.Run("user's test", func(t *testing.T) {
-		ts, srv := mock.NewTestServer(t, mock.WithAPIKey("mock-key"), mock.WithClusters(id))
+		ts, srv := mocktest.NewServer(t, mock.WithAPIKey("mock-key"), mock.WithClusters(id))
 		baseURL = ts.URL
 		if got := dropCluster(t.Context(), ts.URL, "mock-key", id); got != "dropped "+id {
 			t.Errorf("automation says %q", got)

@@ -1,4 +1,14 @@
-package conformance
+// Package probe checks the live Zilliz Cloud Drop Cluster API against
+// openapi.yaml with requests that cannot delete anything, and can record what
+// the API answered as go-vcr cassettes for the conformance gate.
+//
+//	results, err := probe.Run(ctx, probe.Config{BaseURL: zcdrop.ServerGlobal, APIKey: key})
+//	conformance.WriteReport(os.Stdout, conformance.FormatText, results)
+//
+// It sits above both the front door (package zcdrop), which sends each probe,
+// and package conformance, which judges it; the `zcdrop probe` command and
+// `make conformance-live` are its users.
+package probe
 
 import (
 	"context"
@@ -7,22 +17,23 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
-
 	"github.com/zcdrop/zcdrop"
+	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/clock"
 )
 
-// MinProbeInterval is the least time Probe leaves between two requests, and
-// its default. The documented limit is 20 requests per second; like the
-// official Terraform provider, Probe stays at 10.
-const MinProbeInterval = 100 * time.Millisecond
+// MinInterval is the least time Run leaves between two requests, and its
+// default. The documented limit is 20 requests per second; like the official
+// Terraform provider, the probes stay at 10.
+const MinInterval = 100 * time.Millisecond
 
-// ProbeConfig says where and how Probe probes.
-type ProbeConfig struct {
+// Config says where and how Run probes.
+type Config struct {
 	// BaseURL is the control plane: zcdrop.ServerGlobal, zcdrop.ServerChina,
 	// or a test server. It must be https, except on a loopback host.
 	BaseURL string
@@ -40,32 +51,41 @@ type ProbeConfig struct {
 	// refused before anything is sent.
 	ConfirmDrop bool
 	// Interval is the least time between two requests: zero means
-	// MinProbeInterval, and less is refused.
+	// MinInterval, and less is refused.
 	Interval time.Duration
+	// Transport sends the requests; nil means http.DefaultTransport. The
+	// probes validate and, when recording, record on top of it, and never
+	// follow a redirect.
+	Transport http.RoundTripper
+	// Sleep waits between two probes; nil waits for real. Tests pass a fake
+	// clock's Sleep. It must return ctx's error when ctx ends first.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// ProbeError is returned by Probe when a probe got no usable answer: the
-// network failed, the answer broke off, ctx ended, or the server answered
-// 429 or 5XX, which says nothing about what the probe tests. The probes
-// after it were not run. A probe that got a whole answer has its Result
-// among Probe's results, and its cassette when recording.
-type ProbeError struct {
+// Error is returned by Run when a probe got no usable answer: the network
+// failed, the answer broke off, ctx ended, or the server answered 429 or
+// 5XX, which says nothing about what the probe tests. The probes after it
+// were not run. A probe that got a whole answer has its Result among Run's
+// results, and its cassette when recording.
+type Error struct {
 	// Probe names the probe: not-found, invalid-key or drop.
 	Probe string
+	// BaseURL is where the probe was sent.
+	BaseURL string
 	// Err is why the answer was not usable. It never quotes the key.
 	Err error
 }
 
-// Error names the probe and the cause.
-func (e *ProbeError) Error() string {
-	return fmt.Sprintf("conformance: probe %s got no usable answer: %v", e.Probe, e.Err)
+// Error names the probe, where it went, and the cause.
+func (e *Error) Error() string {
+	return fmt.Sprintf("probe %s: no usable answer from %s: %v", e.Probe, e.BaseURL, e.Err)
 }
 
 // Unwrap returns Err, so that errors.Is sees context.DeadlineExceeded.
-func (e *ProbeError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
-// Probe checks the live Drop Cluster API with requests that cannot delete
-// anything, and returns one Result per probe, in this order:
+// Run checks the live Drop Cluster API with requests that cannot delete
+// anything, and returns one conformance.Result per probe, in this order:
 //
 //   - not-found drops a well-formed cluster ID that cannot exist, and
 //     expects HTTP 200 with business error 96018 or 96036. A success is a
@@ -76,37 +96,41 @@ func (e *ProbeError) Unwrap() error { return e.Err }
 //     real and expects success (code 0); the Validator checks that the answer
 //     echoes the ID.
 //
-// Each exchange is checked by the Validator, and a probe's unmet
+// Each exchange is checked by a conformance.Validator, and a probe's unmet
 // expectation is one more violation, of kind semantic. Probes never retry,
 // never follow redirects, and leave at least cfg.Interval between requests.
 // A Result's File is the cassette's path when recording, else
 // "probe:<name>".
 //
-// Probe returns an error, and sends nothing, when cfg is invalid. It returns
-// a *ProbeError, with the Results so far, when a probe gets no answer, and
-// an error when a cassette cannot be saved.
-func Probe(ctx context.Context, cfg ProbeConfig) ([]Result, error) {
-	probes, err := planProbes(cfg)
+// Run returns an error, and sends nothing, when cfg is invalid. It returns
+// an *Error, with the Results so far, when a probe gets no usable answer,
+// and an error when a cassette cannot be saved.
+func Run(ctx context.Context, cfg Config) ([]conformance.Result, error) {
+	probes, err := plan(cfg)
 	if err != nil {
 		return nil, err
 	}
-	v, err := NewValidator()
+	v, err := conformance.NewValidator()
 	if err != nil {
 		return nil, err
 	}
 	interval := cfg.Interval
 	if interval == 0 {
-		interval = MinProbeInterval
+		interval = MinInterval
 	}
-	var results []Result
+	sleep := cfg.Sleep
+	if sleep == nil {
+		sleep = clock.Real.Sleep
+	}
+	var results []conformance.Result
 	for i, p := range probes {
 		if i > 0 {
 			if err := sleep(ctx, interval); err != nil {
-				return results, &ProbeError{Probe: p.name, Err: err}
+				return results, &Error{Probe: p.name, BaseURL: cfg.BaseURL, Err: err}
 			}
 		}
 		r, err := p.run(ctx, v, cfg)
-		if r.Status != 0 {
+		if r.StatusCode != 0 {
 			results = append(results, r) // Answered: reported even when err is not nil.
 		}
 		if err != nil {
@@ -123,27 +147,27 @@ type probe struct {
 	clusterID string
 	// expect returns a violation when the outcome is not what the probe
 	// expects. res is nil when err is not.
-	expect func(res *zcdrop.DropResult, err error, status int) *Violation
+	expect func(res *zcdrop.DropResult, err error, status int) *conformance.Violation
 }
 
-// planProbes checks cfg and lays out the probes, so that a bad
-// configuration is refused before anything is sent.
-func planProbes(cfg ProbeConfig) ([]probe, error) {
+// plan checks cfg and lays out the probes, so that a bad configuration is
+// refused before anything is sent.
+func plan(cfg Config) ([]probe, error) {
 	switch {
 	case cfg.APIKey == "":
-		return nil, errors.New("conformance: probe: no API key")
+		return nil, errors.New("probe: no API key")
 	case cfg.BaseURL == "":
-		return nil, errors.New("conformance: probe: no base URL")
+		return nil, errors.New("probe: no base URL")
 	case cfg.DropClusterID != "" && !cfg.ConfirmDrop:
-		return nil, fmt.Errorf("conformance: probe: refusing to drop cluster %s without ConfirmDrop; nothing sent", cfg.DropClusterID)
+		return nil, fmt.Errorf("probe: refusing to drop cluster %s without ConfirmDrop; nothing sent", cfg.DropClusterID)
 	case cfg.ConfirmDrop && cfg.DropClusterID == "":
-		return nil, errors.New("conformance: probe: ConfirmDrop without DropClusterID; nothing sent")
-	case cfg.Interval != 0 && cfg.Interval < MinProbeInterval:
-		return nil, fmt.Errorf("conformance: probe: interval %s is below %s, the most the documented rate limit allows", cfg.Interval, MinProbeInterval)
+		return nil, errors.New("probe: ConfirmDrop without DropClusterID; nothing sent")
+	case cfg.Interval != 0 && cfg.Interval < MinInterval:
+		return nil, fmt.Errorf("probe: interval %s is below %s, the most the documented rate limit allows", cfg.Interval, MinInterval)
 	}
 	// zcdrop.New checks the URL and the key; its client is not used.
 	if _, err := zcdrop.New(cfg.APIKey, zcdrop.WithBaseURL(cfg.BaseURL)); err != nil {
-		return nil, fmt.Errorf("conformance: probe: %w", err)
+		return nil, fmt.Errorf("probe: %w", err)
 	}
 	probes := []probe{
 		{name: "not-found", key: cfg.APIKey, clusterID: impossibleClusterID(), expect: expectNotFound},
@@ -151,13 +175,13 @@ func planProbes(cfg ProbeConfig) ([]probe, error) {
 	}
 	if cfg.DropClusterID != "" {
 		if err := zcdrop.ValidateClusterID(cfg.DropClusterID); err != nil {
-			return nil, fmt.Errorf("conformance: probe: %w; nothing sent", err)
+			return nil, fmt.Errorf("probe: %w; nothing sent", err)
 		}
 		probes = append(probes, probe{name: "drop", key: cfg.APIKey, clusterID: cfg.DropClusterID, expect: expectDropped})
 	}
 	if cfg.RecordDir != "" {
 		if err := checkRecordDir(cfg.RecordDir, probes); err != nil {
-			return nil, fmt.Errorf("conformance: probe: %w; nothing sent", err)
+			return nil, fmt.Errorf("probe: %w; nothing sent", err)
 		}
 	}
 	return probes, nil
@@ -202,102 +226,111 @@ func randomHex(n int) string {
 }
 
 // run sends the probe's one request and judges the answer.
-func (p probe) run(ctx context.Context, v *Validator, cfg ProbeConfig) (Result, error) {
-	var base http.RoundTripper = http.DefaultTransport
+func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (conformance.Result, error) {
+	base := cfg.Transport
 	file := "probe:" + p.name
-	var rec *recorder.Recorder
+	var stop func() error
 	if cfg.RecordDir != "" {
-		var err error
 		// Both keys are secrets to scrub: the made-up one is harmless, but
 		// nothing that went into an Authorization header is saved.
-		rec, err = NewRecorder(cfg.RecordDir, "probe-"+p.name, cfg.APIKey, p.key)
+		rec, err := conformance.NewRecorder(cfg.RecordDir, "probe-"+p.name, base, cfg.APIKey, p.key)
 		if err != nil {
-			return Result{}, fmt.Errorf("conformance: probe %s: %w", p.name, err)
+			return conformance.Result{}, fmt.Errorf("probe %s: %w", p.name, err)
 		}
-		base = rec
+		base, stop = rec, rec.Stop
 		file = filepath.Join(cfg.RecordDir, "probe-"+p.name+".yaml")
 	}
-	var got *Result
-	hc := &http.Client{
-		Transport: &Transport{Validator: v, Mode: Observe, Base: base, Report: func(r Result) { got = &r }},
-		// A redirect is judged as it is (the spec declares none), never followed.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	var got *conformance.Result
 	client, err := zcdrop.New(p.key,
 		zcdrop.WithBaseURL(cfg.BaseURL),
-		zcdrop.WithHTTPClient(hc),
+		// A redirect is judged as it is (the spec declares none), never
+		// followed: WithTransport keeps the no-redirect policy.
+		zcdrop.WithTransport(&conformance.Transport{Validator: v, Mode: conformance.ModeObserve, Base: base,
+			Report: func(r conformance.Result) { got = &r }}),
 		zcdrop.WithUserAgent("zcdrop-probe"),
 		zcdrop.WithRetry(1, 0),
 	)
 	if err != nil {
-		return Result{}, fmt.Errorf("conformance: probe %s: %w", p.name, err)
+		return conformance.Result{}, fmt.Errorf("probe %s: %w", p.name, err)
 	}
 	res, err := client.DropCluster(ctx, p.clusterID)
 	var apiErr *zcdrop.APIError
 	var unexpected *zcdrop.UnexpectedResponseError
 	answered := err == nil || errors.As(err, &apiErr) || errors.As(err, &unexpected)
-	if got == nil || got.Status == 0 || !answered {
+	if got == nil || got.StatusCode == 0 || !answered {
 		// No answer, or one that broke off: the same with and without a
 		// recorder, which reads the body first and reports a break as a
 		// transport error.
-		if err == nil {
-			err = errors.New("the transport reported no response")
-		}
-		return Result{}, &ProbeError{Probe: p.name, Err: err}
+		return conformance.Result{}, &Error{Probe: p.name, BaseURL: cfg.BaseURL, Err: cause(err)}
 	}
 	r := *got
 	r.File = file
-	if rec != nil {
-		if err := rec.Stop(); err != nil {
+	if stop != nil {
+		if err := stop(); err != nil {
 			r.File = "probe:" + p.name
 			what := "its answer"
 			if p.name == "drop" && res != nil {
 				what = "cluster " + p.clusterID + " WAS dropped"
 			}
-			return r, fmt.Errorf("conformance: probe %s: %s (HTTP %d), but %s was not saved: %w", p.name, what, r.Status, file, err)
+			return r, fmt.Errorf("probe %s: %s (HTTP %d), but %s was not saved: %w", p.name, what, r.StatusCode, file, err)
 		}
 	}
-	if r.Status == http.StatusTooManyRequests || r.Status >= 500 {
-		return r, &ProbeError{Probe: p.name, Err: fmt.Errorf("the server answered HTTP %d, which says nothing about what the probe tests; try again later", r.Status)}
+	if r.StatusCode == http.StatusTooManyRequests || r.StatusCode >= 500 {
+		return r, &Error{Probe: p.name, BaseURL: cfg.BaseURL,
+			Err: fmt.Errorf("HTTP %d, which says nothing about what the probe tests; try again later", r.StatusCode)}
 	}
-	if x := p.expect(res, err, r.Status); x != nil {
+	if x := p.expect(res, err, r.StatusCode); x != nil {
 		r.Violations = append(r.Violations, *x)
 		r.OK = false
 	}
 	return r, nil
 }
 
-func expectNotFound(res *zcdrop.DropResult, err error, status int) *Violation {
+// cause is what went wrong in transit, without the prefixes that each layer
+// above it added: "dial tcp 127.0.0.1:1: connect: connection refused", not
+// `zcdrop: drop cluster …: Delete "…": dial tcp …`. Error names the probe and
+// the server already.
+func cause(err error) error {
+	if err == nil {
+		return errors.New("the transport reported no response")
+	}
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return ue.Err
+	}
+	return err
+}
+
+func expectNotFound(res *zcdrop.DropResult, err error, status int) *conformance.Violation {
 	var apiErr *zcdrop.APIError
-	if errors.As(err, &apiErr) && apiErr.HTTPStatus == http.StatusOK && (apiErr.Code == 96018 || apiErr.Code == 96036) {
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusOK && (apiErr.Code == 96018 || apiErr.Code == 96036) {
 		return nil
 	}
 	msg := "probe not-found expected a business error (96018 or 96036), got " + outcome(err, status)
 	if res != nil {
 		msg += ": the API claims to have dropped a cluster that cannot exist"
 	}
-	return &Violation{Kind: KindSemantic, Pointer: "/code", Message: msg}
+	return &conformance.Violation{Kind: conformance.KindSemantic, Pointer: "/code", Message: msg}
 }
 
-func expectInvalidKey(_ *zcdrop.DropResult, err error, status int) *Violation {
+func expectInvalidKey(_ *zcdrop.DropResult, err error, status int) *conformance.Violation {
 	var apiErr *zcdrop.APIError
 	// Any envelope on a 401 will do: v2 answers 21119 today, v1 answered
 	// 80001, and the gate, not the probe, judges the envelope's shape.
-	if errors.As(err, &apiErr) && apiErr.HTTPStatus == http.StatusUnauthorized {
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
 		return nil
 	}
 	msg := "probe invalid-key expected HTTP 401 with the error envelope (21119 today), got " + outcome(err, status)
 	if err == nil {
 		msg += ": the API accepted a made-up key"
 	}
-	return &Violation{Kind: KindSemantic, Pointer: "/code", Message: msg}
+	return &conformance.Violation{Kind: conformance.KindSemantic, Pointer: "/code", Message: msg}
 }
 
-func expectDropped(_ *zcdrop.DropResult, err error, status int) *Violation {
+func expectDropped(_ *zcdrop.DropResult, err error, status int) *conformance.Violation {
 	if err == nil {
 		return nil
 	}
-	return &Violation{Kind: KindSemantic, Pointer: "/code", Message: "probe drop expected success (code 0), got " + outcome(err, status)}
+	return &conformance.Violation{Kind: conformance.KindSemantic, Pointer: "/code", Message: "probe drop expected success (code 0), got " + outcome(err, status)}
 }
 
 // outcome describes what a probe got, without quoting the body.
@@ -307,19 +340,8 @@ func outcome(err error, status int) string {
 	case err == nil:
 		return "success"
 	case errors.As(err, &apiErr):
-		return fmt.Sprintf("code %d with HTTP %d", apiErr.Code, apiErr.HTTPStatus)
+		return fmt.Sprintf("code %d with HTTP %d", apiErr.Code, apiErr.StatusCode)
 	default:
 		return fmt.Sprintf("HTTP %d without the error envelope", status)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

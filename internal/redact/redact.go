@@ -1,0 +1,159 @@
+// Package redact is the one place in zcdrop that knows how to hide a secret:
+// in a string, a body, a header, a URL and an error. Every other package
+// calls it, so that the rule for what is hidden, and the word that replaces
+// it, are written once.
+package redact
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Placeholder replaces every secret. Recordings say "Bearer REDACTED", and
+// the gate accepts that as a present key.
+const Placeholder = "REDACTED"
+
+// Secrets hides a fixed set of secrets. The zero value and nil hide nothing
+// but Authorization values. It is safe for concurrent use.
+type Secrets struct {
+	replacer *strings.Replacer
+}
+
+// New returns the Secrets that hide each of secrets. Empty strings, and the
+// placeholder itself, are ignored.
+func New(secrets ...string) *Secrets {
+	var olds []string
+	for _, s := range secrets {
+		if s != "" && s != Placeholder && !slices.Contains(olds, s) {
+			olds = append(olds, s)
+		}
+	}
+	if len(olds) == 0 {
+		return &Secrets{}
+	}
+	// strings.Replacer tries its patterns in argument order, so the longest
+	// goes first: a secret that contains another is replaced whole.
+	slices.SortStableFunc(olds, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(olds))
+	for _, s := range olds {
+		pairs = append(pairs, s, Placeholder)
+	}
+	return &Secrets{replacer: strings.NewReplacer(pairs...)}
+}
+
+// String returns v with every secret replaced.
+func (s *Secrets) String(v string) string {
+	if s == nil || s.replacer == nil {
+		return v
+	}
+	return s.replacer.Replace(v)
+}
+
+// Bytes returns b with every secret replaced; b itself is not modified.
+func (s *Secrets) Bytes(b []byte) []byte {
+	if s == nil || s.replacer == nil {
+		return b
+	}
+	return []byte(s.replacer.Replace(string(b)))
+}
+
+// Header returns a copy of h in which every Authorization value keeps only
+// its scheme (see Authorization) and every secret, in names and values, is
+// replaced. It never modifies h, which may be the very map of a request
+// that the program still holds. A nil h stays nil.
+func (s *Secrets) Header(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for name, values := range h {
+		vs := make([]string, len(values))
+		for i, v := range values {
+			if strings.EqualFold(name, "Authorization") {
+				v = Authorization(v)
+			}
+			vs[i] = s.String(v)
+		}
+		out[s.String(name)] = vs
+	}
+	return out
+}
+
+// Authorization hides the credential of an Authorization header value and
+// keeps its scheme: "Bearer sk-123" becomes "Bearer REDACTED", so that a
+// reader still sees which scheme was used. A value without a scheme becomes
+// the placeholder alone.
+func Authorization(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok {
+		return scheme + " " + Placeholder
+	}
+	return Placeholder
+}
+
+// IsRedactedAuthorization reports whether an Authorization value carries no
+// credential but the placeholder, as a recording made through this package
+// does.
+func IsRedactedAuthorization(v string) bool {
+	_, token, _ := strings.Cut(v, " ")
+	return strings.TrimSpace(token) == Placeholder
+}
+
+// URL renders raw for a report: a user and password, and every query value,
+// become the placeholder, since the operations zcdrop checks take no query
+// and any there may be a secret. A raw that does not parse is returned with
+// only the secrets replaced.
+func (s *Secrets) URL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return s.String(raw)
+	}
+	if u.User != nil {
+		u.User = url.User(Placeholder)
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{Placeholder}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return s.String(u.String())
+}
+
+// Error returns err with every secret hidden from its message, and nothing
+// else lost: errors.Is and errors.As still see every error in its chain, so
+// that errors.Is(err, context.DeadlineExceeded) holds of a redacted timeout.
+// A *url.Error stays a *url.Error, with its URL and cause redacted, as
+// go-github cleans it. An err that quotes no secret is returned as it is.
+func (s *Secrets) Error(err error) error {
+	if err == nil || s == nil || s.replacer == nil {
+		return err
+	}
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: s.String(ue.URL), Err: s.Error(ue.Err)}
+	}
+	msg := err.Error()
+	if clean := s.String(msg); clean != msg {
+		return &redactedError{msg: clean, err: err}
+	}
+	return err
+}
+
+// redactedError is an error whose message had a secret in it. It does not
+// unwrap, so that code that walks the chain to print it (some loggers do)
+// never meets the original message; Is and As still reach the whole chain.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+// Is reports whether any error in the original chain matches target.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// As finds the first error in the original chain that matches target.
+func (e *redactedError) As(target any) bool { return errors.As(e.err, target) }

@@ -1,0 +1,153 @@
+package zcdrop
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/httpclient"
+)
+
+// Option configures a Client. Options check their own input, so New reports
+// a bad base URL rather than the first request.
+type Option func(*options) error
+
+type options struct {
+	baseURL    string
+	doer       api.HttpRequestDoer
+	userAgent  string
+	attempts   int
+	maxWait    time.Duration
+	checkRetry CheckRetry
+	backoff    Backoff
+}
+
+func defaultOptions() options {
+	return options{
+		baseURL:    ServerGlobal,
+		doer:       httpclient.NoRedirects(nil),
+		userAgent:  "zcdrop",
+		attempts:   3,
+		maxWait:    30 * time.Second,
+		checkRetry: DefaultCheckRetry,
+		backoff:    DefaultBackoff,
+	}
+}
+
+// WithBaseURL sends requests to base instead of ServerGlobal: ServerChina,
+// or a test server. It must be https, except on a loopback host, so that the
+// key never crosses a network in clear.
+func WithBaseURL(base string) Option {
+	return func(o *options) error {
+		if err := checkBaseURL(base); err != nil {
+			return err
+		}
+		o.baseURL = strings.TrimRight(base, "/")
+		return nil
+	}
+}
+
+// WithTransport sends requests through rt, for instance a
+// conformance.Transport that validates every exchange, and keeps the
+// default policy of following no redirect, so that the key goes only where
+// it was sent. Prefer it to WithHTTPClient.
+func WithTransport(rt http.RoundTripper) Option {
+	return func(o *options) error {
+		if rt == nil {
+			return errors.New("zcdrop: WithTransport: nil transport")
+		}
+		o.doer = httpclient.NoRedirects(rt)
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through doer, typically an *http.Client.
+// The client keeps its own redirect policy: an *http.Client with none
+// follows redirects, and Go then resends the key to wherever they point. To
+// plug in a transport and keep the safe policy, use WithTransport.
+func WithHTTPClient(doer api.HttpRequestDoer) Option {
+	return func(o *options) error {
+		if doer == nil {
+			return errors.New("zcdrop: WithHTTPClient: nil client")
+		}
+		o.doer = doer
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(o *options) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return errors.New("zcdrop: WithUserAgent: line break in user agent")
+		}
+		o.userAgent = ua
+		return nil
+	}
+}
+
+// WithRetry sets how many times DropCluster tries in all (default 3; 1
+// turns retries off) and the longest it waits between tries (default 30s),
+// whatever the Backoff or a Retry-After header asks for. Which answers are
+// retried is the CheckRetry's call (see WithRetryPolicy); a drop whose
+// answer never arrived whole is never retried.
+func WithRetry(attempts int, maxWait time.Duration) Option {
+	return func(o *options) error {
+		if attempts < 1 {
+			return fmt.Errorf("zcdrop: WithRetry: attempts must be at least 1, got %d", attempts)
+		}
+		if maxWait < 0 {
+			return fmt.Errorf("zcdrop: WithRetry: negative maxWait %s", maxWait)
+		}
+		o.attempts, o.maxWait = attempts, maxWait
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces DefaultCheckRetry, which decides whether an
+// answer is retried, and DefaultBackoff, which decides how long to wait
+// first. Neither may be nil.
+func WithRetryPolicy(check CheckRetry, backoff Backoff) Option {
+	return func(o *options) error {
+		if check == nil || backoff == nil {
+			return errors.New("zcdrop: WithRetryPolicy: nil CheckRetry or Backoff")
+		}
+		o.checkRetry, o.backoff = check, backoff
+		return nil
+	}
+}
+
+func checkBaseURL(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("zcdrop: base URL %q: %w", base, err)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("zcdrop: base URL %q: scheme must be https", base)
+	case u.Host == "":
+		return fmt.Errorf("zcdrop: base URL %q: no host", base)
+	case u.User != nil:
+		return fmt.Errorf("zcdrop: base URL %q: must not carry credentials", u.Redacted())
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("zcdrop: base URL %q: must not have a query or fragment", base)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return fmt.Errorf("zcdrop: base URL %q: plain http is allowed only on loopback hosts; use https", base)
+	}
+	return nil
+}
+
+// isLoopback reports whether host (without port) is localhost or a loopback
+// address, where plain http cannot leak a key.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,57 @@
+package zcdrop
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// CheckRetry decides whether DropCluster tries again after res, a complete
+// answer that was not a success. It is never asked about a drop whose answer
+// did not arrive whole (a network error, a body that broke off): the drop
+// may have happened, so that is never retried, whatever the policy.
+type CheckRetry func(res *http.Response) bool
+
+// DefaultCheckRetry retries HTTP 429 and 503 only: in both cases the server
+// did not act on the drop.
+func DefaultCheckRetry(res *http.Response) bool {
+	return res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable
+}
+
+// Backoff says how long to wait before the next try, after attempt (1 for
+// the first) got res, at time now. The client caps what it returns at the
+// maxWait of WithRetry, and waits no less than zero.
+type Backoff func(attempt int, res *http.Response, now time.Time) time.Duration
+
+// DefaultBackoff waits what res's Retry-After header asks for, read as
+// seconds or as an HTTP date, and one second when it asks for nothing it
+// can read. Seconds beyond what a time.Duration holds saturate rather than
+// wrap.
+func DefaultBackoff(_ int, res *http.Response, now time.Time) time.Duration {
+	s := res.Header.Get("Retry-After")
+	if s == "" {
+		return time.Second
+	}
+	if secs, err := strconv.ParseInt(s, 10, 64); err == nil && secs >= 0 {
+		if secs > int64(maxDuration/time.Second) {
+			return maxDuration
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(s); err == nil {
+		return max(t.Sub(now), 0)
+	}
+	return time.Second
+}
+
+const maxDuration = time.Duration(1<<63 - 1)
+
+// retryWait says how long to wait before retrying res, or false when res
+// must not be retried.
+func (c *Client) retryWait(attempt int, res *http.Response) (time.Duration, bool) {
+	if !c.checkRetry(res) {
+		return 0, false
+	}
+	// Cap what the policy asks for: a bad header must not park the caller.
+	return min(max(c.backoff(attempt, res, c.clock.Now()), 0), c.maxWait), true
+}
