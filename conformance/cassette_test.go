@@ -57,7 +57,7 @@ func TestShippedCorpusConforms(t *testing.T) {
 	}
 	statuses := map[int]bool{}
 	for _, r := range results {
-		statuses[r.Status] = true
+		statuses[r.StatusCode] = true
 		if !r.OK || len(r.Violations) != 0 {
 			t.Errorf("%s #%d %s %s: want PASS, got %v", r.File, r.ID, r.Method, r.URL, r.Violations)
 		}
@@ -96,15 +96,15 @@ func TestNegativeCorpusFails(t *testing.T) {
 		"error-without-message.yaml": {{KindResponse, "/message", `property "message" is missing (closest oneOf branch: ErrorEnvelope)`}},
 		"undeclared-status-302.yaml": {{KindResponse, "", "status 302 is not declared (declared: 200, 401, 4XX, 5XX)"}},
 		"undeclared-status-204.yaml": {{KindResponse, "", "status 204 is not declared (declared: 200, 401, 4XX, 5XX)"}},
-		"html-on-200.yaml":           {{KindResponse, "header/Content-Type", `"text/html" is not declared for status 200 (declared: application/json)`}},
-		"missing-content-type.yaml":  {{KindResponse, "header/Content-Type", "missing (declared for status 200: application/json)"}},
+		"html-on-200.yaml":           {{KindResponse, PointerContentType, `"text/html" is not declared for status 200 (declared: application/json)`}},
+		"missing-content-type.yaml":  {{KindResponse, PointerContentType, "missing (declared for status 200: application/json)"}},
 		"truncated-json.yaml":        {{KindResponse, "", "body is not valid JSON: unexpected EOF"}},
 		"echo-differs.yaml": {{KindSemantic, "/data/clusterId",
 			`echoes cluster "in01-000000000000000", but the request dropped "in01-6183d6bac30f801"`}},
 		"wrong-method-post.yaml": {
-			{KindRequest, "method", "method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop; the response was not checked"},
+			{KindRequest, PointerMethod, "method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop; the response was not checked"},
 		},
-		"missing-authorization.yaml": {{KindSemantic, "header/Authorization", "missing: the operation requires a Bearer API key"}},
+		"missing-authorization.yaml": {{KindSemantic, PointerAuthorization, "missing: the operation requires a Bearer API key"}},
 	}
 
 	// Every negative cassette needs a verdict here, so that none is added
@@ -154,9 +154,9 @@ func TestCheckCassettesResultFields(t *testing.T) {
 	}
 	want := []Result{
 		{File: "testdata/cassettes/server-errors.yaml", ID: 0, Method: "DELETE",
-			URL: "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", Status: 500, OK: true, Violations: []Violation{}},
+			URL: "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", StatusCode: 500, OK: true, Violations: []Violation{}},
 		{File: "testdata/cassettes/server-errors.yaml", ID: 1, Method: "DELETE",
-			URL: "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", Status: 503, OK: true, Violations: []Violation{}},
+			URL: "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", StatusCode: 503, OK: true, Violations: []Violation{}},
 	}
 	got, _ := json.Marshal(results)
 	wantJSON, _ := json.Marshal(want)

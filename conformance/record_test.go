@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -144,8 +145,14 @@ func TestNewRecorderRedactsWhatItSaves(t *testing.T) {
 	t.Setenv("VCR_DEBUG", "1")
 	stderr := captureStderr(t)
 
+	// The recorder must send through the base it was given.
+	var sent atomic.Int64
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		sent.Add(1)
+		return srv.Client().Transport.RoundTrip(r)
+	})
 	dir := t.TempDir()
-	rec, err := NewRecorder(dir, "echo", canaryKey)
+	rec, err := NewRecorder(dir, "echo", base, canaryKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +167,9 @@ func TestNewRecorderRedactsWhatItSaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	if sent.Load() != 1 {
+		t.Errorf("%d requests went through the base transport, want 1", sent.Load())
+	}
 	if got := res.Header.Get("X-Seen-Authorization"); got != "Bearer "+canaryKey {
 		t.Errorf("the program saw %q, want the real value", got)
 	}
@@ -188,6 +198,12 @@ func TestNewRecorderRedactsWhatItSaves(t *testing.T) {
 		t.Errorf("the gate rejects the redacted recording: %+v", results)
 	}
 }
+
+// roundTripFunc lets a function stand in for an http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+// RoundTrip implements http.RoundTripper.
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // captureStderr redirects os.Stderr until the test ends and returns a
 // function that stops the capture and returns what was written.
@@ -229,7 +245,7 @@ func TestNewRecorderRefusesBadNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec, err := NewRecorder(tt.dir, tt.cassette, canaryKey)
+			rec, err := NewRecorder(tt.dir, tt.cassette, nil, canaryKey)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("NewRecorder(%q, %q) = %v, %v; want an error containing %q", tt.dir, tt.cassette, rec, err, tt.want)
 			}

@@ -71,9 +71,9 @@ func TestWriteReportText(t *testing.T) {
 		want    string
 	}{
 		{"none", nil, "0 interactions: 0 passed, 0 failed\n"},
-		{"one pass", []Result{{File: "a.yaml", ID: 3, Method: "DELETE", URL: "https://h/v2/clusters/in01-a/drop", Status: 200, OK: true}},
+		{"one pass", []Result{{File: "a.yaml", ID: 3, Method: "DELETE", URL: "https://h/v2/clusters/in01-a/drop", StatusCode: 200, OK: true}},
 			"PASS  a.yaml  #3  DELETE https://h/v2/clusters/in01-a/drop  200\n1 interaction: 1 passed, 0 failed\n"},
-		{"one fail", []Result{{File: "a.yaml", Method: "DELETE", URL: "u", Status: 302,
+		{"one fail", []Result{{File: "a.yaml", Method: "DELETE", URL: "u", StatusCode: 302,
 			Violations: []Violation{{Kind: KindResponse, Message: "status is not supported"}, {Kind: KindSemantic, Pointer: "/data/clusterId", Message: "differs"}}}},
 			"FAIL  a.yaml  #0  DELETE u  302\n      response: status is not supported\n      semantic /data/clusterId: differs\n1 interaction: 0 passed, 1 failed\n"},
 	}
@@ -98,9 +98,9 @@ func TestWriteReportJSON(t *testing.T) {
 	}{
 		// Results built by hand, not by CheckCassettes, may hold nil slices.
 		{"no results", nil, `{"interactions":[],"summary":{"total":0,"passed":0,"failed":0}}`},
-		{"nil violations", []Result{{File: "a.yaml", ID: 1, Method: "DELETE", URL: "u", Status: 200, OK: true}},
+		{"nil violations", []Result{{File: "a.yaml", ID: 1, Method: "DELETE", URL: "u", StatusCode: 200, OK: true}},
 			`{"interactions":[{"file":"a.yaml","id":1,"method":"DELETE","url":"u","status":200,"ok":true,"violations":[]}],"summary":{"total":1,"passed":1,"failed":0}}`},
-		{"violation", []Result{{File: "a.yaml", Method: "DELETE", URL: "u", Status: 200,
+		{"violation", []Result{{File: "a.yaml", Method: "DELETE", URL: "u", StatusCode: 200,
 			Violations: []Violation{{Kind: KindResponse, Pointer: "/code", Message: `"<x>"`}}}},
 			`{"interactions":[{"file":"a.yaml","id":0,"method":"DELETE","url":"u","status":200,"ok":false,"violations":[{"kind":"response","pointer":"/code","message":"\"<x>\""}]}],"summary":{"total":1,"passed":0,"failed":1}}`},
 	}

@@ -22,7 +22,7 @@ func newRequest(t *testing.T, method, url string, header map[string]string) *htt
 }
 
 func jsonResponse(status int, body string) *Response {
-	return &Response{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)}
+	return &Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)}
 }
 
 func TestValidate(t *testing.T) {
@@ -46,7 +46,7 @@ func TestValidate(t *testing.T) {
 		{name: "business error on 200", res: jsonResponse(200, `{"code":96018,"message":"Cluster not exist"}`)},
 		{name: "401", res: jsonResponse(401, `{"code":21119,"message":"The apikey is illegal."}`)},
 		{name: "429", res: jsonResponse(429, `{"code":429,"message":"Rate limit exceeded"}`)},
-		{name: "html 502", res: &Response{Status: 502, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html></html>")}},
+		{name: "html 502", res: &Response{StatusCode: 502, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html></html>")}},
 		{name: "request only", res: nil},
 		{name: "code 0 without data", res: jsonResponse(200, `{"code":0}`),
 			want: []Violation{{KindResponse, "/data", `property "data" is missing (closest oneOf branch: DropClusterSuccess)`}}},
@@ -59,16 +59,16 @@ func TestValidate(t *testing.T) {
 		{name: "error without message", res: jsonResponse(200, `{"code":96018}`),
 			want: []Violation{{KindResponse, "/message", `property "message" is missing (closest oneOf branch: ErrorEnvelope)`}}},
 		{name: "undeclared status", res: jsonResponse(302, `{}`), wantSub: "status 302 is not declared"},
-		{name: "html on 200", res: &Response{Status: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html>")},
+		{name: "html on 200", res: &Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html>")},
 			wantSub: `"text/html" is not declared for status 200`},
-		{name: "no content type", res: &Response{Status: 200, Body: []byte(`{"code":0}`)}, wantSub: "missing (declared for status 200"},
+		{name: "no content type", res: &Response{StatusCode: 200, Body: []byte(`{"code":0}`)}, wantSub: "missing (declared for status 200"},
 		{name: "truncated json", res: jsonResponse(200, `{"code":0,"data":{"clu`), wantSub: "body is not valid JSON"},
 		{name: "echo differs", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-000000000000000","prompt":"x"}}`),
 			want: []Violation{{KindSemantic, "/data/clusterId", `echoes cluster "in01-000000000000000", but the request dropped "in01-6183d6bac30f801"`}}},
 		{name: "wrong method", method: http.MethodPost, res: jsonResponse(200, `{"code":0}`),
-			want: []Violation{{KindRequest, "method", "method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop; the response was not checked"}}},
+			want: []Violation{{KindRequest, PointerMethod, "method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop; the response was not checked"}}},
 		{name: "query string", url: url + "?force=true", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
-			want: []Violation{{KindRequest, "query", "the operation takes no query parameters"}}},
+			want: []Violation{{KindRequest, PointerQuery, "the operation takes no query parameters"}}},
 		{name: "401 with code 0", res: jsonResponse(401, `{"code":0,"message":"m"}`),
 			want: []Violation{{KindResponse, "/code", "value must not be any of [0]"}}},
 		{name: "null data", res: jsonResponse(200, `{"code":0,"data":null}`),
@@ -78,12 +78,12 @@ func TestValidate(t *testing.T) {
 		{name: "short key does not garble messages", header: map[string]string{"Authorization": "Bearer a"}, res: jsonResponse(200, `{"code":0}`),
 			want: []Violation{{KindResponse, "/data", `property "data" is missing (closest oneOf branch: DropClusterSuccess)`}}},
 		{name: "missing authorization", header: map[string]string{},
-			want: []Violation{{KindSemantic, "header/Authorization", "missing: the operation requires a Bearer API key"}}},
+			want: []Violation{{KindSemantic, PointerAuthorization, "missing: the operation requires a Bearer API key"}}},
 		{name: "basic auth", header: map[string]string{"Authorization": "Basic abc"},
-			want: []Violation{{KindSemantic, "header/Authorization", "does not use the Bearer scheme"}}},
+			want: []Violation{{KindSemantic, PointerAuthorization, "does not use the Bearer scheme"}}},
 		{name: "dot-dot id", url: "https://api.cloud.zilliz.com/v2/clusters/in01-a%2F..%2F/drop", wantSub: "regular expression"},
 		{name: "request body", body: `{"x":1}`,
-			want: []Violation{{KindRequest, "body", "request body not allowed for this request"}}},
+			want: []Violation{{KindRequest, PointerBody, "request body not allowed for this request"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,7 +153,7 @@ func FuzzValidate(f *testing.F) {
 			return
 		}
 		req := newRequest(t, http.MethodDelete, "https://h/v2/clusters/in01-abc/drop", map[string]string{"Authorization": "Bearer " + key})
-		res := &Response{Status: status, Header: http.Header{"Content-Type": {contentType}}, Body: []byte(body)}
+		res := &Response{StatusCode: status, Header: http.Header{"Content-Type": {contentType}}, Body: []byte(body)}
 		for _, x := range v.Validate(context.Background(), Exchange{Request: req, Response: res}) {
 			if strings.Contains(x.String(), key) {
 				t.Fatalf("violation quotes the key: %s", x)
