@@ -106,6 +106,11 @@ func NewReplayer(dir string) (*Replayer, error) {
 	}
 	// A replayed redirect is checked as it was recorded, never followed.
 	r.client = httpclient.NoRedirects(&Transport{Validator: v, Mode: ModeObserve, Base: replayTransport{r}, Report: func(res Result) {
+		if res.StatusCode == 0 {
+			// No cassette answered: the client got the error, and
+			// replayTransport lists an unmatched request in Unmatched.
+			return
+		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		r.served = append(r.served, res)

@@ -2,39 +2,15 @@ package conformance
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// fakeTB records what NewReplayer reports, so that tests can check that a
-// failure is reported without failing themselves.
-type fakeTB struct {
-	mu       sync.Mutex
-	errs     []string
-	cleanups []func()
-}
-
-func (*fakeTB) Helper() {}
-
-func (f *fakeTB) Errorf(format string, args ...any) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.errs = append(f.errs, fmt.Sprintf(format, args...))
-}
-
-func (f *fakeTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
-
-func (f *fakeTB) errors() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.errs)
-}
 
 const dedicatedURL = "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop"
 
@@ -60,79 +36,93 @@ func replayDrop(t *testing.T, c *http.Client, url, key string) (status int, code
 	return res.StatusCode, body.Code, nil
 }
 
-func TestNewReplayer(t *testing.T) {
+// newTestReplayer starts a Replayer on dir and closes it when the test ends.
+func newTestReplayer(t *testing.T, dir string) *Replayer {
+	t.Helper()
+	r, err := NewReplayer(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return r
+}
+
+func TestReplayer(t *testing.T) {
 	violating := t.TempDir()
 	writeFile(t, violating, "echo-differs.yaml", readFile(t, filepath.Join(negativeCorpus, "echo-differs.yaml")))
-	missing := filepath.Join(t.TempDir(), "missing")
-	empty := t.TempDir()
+	const unknownURL = "https://api.cloud.zilliz.com/v2/clusters/in01-ffffffffffffff/drop"
 
 	type call struct {
 		url, key   string
-		wantStatus int   // 0: the call must fail
-		wantCode   int64 // the body's code, when it answers
+		wantStatus int    // 0: the call must fail
+		wantCode   int64  // the body's code, when it answers
+		wantErr    string // in the client's error, when the call fails
 	}
 	tests := []struct {
-		name     string
-		dir      string
-		calls    []call
-		wantErrs []string // each must be in some reported error; none means no error at all
+		name          string
+		dir           string
+		calls         []call
+		wantServed    int      // exchanges answered from a cassette
+		wantUnmatched []string // Report().Unmatched
+		wantErrs      []string // each must be in Report().Err(); none means it is nil
 	}{
 		{
 			name: "the same request gets the answers in recorded order, whatever the key",
 			dir:  shippedCorpus,
 			calls: []call{
-				{dedicatedURL, "a-real-key", 200, 96014},
-				{dedicatedURL, "another-key", 200, 96015},
-				{dedicatedURL, "a-real-key", 200, 96016},
-				{dedicatedURL, "a-real-key", 200, 0},
+				{url: dedicatedURL, key: "a-real-key", wantStatus: 200, wantCode: 96014},
+				{url: dedicatedURL, key: "another-key", wantStatus: 200, wantCode: 96015},
+				{url: dedicatedURL, key: "a-real-key", wantStatus: 200, wantCode: 96016},
+				{url: dedicatedURL, key: "a-real-key", wantStatus: 200, wantCode: 0},
 			},
+			wantServed: 4,
 		},
 		{
-			name:     "a request no cassette holds fails, naming method, URL and directory",
-			dir:      shippedCorpus,
-			calls:    []call{{"https://api.cloud.zilliz.com/v2/clusters/in01-ffffffffffffff/drop", "k", 0, 0}},
-			wantErrs: []string{"no unused interaction in testdata/cassettes matches DELETE https://api.cloud.zilliz.com/v2/clusters/in01-ffffffffffffff/drop"},
+			name: "a request no cassette holds fails, naming method, URL and directory",
+			dir:  shippedCorpus,
+			calls: []call{{url: unknownURL, key: "a-real-key",
+				wantErr: "no unused interaction in testdata/cassettes matches DELETE " + unknownURL}},
+			wantUnmatched: []string{"DELETE " + unknownURL},
+			wantErrs:      []string{"conformance: replay of testdata/cassettes:\nno unused interaction matches DELETE " + unknownURL + "; record it with conformance.NewRecorder"},
 		},
 		{
 			name: "an interaction answers once",
 			dir:  violating,
 			calls: []call{
-				{dedicatedURL, "k", 200, 0},
-				{dedicatedURL, "k", 0, 0},
+				{url: dedicatedURL, key: "k", wantStatus: 200, wantCode: 0},
+				{url: dedicatedURL, key: "k", wantErr: "no unused interaction in " + violating + " matches DELETE " + dedicatedURL},
 			},
-			wantErrs: []string{"echoes cluster", "no unused interaction in " + violating + " matches DELETE " + dedicatedURL},
+			wantServed:    1,
+			wantUnmatched: []string{"DELETE " + dedicatedURL},
+			wantErrs:      []string{"echoes cluster", "no unused interaction matches DELETE " + dedicatedURL},
 		},
 		{
-			name:     "a replayed violation fails the test with its violations",
-			dir:      violating,
-			calls:    []call{{dedicatedURL, "k", 200, 0}},
-			wantErrs: []string{"replayed DELETE " + dedicatedURL + " (from " + violating + ", HTTP 200) breaks openapi.yaml:\n\tsemantic /data/clusterId: echoes cluster"},
-		},
-		{
-			name:     "a missing directory",
-			dir:      missing,
-			calls:    []call{{dedicatedURL, "k", 0, 0}},
-			wantErrs: []string{"NewReplayer: conformance: " + missing + ": no such file or directory"},
-		},
-		{
-			name:     "an empty directory",
-			dir:      empty,
-			calls:    []call{{dedicatedURL, "k", 0, 0}},
-			wantErrs: []string{"NewReplayer: conformance: " + empty + ": directory holds no *.yaml or *.yml cassettes"},
+			name:       "a replayed violation is reported with its violations, and still served",
+			dir:        violating,
+			calls:      []call{{url: dedicatedURL, key: "a-real-key", wantStatus: 200, wantCode: 0}},
+			wantServed: 1,
+			wantErrs: []string{"conformance: replay of " + violating + ":\nreplayed DELETE " + dedicatedURL +
+				" (HTTP 200) breaks openapi.yaml:\n\tsemantic /data/clusterId: echoes cluster"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tb := &fakeTB{}
-			client := NewReplayer(tb, tt.dir)
+			r := newTestReplayer(t, tt.dir)
 			for i, c := range tt.calls {
-				status, code, err := replayDrop(t, client, c.url, c.key)
+				status, code, err := replayDrop(t, r.Client(), c.url, c.key)
 				switch {
 				case c.wantStatus == 0 && err == nil:
 					t.Errorf("call %d: got HTTP %d, want an error", i, status)
 				case c.wantStatus == 0:
-					if got := tb.errors(); len(got) == 0 || !strings.Contains(err.Error(), got[len(got)-1]) {
-						t.Errorf("call %d: error %q, want it to carry the reported %q", i, err, got)
+					if !strings.Contains(err.Error(), c.wantErr) {
+						t.Errorf("call %d: error %q, want it to contain %q", i, err, c.wantErr)
+					}
+					if strings.Contains(err.Error(), "a-real-key") {
+						t.Errorf("call %d: the error quotes the key: %q", i, err)
 					}
 				case err != nil:
 					t.Errorf("call %d: %v", i, err)
@@ -140,30 +130,79 @@ func TestNewReplayer(t *testing.T) {
 					t.Errorf("call %d: HTTP %d code %d, want HTTP %d code %d", i, status, code, c.wantStatus, c.wantCode)
 				}
 			}
-			for _, fn := range tb.cleanups {
-				fn()
+
+			report := r.Report()
+			if report.Dir != tt.dir {
+				t.Errorf("Report().Dir = %q, want %q", report.Dir, tt.dir)
 			}
-			got := tb.errors()
-			if len(tt.wantErrs) == 0 && len(got) > 0 {
-				t.Errorf("reported %q, want nothing", got)
+			if len(report.Served) != tt.wantServed {
+				t.Errorf("served %d exchanges, want %d: %+v", len(report.Served), tt.wantServed, report.Served)
+			}
+			for _, res := range report.Served {
+				if res.StatusCode != http.StatusOK || res.Method != http.MethodDelete {
+					t.Errorf("served %+v, want a DELETE answered with HTTP 200", res)
+				}
+			}
+			if !slices.Equal(report.Unmatched, tt.wantUnmatched) {
+				t.Errorf("Unmatched = %q, want %q", report.Unmatched, tt.wantUnmatched)
+			}
+			err := report.Err()
+			if len(tt.wantErrs) == 0 {
+				if err != nil {
+					t.Errorf("Err() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Err() = nil, want an error containing %q", tt.wantErrs)
 			}
 			for _, want := range tt.wantErrs {
-				if !slices.ContainsFunc(got, func(e string) bool { return strings.Contains(e, want) }) {
-					t.Errorf("reported %q, want one containing %q", got, want)
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("Err() = %q, want it to contain %q", err, want)
 				}
 			}
-			for _, e := range got {
-				if strings.Contains(e, "a-real-key") {
-					t.Errorf("a report quotes the key: %q", e)
-				}
+			if strings.Contains(err.Error(), "a-real-key") {
+				t.Errorf("Err() quotes the key: %q", err)
 			}
 		})
 	}
 }
 
-func TestNewReplayerMatchesHeaders(t *testing.T) {
-	tb := &fakeTB{}
-	client := NewReplayer(tb, shippedCorpus)
+func TestNewReplayerRefusesUnusableDirs(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing")
+	empty := t.TempDir()
+	tests := []struct {
+		name     string
+		dir      string
+		want     string
+		notExist bool // errors.Is(err, fs.ErrNotExist)
+	}{
+		{name: "a missing directory", dir: missing, want: "conformance: " + missing + ": no such file or directory", notExist: true},
+		{name: "an empty directory", dir: empty, want: "conformance: " + empty + ": directory holds no *.yaml or *.yml cassettes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := NewReplayer(tt.dir)
+			if err == nil {
+				r.Close()
+				t.Fatal("NewReplayer succeeded, want an error")
+			}
+			var ce *CassetteError
+			if !errors.As(err, &ce) || ce.File != tt.dir {
+				t.Errorf("got %#v, want a *CassetteError for %s", err, tt.dir)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("got %q, want %q", err, tt.want)
+			}
+			if got := errors.Is(err, fs.ErrNotExist); got != tt.notExist {
+				t.Errorf("errors.Is(err, fs.ErrNotExist) = %v, want %v", got, tt.notExist)
+			}
+		})
+	}
+}
+
+func TestReplayerMatchesHeaders(t *testing.T) {
+	r := newTestReplayer(t, shippedCorpus)
 	// Without the Accept header the cassettes hold, nothing matches: only
 	// Authorization and User-Agent are ignored.
 	req, err := http.NewRequest(http.MethodDelete, dedicatedURL, nil)
@@ -171,11 +210,15 @@ func TestNewReplayerMatchesHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer k")
-	if res, err := client.Do(req); err == nil {
+	if res, err := r.Client().Do(req); err == nil {
 		res.Body.Close()
 		t.Fatalf("a request without Accept got HTTP %d, want no match", res.StatusCode)
 	}
-	if got := tb.errors(); len(got) != 1 || !strings.Contains(got[0], "no unused interaction") {
-		t.Errorf("reported %q, want one missing interaction", got)
+	report := r.Report()
+	if want := []string{"DELETE " + dedicatedURL}; !slices.Equal(report.Unmatched, want) || len(report.Served) != 0 {
+		t.Errorf("served %d, unmatched %q; want nothing served and %q unmatched", len(report.Served), report.Unmatched, want)
+	}
+	if err := report.Err(); err == nil || !strings.Contains(err.Error(), "no unused interaction") {
+		t.Errorf("Err() = %v, want one missing interaction", err)
 	}
 }
