@@ -67,7 +67,7 @@ func TestTransportEnforce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, n := upstream(t, tt.status, "application/json", tt.body)
 			var reports []Result
-			client := &http.Client{Transport: &Transport{Validator: v, Mode: Enforce, Report: func(r Result) { reports = append(reports, r) }}}
+			client := &http.Client{Transport: &Transport{Validator: v, Mode: ModeEnforce, Report: func(r Result) { reports = append(reports, r) }}}
 			res, err := drop(t, client, srv.URL, tt.id, tt.auth)
 			if n.Load() != tt.sent {
 				t.Errorf("%d requests reached the server, want %d", n.Load(), tt.sent)
@@ -93,8 +93,8 @@ func TestTransportEnforce(t *testing.T) {
 			if !errors.As(err, &ve) {
 				t.Fatalf("got %v, want a *ViolationError", err)
 			}
-			if ve.Status != tt.errStatus || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("got status %d, %v; want status %d and %q", ve.Status, err, tt.errStatus, tt.wantErr)
+			if ve.StatusCode != tt.errStatus || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("got status %d, %v; want status %d and %q", ve.StatusCode, err, tt.errStatus, tt.wantErr)
 			}
 			if reports[0].OK || len(reports[0].Violations) == 0 {
 				t.Errorf("report %+v, want violations", reports[0])
@@ -123,7 +123,7 @@ func TestTransportObservePassesTrafficUntouched(t *testing.T) {
 			srv, n := upstream(t, tt.status, tt.contentType, tt.body)
 			var reports []Result
 			client := &http.Client{
-				Transport:     &Transport{Validator: v, Mode: Observe, Report: func(r Result) { reports = append(reports, r) }},
+				Transport:     &Transport{Validator: v, Mode: ModeObserve, Report: func(r Result) { reports = append(reports, r) }},
 				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 			}
 			res, err := drop(t, client, srv.URL, "in01-abc", tt.auth)
@@ -135,7 +135,7 @@ func TestTransportObservePassesTrafficUntouched(t *testing.T) {
 			if res.StatusCode != tt.status || string(b) != tt.body || n.Load() != 1 {
 				t.Errorf("got %d %q after %d requests; want %d %q after 1", res.StatusCode, b, n.Load(), tt.status, tt.body)
 			}
-			if len(reports) != 1 || reports[0].OK == tt.wantViolations || reports[0].Status != tt.status {
+			if len(reports) != 1 || reports[0].OK == tt.wantViolations || reports[0].StatusCode != tt.status {
 				t.Fatalf("reports %+v; want one with violations=%v", reports, tt.wantViolations)
 			}
 		})
@@ -148,7 +148,7 @@ func TestTransportBodyCap(t *testing.T) {
 	srv, _ := upstream(t, 200, "application/json", big)
 
 	var reports []Result
-	observe := &http.Client{Transport: &Transport{Validator: v, Mode: Observe, MaxBodyBytes: 1024, Report: func(r Result) { reports = append(reports, r) }}}
+	observe := &http.Client{Transport: &Transport{Validator: v, Mode: ModeObserve, MaxBodyBytes: 1024, Report: func(r Result) { reports = append(reports, r) }}}
 	res, err := drop(t, observe, srv.URL, "in01-abc", true)
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +162,7 @@ func TestTransportBodyCap(t *testing.T) {
 		t.Errorf("reports %+v, want one saying the body exceeds the cap", reports)
 	}
 
-	enforce := &http.Client{Transport: &Transport{Validator: v, Mode: Enforce, MaxBodyBytes: 1024}}
+	enforce := &http.Client{Transport: &Transport{Validator: v, Mode: ModeEnforce, MaxBodyBytes: 1024}}
 	if _, err := drop(t, enforce, srv.URL, "in01-abc", true); err == nil || !strings.Contains(err.Error(), "exceeds 1024 bytes") {
 		t.Errorf("enforce mode: got %v, want an error about the cap", err)
 	}
@@ -180,7 +180,7 @@ func TestTransportMidBodyFailure(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	var reports []Result
-	observe := &http.Client{Transport: &Transport{Validator: v, Mode: Observe, Report: func(r Result) { reports = append(reports, r) }}}
+	observe := &http.Client{Transport: &Transport{Validator: v, Mode: ModeObserve, Report: func(r Result) { reports = append(reports, r) }}}
 	res, err := drop(t, observe, srv.URL, "in01-abc", true)
 	if err != nil {
 		t.Fatal(err)
@@ -194,21 +194,97 @@ func TestTransportMidBodyFailure(t *testing.T) {
 		t.Errorf("reports %+v, want one violation", reports)
 	}
 
-	enforce := &http.Client{Transport: &Transport{Validator: v, Mode: Enforce}}
+	enforce := &http.Client{Transport: &Transport{Validator: v, Mode: ModeEnforce}}
 	if _, err := drop(t, enforce, srv.URL, "in01-abc", true); err == nil || !strings.Contains(err.Error(), "read response body") {
 		t.Errorf("enforce mode: got %v, want a read error", err)
 	}
 }
 
+func TestTransportOffPassesTrafficUnchecked(t *testing.T) {
+	// A violating request to a violating server: ModeOff checks neither,
+	// and needs no Validator to do so.
+	const body = `{"code":"0"}`
+	srv, n := upstream(t, http.StatusFound, "text/plain", body)
+	var reports []Result
+	client := &http.Client{
+		Transport:     &Transport{Mode: ModeOff, Report: func(r Result) { reports = append(reports, r) }},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	res, err := drop(t, client, srv.URL, "in01-ABC", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusFound || string(b) != body || n.Load() != 1 {
+		t.Errorf("got %d %q after %d requests; want %d %q after 1", res.StatusCode, b, n.Load(), http.StatusFound, body)
+	}
+	if len(reports) != 0 {
+		t.Errorf("reports %+v, want none", reports)
+	}
+}
+
 func TestTransportMisconfigured(t *testing.T) {
-	for name, tr := range map[string]*Transport{
-		"no validator": {Mode: Enforce},
-		"no mode":      {Validator: newTestValidator(t)},
+	tests := []struct {
+		name string
+		tr   *Transport
+		want string
+	}{
+		{"no validator", &Transport{Mode: ModeEnforce}, "conformance: Transport has no Validator"},
+		{"zero mode", &Transport{Validator: newTestValidator(t)}, "conformance: Transport has Mode(0), not ModeEnforce, ModeObserve or ModeOff"},
+		{"unknown mode", &Transport{Validator: newTestValidator(t), Mode: 7}, "conformance: Transport has Mode(7), not ModeEnforce, ModeObserve or ModeOff"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, n := upstream(t, http.StatusOK, "application/json", goodBody)
+			var reports []Result
+			tt.tr.Report = func(r Result) { reports = append(reports, r) }
+			res, err := drop(t, &http.Client{Transport: tt.tr}, srv.URL, "in01-abc", true)
+			if err == nil {
+				res.Body.Close()
+				t.Fatalf("got HTTP %d, want an error", res.StatusCode)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+			if n.Load() != 0 || len(reports) != 0 {
+				t.Errorf("%d requests sent and %d reports, want none", n.Load(), len(reports))
+			}
+		})
+	}
+}
+
+func TestModeNames(t *testing.T) {
+	for _, tt := range []struct {
+		mode Mode
+		name string
+	}{
+		{ModeEnforce, "enforce"},
+		{ModeObserve, "observe"},
+		{ModeOff, "off"},
 	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.mode.String(); got != tt.name {
+				t.Errorf("String() = %q, want %q", got, tt.name)
+			}
+			got, err := ParseMode(tt.name)
+			if err != nil || got != tt.mode {
+				t.Errorf("ParseMode(%q) = %v, %v; want %v", tt.name, got, err, tt.mode)
+			}
+		})
+	}
+	if got := Mode(0).String(); got != "Mode(0)" {
+		t.Errorf("the zero Mode reads %q, want Mode(0)", got)
+	}
+}
+
+func TestParseModeRefusesUnknownNames(t *testing.T) {
+	for _, name := range []string{"", "Enforce", "OFF", "on", "strict", "Mode(0)", " observe"} {
 		t.Run(name, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodDelete, "http://127.0.0.1:1/v2/clusters/in01-abc/drop", nil)
-			if _, err := tr.RoundTrip(req); err == nil {
-				t.Fatal("want an error")
+			m, err := ParseMode(name)
+			want := `conformance: unknown mode "` + name + `" (want enforce, observe or off)`
+			if err == nil || err.Error() != want || m != 0 {
+				t.Errorf("ParseMode(%q) = %v, %v; want 0, %q", name, m, err, want)
 			}
 		})
 	}
