@@ -132,14 +132,15 @@ func (s *Secrets) Error(err error) error {
 	if err == nil || s == nil || s.replacer == nil {
 		return err
 	}
+	msg := err.Error()
+	clean := s.String(msg)
+	if clean == msg {
+		return err
+	}
 	if ue, ok := err.(*url.Error); ok {
 		return &url.Error{Op: ue.Op, URL: s.String(ue.URL), Err: s.Error(ue.Err)}
 	}
-	msg := err.Error()
-	if clean := s.String(msg); clean != msg {
-		return &redactedError{msg: clean, err: err}
-	}
-	return err
+	return &redactedError{msg: clean, err: err}
 }
 
 // redactedError is an error whose message had a secret in it. It does not
@@ -157,3 +158,10 @@ func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) 
 
 // As finds the first error in the original chain that matches target.
 func (e *redactedError) As(target any) bool { return errors.As(e.err, target) }
+
+// Timeout reports what the original error reports, so that a *url.Error
+// whose cause was redacted still answers its Timeout method as before.
+func (e *redactedError) Timeout() bool {
+	t, ok := e.err.(interface{ Timeout() bool })
+	return ok && t.Timeout()
+}

@@ -1,0 +1,316 @@
+package redact
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const key = "zc-TEST-KEY-5f4dcc3b5aa765d6"
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		name    string
+		secrets []string
+		in      string
+		want    string
+	}{
+		{name: "one secret", secrets: []string{key}, in: "token " + key + " rejected", want: "token REDACTED rejected"},
+		{name: "every occurrence", secrets: []string{key}, in: key + "," + key, want: "REDACTED,REDACTED"},
+		{name: "no secret in the text", secrets: []string{key}, in: "nothing to hide", want: "nothing to hide"},
+		{name: "longest secret first", secrets: []string{"abc", "abcdef"}, in: "x abcdef y abc", want: "x REDACTED y REDACTED"},
+		{name: "longest first whatever the order", secrets: []string{"abcdef", "abc"}, in: "abcdefabc", want: "REDACTEDREDACTED"},
+		{name: "empty secrets are ignored", secrets: []string{"", ""}, in: "abc", want: "abc"},
+		{name: "empty among real ones", secrets: []string{"", key}, in: "a" + key + "b", want: "aREDACTEDb"},
+		{name: "the placeholder is not a secret", secrets: []string{Placeholder}, in: "Bearer REDACTED", want: "Bearer REDACTED"},
+		{name: "duplicates", secrets: []string{key, key}, in: key, want: "REDACTED"},
+		{name: "no secrets", in: key, want: key},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(tt.secrets...)
+			if got := s.String(tt.in); got != tt.want {
+				t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			in := []byte(tt.in)
+			if got := s.Bytes(in); string(got) != tt.want {
+				t.Errorf("Bytes(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if string(in) != tt.in {
+				t.Errorf("Bytes modified its input: %q", in)
+			}
+		})
+	}
+}
+
+func TestHeader(t *testing.T) {
+	tests := []struct {
+		name string
+		in   http.Header
+		want http.Header
+	}{
+		{name: "nil stays nil", in: nil, want: nil},
+		{name: "empty", in: http.Header{}, want: http.Header{}},
+		{
+			name: "authorization keeps its scheme",
+			in:   http.Header{"Authorization": {"Bearer " + key}},
+			want: http.Header{"Authorization": {"Bearer REDACTED"}},
+		},
+		{
+			name: "authorization without the key keeps its scheme too",
+			in:   http.Header{"Authorization": {"Basic dXNlcjpwYXNz"}},
+			want: http.Header{"Authorization": {"Basic REDACTED"}},
+		},
+		{
+			name: "authorization without a scheme",
+			in:   http.Header{"Authorization": {"opaque"}},
+			want: http.Header{"Authorization": {"REDACTED"}},
+		},
+		{
+			name: "lower-case authorization name",
+			in:   http.Header{"authorization": {"Bearer " + key}},
+			want: http.Header{"authorization": {"Bearer REDACTED"}},
+		},
+		{
+			name: "values and names are scrubbed",
+			in:   http.Header{"X-Echo": {"a" + key, "plain"}, "X-" + key: {"v"}},
+			want: http.Header{"X-Echo": {"aREDACTED", "plain"}, "X-REDACTED": {"v"}},
+		},
+		{
+			name: "other headers are kept",
+			in:   http.Header{"Content-Type": {"application/json"}},
+			want: http.Header{"Content-Type": {"application/json"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := tt.in.Clone()
+			got := New(key).Header(tt.in)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Header(%v) = %v, want %v", tt.in, got, tt.want)
+			}
+			if !reflect.DeepEqual(tt.in, before) {
+				t.Errorf("Header modified its input: %v, was %v", tt.in, before)
+			}
+		})
+	}
+}
+
+func TestAuthorization(t *testing.T) {
+	tests := map[string]string{
+		"Bearer " + key:   "Bearer REDACTED",
+		"Basic dXNlcjpw":  "Basic REDACTED",
+		"Bearer REDACTED": "Bearer REDACTED",
+		key:               "REDACTED",
+		"":                "REDACTED",
+	}
+	for in, want := range tests {
+		t.Run(in, func(t *testing.T) {
+			got := Authorization(in)
+			if got != want {
+				t.Errorf("Authorization(%q) = %q, want %q", in, got, want)
+			}
+			if strings.Contains(got, key) {
+				t.Errorf("Authorization(%q) keeps the key", in)
+			}
+		})
+	}
+}
+
+func TestIsRedactedAuthorization(t *testing.T) {
+	tests := map[string]bool{
+		"Bearer REDACTED":   true,
+		"Basic REDACTED":    true,
+		"Bearer  REDACTED ": true,
+		"Bearer " + key:     false,
+		"Bearer REDACTEDx":  false,
+		"Bearer ":           false,
+		"":                  false,
+	}
+	for in, want := range tests {
+		t.Run(in, func(t *testing.T) {
+			if got := IsRedactedAuthorization(in); got != want {
+				t.Errorf("IsRedactedAuthorization(%q) = %v, want %v", in, got, want)
+			}
+		})
+	}
+	// What Authorization makes of a value with a scheme is what
+	// IsRedactedAuthorization accepts.
+	if v := Authorization("Bearer " + key); !IsRedactedAuthorization(v) {
+		t.Errorf("IsRedactedAuthorization(Authorization(...)) = false for %q", v)
+	}
+}
+
+func TestURL(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{name: "plain", in: "https://api.cloud.zilliz.com/v2/clusters/in01-abc/drop", want: "https://api.cloud.zilliz.com/v2/clusters/in01-abc/drop"},
+		{name: "user and password", in: "https://user:pass@h/v2", want: "https://REDACTED@h/v2"},
+		{name: "user only", in: "https://user@h/v2", want: "https://REDACTED@h/v2"},
+		{name: "query values", in: "https://h/v2?token=abc&b=1&b=2", want: "https://h/v2?b=REDACTED&token=REDACTED"},
+		{name: "key in the path", in: "https://h/v2/" + key + "/drop", want: "https://h/v2/REDACTED/drop"},
+		{name: "does not parse", in: "http://h/%zz/" + key, want: "http://h/%zz/REDACTED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := New(key).URL(tt.in); got != tt.want {
+				t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNilSecretsAreSafe(t *testing.T) {
+	for name, s := range map[string]*Secrets{"nil": nil, "zero": {}, "empty": New()} {
+		t.Run(name, func(t *testing.T) {
+			if got := s.String(key); got != key {
+				t.Errorf("String = %q", got)
+			}
+			if got := s.Bytes([]byte(key)); string(got) != key {
+				t.Errorf("Bytes = %q", got)
+			}
+			// Authorization values, user info and query values are hidden
+			// even with no secret to look for.
+			h := s.Header(http.Header{"Authorization": {"Bearer " + key}})
+			if got := h.Get("Authorization"); got != "Bearer REDACTED" {
+				t.Errorf("Header: Authorization = %q", got)
+			}
+			if got := s.URL("https://u:p@h/?q=" + key); got != "https://REDACTED@h/?q=REDACTED" {
+				t.Errorf("URL = %q", got)
+			}
+			err := errors.New(key)
+			if got := s.Error(err); got != err {
+				t.Errorf("Error = %v, want the same error", got)
+			}
+			if got := s.Error(nil); got != nil {
+				t.Errorf("Error(nil) = %v", got)
+			}
+		})
+	}
+}
+
+// timeoutErr is a cause that says it is a timeout, as net errors do.
+type timeoutErr struct{ msg string }
+
+func (e *timeoutErr) Error() string { return e.msg }
+func (e *timeoutErr) Timeout() bool { return true }
+
+func TestError(t *testing.T) {
+	s := New(key)
+	opErr := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	tests := []struct {
+		name  string
+		err   error
+		check func(t *testing.T, got error)
+	}{
+		{
+			name: "url.Error stays a url.Error with URL and cause redacted",
+			err:  &url.Error{Op: "Delete", URL: "https://h/v2/" + key, Err: fmt.Errorf("proxy said %s: %w", key, opErr)},
+			check: func(t *testing.T, got error) {
+				var ue *url.Error
+				if !errors.As(got, &ue) || got != error(ue) {
+					t.Fatalf("got %T, want a *url.Error", got)
+				}
+				if ue.Op != "Delete" || ue.URL != "https://h/v2/REDACTED" {
+					t.Errorf("Op %q URL %q", ue.Op, ue.URL)
+				}
+				if want := "proxy said REDACTED: dial tcp: connection refused"; ue.Err.Error() != want {
+					t.Errorf("cause %q, want %q", ue.Err, want)
+				}
+				var op *net.OpError
+				if !errors.As(got, &op) || op != opErr {
+					t.Errorf("errors.As lost the *net.OpError: %v", got)
+				}
+			},
+		},
+		{
+			name: "wrapped deadline still matches context.DeadlineExceeded",
+			err:  fmt.Errorf("waiting for %q: %w", "Bearer "+key, context.DeadlineExceeded),
+			check: func(t *testing.T, got error) {
+				if want := `waiting for "Bearer REDACTED": context deadline exceeded`; got.Error() != want {
+					t.Errorf("got %q, want %q", got, want)
+				}
+				if !errors.Is(got, context.DeadlineExceeded) {
+					t.Error("errors.Is(err, context.DeadlineExceeded) = false")
+				}
+				if errors.Is(got, context.Canceled) {
+					t.Error("errors.Is(err, context.Canceled) = true")
+				}
+			},
+		},
+		{
+			name: "errors.As finds a net.OpError in the chain",
+			err:  fmt.Errorf("dial with %s: %w", key, opErr),
+			check: func(t *testing.T, got error) {
+				var op *net.OpError
+				if !errors.As(got, &op) || op != opErr {
+					t.Errorf("errors.As(err, *net.OpError) lost it: %v", got)
+				}
+			},
+		},
+		{
+			name: "url.Error keeps answering Timeout",
+			err:  &url.Error{Op: "Delete", URL: "https://h/", Err: &timeoutErr{msg: "timeout after echoing " + key}},
+			check: func(t *testing.T, got error) {
+				var ne net.Error
+				if !errors.As(got, &ne) || !ne.Timeout() {
+					t.Errorf("the redacted error is no longer a timeout: %v", got)
+				}
+			},
+		},
+		{
+			name: "no secret: the same error",
+			err:  fmt.Errorf("plain: %w", opErr),
+			check: func(t *testing.T, got error) {
+				if got.Error() != "plain: dial tcp: connection refused" {
+					t.Errorf("got %q", got)
+				}
+			},
+		},
+		{
+			name: "no secret in a url.Error: the same error",
+			err:  &url.Error{Op: "Delete", URL: "https://h/v2", Err: context.DeadlineExceeded},
+			check: func(t *testing.T, got error) {
+				if !errors.Is(got, context.DeadlineExceeded) {
+					t.Errorf("got %v", got)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := s.Error(tt.err)
+			if got == nil {
+				t.Fatal("got nil")
+			}
+			switch quotes := strings.Contains(tt.err.Error(), key); {
+			case quotes && got == tt.err:
+				t.Errorf("an error that quotes the key came back unchanged: %v", got)
+			case !quotes && got != tt.err:
+				t.Errorf("an error that quotes no secret was replaced: %T %v", got, got)
+			}
+			if text := fmt.Sprintf("%v %+v %s", got, got, got); strings.Contains(text, key) {
+				t.Errorf("the key survives: %s", text)
+			}
+			// Walking the chain by Unwrap never meets the original message.
+			for e := got; e != nil; e = errors.Unwrap(e) {
+				if strings.Contains(e.Error(), key) {
+					t.Errorf("a link of the chain quotes the key: %T %v", e, e)
+				}
+			}
+			tt.check(t, got)
+		})
+	}
+	if got := s.Error(nil); got != nil {
+		t.Errorf("Error(nil) = %v, want nil", got)
+	}
+}
