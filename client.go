@@ -1,24 +1,49 @@
-// Package zcdrop drops Zilliz Cloud clusters safely, with typed errors. It is
-// the hand-written front door over the client that oapi-codegen generates
-// from openapi.yaml into package api.
+// Package zcdrop drops Zilliz Cloud clusters, with typed errors and without
+// ever leaking the API key. It is the hand-written front door over the
+// client that oapi-codegen generates from openapi.yaml into package api.
 //
 //	c, err := zcdrop.New(os.Getenv("ZILLIZ_API_KEY"))
+//	if err != nil {
+//		return err
+//	}
 //	res, err := c.DropCluster(ctx, "in01-6183d6bac30f801")
-//	if errors.Is(err, zcdrop.ErrClusterNotFound) { /* already gone */ }
+//	if errors.Is(err, zcdrop.ErrClusterNotFound) {
+//		// Already gone.
+//	}
 //
-// The API reports most failures as HTTP 200 with a non-zero code;
+// # Errors
+//
+// The API reports most failures as HTTP 200 with a non-zero code, and
 // DropCluster turns every one of them into an *APIError, never a success.
-// Every error is one of the types in errors.go, or the transport's error,
-// and the Err sentinels sort them with errors.Is.
+// An answer it cannot understand (a proxy's HTML page, say) is an
+// *UnexpectedResponseError, a refused cluster ID is a *ClusterIDError, and
+// any other failure is the transport's error, wrapped. The Err sentinels
+// (ErrClusterNotFound, ErrUnauthorized, ErrRateLimited and the rest) sort
+// them with errors.Is, and errors.Is(err, context.DeadlineExceeded) holds of
+// a request that ran out of time.
 //
-// A Client follows no redirects and never puts its key into an error, a
-// String or a dry-run request. Cluster IDs that could change the request
-// path are refused before anything is built (ValidateClusterID). Answers
-// that say the server did not act (429, 503) are retried, as CheckRetry and
-// Backoff decide; a drop whose answer was lost is never retried.
+// # Safety
+//
+// A Client sends its key only where it was told to: ServerGlobal by default,
+// or the https (or loopback http) base URL of WithBaseURL. It follows no
+// redirect (unless WithHTTPClient hands it a client that does), and the key
+// appears in no error, in no String of the Client and in no
+// DropRequestForDisplay. A cluster ID that could change the request
+// path is refused before any request is built (see ValidateClusterID).
+//
+// # Retries
+//
+// Answers that say the server did not act on the drop (429, 503) are tried
+// again: three tries in all, waiting what Retry-After asks but at most 30
+// seconds. WithRetry changes those numbers, and WithRetryPolicy the
+// CheckRetry and Backoff that decide. A drop whose answer was lost on the
+// way is never retried, since it may have happened.
+//
+// # Checking traffic against the spec
 //
 // To check every exchange against openapi.yaml as it happens, plug a
-// conformance.Transport in with WithTransport.
+// conformance.Transport into WithTransport, which keeps the no-redirect
+// policy; in conformance.ModeEnforce a violation fails the call.
 package zcdrop
 
 import (
@@ -46,7 +71,7 @@ const (
 // Client drops clusters. It is safe for concurrent use. Its key is never
 // printed: not by errors, not by %v of the Client.
 type Client struct {
-	api      *api.ClientWithResponses
+	api      api.ClientInterface
 	server   string // the base URL, with the trailing slash the generated client adds
 	edit     api.RequestEditorFn
 	secrets  *redact.Secrets
@@ -87,7 +112,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("zcdrop: %w", err)
 	}
 	return &Client{
-		api:        &api.ClientWithResponses{ClientInterface: raw},
+		api:        raw,
 		server:     raw.Server,
 		edit:       edit,
 		secrets:    redact.New(apiKey),
@@ -107,8 +132,8 @@ func (c *Client) GoString() string { return c.String() }
 
 // DropRequestForDisplay builds the request that DropCluster would send
 // first, for dry runs and logs, and sends nothing. Its Authorization header
-// says "Bearer REDACTED", so it cannot be sent. It refuses the IDs that
-// DropCluster refuses.
+// keeps the scheme but not the key, so it cannot be sent. It refuses the
+// IDs that DropCluster refuses.
 func (c *Client) DropRequestForDisplay(ctx context.Context, clusterID string) (*http.Request, error) {
 	if err := ValidateClusterID(clusterID); err != nil {
 		return nil, err
@@ -158,9 +183,8 @@ func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult
 		if httpRes == nil {
 			return nil, err // The answer was lost, or is final.
 		}
-		wait, retry := c.retryWait(attempt, httpRes)
 		switch {
-		case !retry:
+		case !c.checkRetry(httpRes):
 			return nil, err
 		case attempt == c.attempts:
 			if attempt == 1 {
@@ -168,7 +192,7 @@ func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult
 			}
 			return nil, fmt.Errorf("zcdrop: giving up after %d attempts: %w", attempt, err)
 		}
-		if serr := c.clock.Sleep(ctx, wait); serr != nil {
+		if serr := c.clock.Sleep(ctx, c.retryWait(attempt, httpRes)); serr != nil {
 			return nil, fmt.Errorf("zcdrop: stopped waiting to retry after %d attempt(s): %w (last error: %w)", attempt, serr, err)
 		}
 	}
@@ -179,7 +203,7 @@ func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult
 // cluster.
 func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, *http.Response, error) {
 	accept := "application/json"
-	httpRes, err := c.api.ClientInterface.DropCluster(ctx, clusterID, &api.DropClusterParams{Accept: &accept})
+	httpRes, err := c.api.DropCluster(ctx, clusterID, &api.DropClusterParams{Accept: &accept})
 	if err != nil {
 		return nil, nil, fmt.Errorf("zcdrop: drop cluster %s: %w", clusterID, c.secrets.Error(err))
 	}
@@ -194,7 +218,9 @@ func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, *
 	// A server that echoes the key (a proxy's debug page, an error message)
 	// must not put it into an error string.
 	body = c.secrets.Bytes(body)
-	httpRes.Header.Set("requestid", c.secrets.String(httpRes.Header.Get("requestid")))
+	if id := httpRes.Header.Get("requestid"); id != "" {
+		httpRes.Header.Set("requestid", c.secrets.String(id))
+	}
 	if len(body) > maxBodyBytes {
 		return nil, nil, unexpected(httpRes, body[:maxBodyBytes], fmt.Sprintf("body exceeds %d bytes", maxBodyBytes))
 	}

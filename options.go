@@ -55,7 +55,8 @@ func WithBaseURL(base string) Option {
 // WithTransport sends requests through rt, for instance a
 // conformance.Transport that validates every exchange, and keeps the
 // default policy of following no redirect, so that the key goes only where
-// it was sent. Prefer it to WithHTTPClient.
+// it was sent. Prefer it to WithHTTPClient; of the two, the last one given
+// wins.
 func WithTransport(rt http.RoundTripper) Option {
 	return func(o *options) error {
 		if rt == nil {

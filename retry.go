@@ -1,6 +1,7 @@
 package zcdrop
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,20 +20,24 @@ func DefaultCheckRetry(res *http.Response) bool {
 }
 
 // Backoff says how long to wait before the next try, after attempt (1 for
-// the first) got res, at time now. The client caps what it returns at the
+// the first) got res, at time now. It is asked only when the CheckRetry
+// said yes and a try is left. The client caps what it returns at the
 // maxWait of WithRetry, and waits no less than zero.
 type Backoff func(attempt int, res *http.Response, now time.Time) time.Duration
 
 // DefaultBackoff waits what res's Retry-After header asks for, read as
-// seconds or as an HTTP date, and one second when it asks for nothing it
-// can read. Seconds beyond what a time.Duration holds saturate rather than
-// wrap.
-func DefaultBackoff(_ int, res *http.Response, now time.Time) time.Duration {
+// seconds or as an HTTP date relative to now, and one second when it asks
+// for nothing it can read. It ignores attempt. Seconds beyond what a
+// time.Duration holds saturate rather than wrap, and the client's cap then
+// applies.
+func DefaultBackoff(attempt int, res *http.Response, now time.Time) time.Duration {
 	s := res.Header.Get("Retry-After")
 	if s == "" {
 		return time.Second
 	}
-	if secs, err := strconv.ParseInt(s, 10, 64); err == nil && secs >= 0 {
+	// ParseInt reports a number too large for an int64 as ErrRange, with
+	// the value clamped: that is a long wait, not an unreadable header.
+	if secs, err := strconv.ParseInt(s, 10, 64); (err == nil || errors.Is(err, strconv.ErrRange)) && secs >= 0 {
 		if secs > int64(maxDuration/time.Second) {
 			return maxDuration
 		}
@@ -46,12 +51,9 @@ func DefaultBackoff(_ int, res *http.Response, now time.Time) time.Duration {
 
 const maxDuration = time.Duration(1<<63 - 1)
 
-// retryWait says how long to wait before retrying res, or false when res
-// must not be retried.
-func (c *Client) retryWait(attempt int, res *http.Response) (time.Duration, bool) {
-	if !c.checkRetry(res) {
-		return 0, false
-	}
-	// Cap what the policy asks for: a bad header must not park the caller.
-	return min(max(c.backoff(attempt, res, c.clock.Now()), 0), c.maxWait), true
+// retryWait says how long to wait before retrying res, which the
+// CheckRetry accepted: what the Backoff asks, capped, so that a bad header
+// or policy cannot park the caller.
+func (c *Client) retryWait(attempt int, res *http.Response) time.Duration {
+	return min(max(c.backoff(attempt, res, c.clock.Now()), 0), c.maxWait)
 }
