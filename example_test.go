@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/zcdrop/zcdrop"
+	"github.com/zcdrop/zcdrop/conformance"
 )
 
 // fakeZilliz stands in for the control plane: the first drop of a cluster
@@ -64,4 +65,52 @@ func ExampleValidateClusterID() {
 	// Output:
 	// <nil>
 	// zcdrop: invalid cluster ID "..": a dot segment would change the request path
+}
+
+// The gate in front of the client: a conformance.Transport in ModeEnforce
+// checks every exchange against openapi.yaml, and WithTransport keeps the
+// client's no-redirect policy around it.
+func ExampleWithTransport() {
+	srv := fakeZilliz()
+	defer srv.Close()
+	// This one leaves out data.prompt, which the spec requires; the client
+	// alone would not notice.
+	mux := http.NewServeMux()
+	mux.HandleFunc("DELETE /v2/clusters/{id}/drop", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"code":0,"data":{"clusterId":%q}}`, r.PathValue("id"))
+	})
+	offSpec := httptest.NewServer(mux)
+	defer offSpec.Close()
+	ctx := context.Background()
+
+	v, err := conformance.NewValidator()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	gate := &conformance.Transport{Validator: v, Mode: conformance.ModeEnforce}
+
+	for _, base := range []string{srv.URL, offSpec.URL} {
+		c, err := zcdrop.New("my-api-key", zcdrop.WithBaseURL(base), zcdrop.WithTransport(gate))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		res, err := c.DropCluster(ctx, "in01-6183d6bac30f801")
+		var violation *conformance.ViolationError
+		switch {
+		case errors.As(err, &violation):
+			for _, v := range violation.Violations {
+				fmt.Println("off spec:", v.Kind, v.Pointer)
+			}
+		case err != nil:
+			fmt.Println(err)
+		default:
+			fmt.Println("dropped", res.ClusterID)
+		}
+	}
+	// Output:
+	// dropped in01-6183d6bac30f801
+	// off spec: response /data/prompt
 }
