@@ -4,13 +4,17 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
 	"github.com/zcdrop/zcdrop/mock"
+	"github.com/zcdrop/zcdrop/mock/mocktest"
+	"github.com/zcdrop/zcdrop/probe"
 )
 
 // TestLiveProbes runs the probes that cannot delete anything (never the
@@ -38,28 +42,33 @@ func TestLiveProbes(t *testing.T) {
 	if u := os.Getenv("ZILLIZ_BASE_URL"); u != "" {
 		base = u
 	}
-	checkProbeCycle(t, base, key)
+	checkProbeCycle(t, base, key, nil) // The real API's rate limit needs real waits.
 }
 
 // TestProbeCycleAgainstMock runs TestLiveProbes' checks with the reference
-// server standing in for Zilliz Cloud, so that they are known to work.
+// server standing in for Zilliz Cloud, so that they are known to work. Only
+// the real API needs real waits; here the probes wait on a fake clock.
 func TestProbeCycleAgainstMock(t *testing.T) {
 	const key = "probe-cycle-key-0123456789"
-	srv, _ := mock.NewTestServer(t, mock.WithAPIKey(key), mock.WithClusters("in01-6183d6bac30f801"))
-	checkProbeCycle(t, srv.URL, key)
+	srv, _ := mocktest.NewServer(t, mock.WithAPIKey(key), mock.WithClusters("in01-6183d6bac30f801"))
+	clk := clocktest.New(time.Unix(0, 0))
+	checkProbeCycle(t, srv.URL, key, clk.Sleep)
+	if got := clk.Sleeps(); !slices.Equal(got, []time.Duration{probe.MinInterval}) {
+		t.Errorf("waited %v between the probes, want %v", got, probe.MinInterval)
+	}
 }
 
-// checkProbeCycle probes base with key, recording, and checks that both
-// probes conform, that no cassette holds the key, and that the gate passes
-// the cassettes.
-func checkProbeCycle(t *testing.T, base, key string) {
+// checkProbeCycle probes base with key, recording and waiting with sleep
+// (nil waits for real), and checks that both probes conform, that no
+// cassette holds the key, and that the gate passes the cassettes.
+func checkProbeCycle(t *testing.T, base, key string, sleep func(context.Context, time.Duration) error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	results, err := conformance.Probe(ctx, conformance.ProbeConfig{BaseURL: base, APIKey: key, RecordDir: dir})
+	results, err := probe.Run(ctx, probe.Config{BaseURL: base, APIKey: key, RecordDir: dir, Sleep: sleep})
 	if err != nil {
-		t.Fatal(err) // Probe's errors never quote the key.
+		t.Fatal(err) // Run's errors never quote the key.
 	}
 	var report strings.Builder
 	if err := conformance.WriteReport(&report, conformance.FormatText, results); err != nil {

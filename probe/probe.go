@@ -261,7 +261,11 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 		// No answer, or one that broke off: the same with and without a
 		// recorder, which reads the body first and reports a break as a
 		// transport error.
-		return conformance.Result{}, &Error{Probe: p.name, BaseURL: cfg.BaseURL, Err: cause(err)}
+		status := 0
+		if got != nil {
+			status = got.StatusCode
+		}
+		return conformance.Result{}, &Error{Probe: p.name, BaseURL: cfg.BaseURL, Err: cause(err, status)}
 	}
 	r := *got
 	r.File = file
@@ -289,15 +293,27 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 // cause is what went wrong in transit, without the prefixes that each layer
 // above it added: "dial tcp 127.0.0.1:1: connect: connection refused", not
 // `zcdrop: drop cluster …: Delete "…": dial tcp …`. Error names the probe and
-// the server already.
-func cause(err error) error {
+// the server already. status is the answer's HTTP status when one arrived
+// before the body broke off, else 0.
+func cause(err error, status int) error {
 	if err == nil {
 		return errors.New("the transport reported no response")
 	}
 	if ue, ok := errors.AsType[*url.Error](err); ok {
 		return ue.Err
 	}
-	return err
+	if status == 0 {
+		return err
+	}
+	// The front door read the status, then the body broke off; its error
+	// says so behind its own prefix. What broke is at the end of the
+	// chain: a network error, or ctx's, and never something the server
+	// sent, so it holds no echoed key.
+	root := err
+	for next := errors.Unwrap(root); next != nil; next = errors.Unwrap(root) {
+		root = next
+	}
+	return fmt.Errorf("the answer (HTTP %d) broke off, so whether the request took effect is unknown: %w", status, root)
 }
 
 func expectNotFound(res *zcdrop.DropResult, err error, status int) *conformance.Violation {

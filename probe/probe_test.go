@@ -4,17 +4,21 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
 	"github.com/zcdrop/zcdrop/mock"
+	"github.com/zcdrop/zcdrop/probe"
 )
 
 const (
@@ -23,47 +27,68 @@ const (
 	seededFree      = "in03-2c4e6a8b0d1f3e5"
 )
 
-// countingServer serves h on loopback and records when each request arrived.
+// countingServer serves h on loopback and counts the requests that reach it.
 type countingServer struct {
 	*httptest.Server
-	mu       sync.Mutex
-	arrivals []time.Time
+	n atomic.Int64
 }
 
 func newCountingServer(t *testing.T, h http.Handler) *countingServer {
 	t.Helper()
 	cs := &countingServer{}
 	cs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cs.mu.Lock()
-		cs.arrivals = append(cs.arrivals, time.Now())
-		cs.mu.Unlock()
+		cs.n.Add(1)
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(cs.Close)
 	return cs
 }
 
-func (cs *countingServer) requests() []time.Time {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	return append([]time.Time(nil), cs.arrivals...)
-}
+func (cs *countingServer) requests() int { return int(cs.n.Load()) }
 
 // newMock returns the reference server, knowing canaryKey and two RUNNING
 // clusters, behind a countingServer.
-func newMock(t *testing.T) (*countingServer, *mock.Server) {
+func newMock(t *testing.T, opts ...mock.Option) (*countingServer, *mock.Server) {
 	t.Helper()
-	m, err := mock.New(mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated, seededFree))
+	m, err := mock.New(append([]mock.Option{mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated, seededFree)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return newCountingServer(t, m), m
 }
 
+// clusterStatus returns the mock's status of the seeded cluster id.
+func clusterStatus(t *testing.T, m *mock.Server, id string) mock.Status {
+	t.Helper()
+	c, ok := m.Cluster(id)
+	if !ok {
+		t.Fatalf("the mock has no cluster %s", id)
+	}
+	return c.Status
+}
+
+// run runs the probes with a fake clock, so that no test waits for real
+// between probes, and returns the waits they asked for.
+func run(ctx context.Context, cfg probe.Config) ([]conformance.Result, []time.Duration, error) {
+	clk := clocktest.New(time.Unix(0, 0))
+	cfg.Sleep = clk.Sleep
+	results, err := probe.Run(ctx, cfg)
+	return results, clk.Sleeps(), err
+}
+
+// countingTransport counts the requests it sends through http.DefaultTransport.
+type countingTransport struct{ n atomic.Int64 }
+
+// RoundTrip implements http.RoundTripper.
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
 func TestProbeRecordsConformingRedactedCassettes(t *testing.T) {
 	srv, m := newMock(t)
-	dir := filepath.Join(t.TempDir(), "new", "cassettes") // Probe creates it.
-	results, err := conformance.Probe(context.Background(), conformance.ProbeConfig{
+	dir := filepath.Join(t.TempDir(), "new", "cassettes") // Run creates it.
+	results, _, err := run(context.Background(), probe.Config{
 		BaseURL: srv.URL, APIKey: canaryKey, RecordDir: dir,
 	})
 	if err != nil {
@@ -81,7 +106,7 @@ func TestProbeRecordsConformingRedactedCassettes(t *testing.T) {
 	}
 	for i, w := range want {
 		r := results[i]
-		if r.File != w.file || r.Status != w.status || !r.OK || r.Method != http.MethodDelete {
+		if r.File != w.file || r.StatusCode != w.status || !r.OK || r.Method != http.MethodDelete {
 			t.Errorf("result %d = %+v, want a conforming DELETE from %s with HTTP %d", i, r, w.file, w.status)
 		}
 		if !strings.Contains(r.URL, "/v2/clusters/in01-zcdropprobe") {
@@ -116,7 +141,7 @@ func TestProbeRecordsConformingRedactedCassettes(t *testing.T) {
 
 	// Nothing was dropped.
 	for _, id := range []string{seededDedicated, seededFree} {
-		if st, _ := m.ClusterStatus(id); st != mock.StatusRunning {
+		if st := clusterStatus(t, m, id); st != mock.StatusRunning {
 			t.Errorf("cluster %s is %s after probing, want RUNNING", id, st)
 		}
 	}
@@ -124,12 +149,37 @@ func TestProbeRecordsConformingRedactedCassettes(t *testing.T) {
 
 func TestProbeWithoutRecording(t *testing.T) {
 	srv, _ := newMock(t)
-	results, err := conformance.Probe(context.Background(), conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey})
+	results, _, err := run(context.Background(), probe.Config{BaseURL: srv.URL, APIKey: canaryKey})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(results) != 2 || results[0].File != "probe:not-found" || results[1].File != "probe:invalid-key" {
 		t.Errorf("results = %+v, want probe:not-found and probe:invalid-key", results)
+	}
+}
+
+func TestProbeSendsThroughConfigTransport(t *testing.T) {
+	for _, record := range []bool{false, true} {
+		name := "without recording"
+		if record {
+			name = "while recording"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv, _ := newMock(t)
+			transport := &countingTransport{}
+			cfg := probe.Config{BaseURL: srv.URL, APIKey: canaryKey, Transport: transport}
+			if record {
+				cfg.RecordDir = t.TempDir()
+			}
+			results, _, err := run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(results) != 2 || transport.n.Load() != 2 || srv.requests() != 2 {
+				t.Errorf("%d results, %d requests through Config.Transport, %d at the server; want 2 of each",
+					len(results), transport.n.Load(), srv.requests())
+			}
+		})
 	}
 }
 
@@ -147,41 +197,41 @@ func TestProbeRefusesBadConfig(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		cfg  conformance.ProbeConfig
+		cfg  probe.Config
 		want string
 	}{
-		{"no key", conformance.ProbeConfig{BaseURL: srv.URL}, "no API key"},
-		{"no base URL", conformance.ProbeConfig{APIKey: canaryKey}, "no base URL"},
-		{"plain http off loopback", conformance.ProbeConfig{BaseURL: "http://api.cloud.zilliz.com", APIKey: canaryKey}, "plain http is allowed only on loopback hosts"},
-		{"drop without confirmation", conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey, DropClusterID: seededDedicated}, "refusing to drop cluster in01-6183d6bac30f801 without ConfirmDrop; nothing sent"},
-		{"confirmation without drop", conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey, ConfirmDrop: true}, "ConfirmDrop without DropClusterID; nothing sent"},
-		{"a drop ID that changes the path", conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey, DropClusterID: "..", ConfirmDrop: true}, "nothing sent"},
-		{"too fast", conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey, Interval: time.Millisecond}, "interval 1ms is below 100ms"},
-		{"record dir is a file", conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey, RecordDir: notADir}, "record directory"},
-		{"cassette path is a directory", conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey, RecordDir: blocked, DropClusterID: seededDedicated, ConfirmDrop: true},
+		{"no key", probe.Config{BaseURL: srv.URL}, "no API key"},
+		{"no base URL", probe.Config{APIKey: canaryKey}, "no base URL"},
+		{"plain http off loopback", probe.Config{BaseURL: "http://api.cloud.zilliz.com", APIKey: canaryKey}, "plain http is allowed only on loopback hosts"},
+		{"drop without confirmation", probe.Config{BaseURL: srv.URL, APIKey: canaryKey, DropClusterID: seededDedicated}, "refusing to drop cluster in01-6183d6bac30f801 without ConfirmDrop; nothing sent"},
+		{"confirmation without drop", probe.Config{BaseURL: srv.URL, APIKey: canaryKey, ConfirmDrop: true}, "ConfirmDrop without DropClusterID; nothing sent"},
+		{"a drop ID that changes the path", probe.Config{BaseURL: srv.URL, APIKey: canaryKey, DropClusterID: "..", ConfirmDrop: true}, "nothing sent"},
+		{"too fast", probe.Config{BaseURL: srv.URL, APIKey: canaryKey, Interval: time.Millisecond}, "interval 1ms is below 100ms"},
+		{"record dir is a file", probe.Config{BaseURL: srv.URL, APIKey: canaryKey, RecordDir: notADir}, "record directory"},
+		{"cassette path is a directory", probe.Config{BaseURL: srv.URL, APIKey: canaryKey, RecordDir: blocked, DropClusterID: seededDedicated, ConfirmDrop: true},
 			"probe-drop.yaml: it is not a regular file; nothing sent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			results, err := conformance.Probe(context.Background(), tt.cfg)
-			var pe *conformance.ProbeError
+			results, sleeps, err := run(context.Background(), tt.cfg)
+			var pe *probe.Error
 			switch {
 			case err == nil || !strings.Contains(err.Error(), tt.want):
-				t.Errorf("Probe = %v, want an error containing %q", err, tt.want)
+				t.Errorf("Run = %v, want an error containing %q", err, tt.want)
 			case errors.As(err, &pe):
-				t.Errorf("Probe = %v, want a configuration error, not a *ProbeError", err)
+				t.Errorf("Run = %v, want a configuration error, not a *probe.Error", err)
 			case strings.Contains(err.Error(), canaryKey):
 				t.Errorf("error quotes the key: %v", err)
 			}
-			if results != nil {
-				t.Errorf("results = %+v, want none", results)
+			if results != nil || len(sleeps) != 0 {
+				t.Errorf("results = %+v after waiting %v, want none and no wait", results, sleeps)
 			}
 		})
 	}
-	if n := len(srv.requests()); n != 0 {
+	if n := srv.requests(); n != 0 {
 		t.Errorf("%d requests reached the server, want none", n)
 	}
-	if st, _ := m.ClusterStatus(seededDedicated); st != mock.StatusRunning {
+	if st := clusterStatus(t, m, seededDedicated); st != mock.StatusRunning {
 		t.Errorf("cluster is %s, want RUNNING", st)
 	}
 }
@@ -202,7 +252,7 @@ func TestProbeDrop(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, m := newMock(t)
 			dir := t.TempDir()
-			results, err := conformance.Probe(context.Background(), conformance.ProbeConfig{
+			results, _, err := run(context.Background(), probe.Config{
 				BaseURL: srv.URL, APIKey: canaryKey, RecordDir: dir, DropClusterID: tt.id, ConfirmDrop: true,
 			})
 			if err != nil {
@@ -221,10 +271,10 @@ func TestProbeDrop(t *testing.T) {
 			if tt.wantMsg != "" && (len(drop.Violations) != 1 || drop.Violations[0].String() != tt.wantMsg) {
 				t.Errorf("drop violations = %v, want [%s]", drop.Violations, tt.wantMsg)
 			}
-			if st, _ := m.ClusterStatus(seededDedicated); st != tt.wantState {
+			if st := clusterStatus(t, m, seededDedicated); st != tt.wantState {
 				t.Errorf("cluster %s is %s, want %s", seededDedicated, st, tt.wantState)
 			}
-			if st, _ := m.ClusterStatus(seededFree); st != mock.StatusRunning {
+			if st := clusterStatus(t, m, seededFree); st != mock.StatusRunning {
 				t.Errorf("cluster %s is %s, want RUNNING", seededFree, st)
 			}
 		})
@@ -232,21 +282,51 @@ func TestProbeDrop(t *testing.T) {
 }
 
 func TestProbePacesRequests(t *testing.T) {
-	srv, _ := newMock(t)
-	const interval = 150 * time.Millisecond
-	if _, err := conformance.Probe(context.Background(), conformance.ProbeConfig{
-		BaseURL: srv.URL, APIKey: canaryKey, DropClusterID: seededDedicated, ConfirmDrop: true, Interval: interval,
-	}); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		interval time.Duration // Config.Interval
+		drop     bool
+		want     time.Duration // each wait between two probes
+	}{
+		{name: "the default interval", want: probe.MinInterval},
+		{name: "a longer interval, three probes", interval: 150 * time.Millisecond, drop: true, want: 150 * time.Millisecond},
 	}
-	arrivals := srv.requests()
-	if len(arrivals) != 3 {
-		t.Fatalf("%d requests, want 3 (no retries)", len(arrivals))
-	}
-	for i := 1; i < len(arrivals); i++ {
-		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval {
-			t.Errorf("requests %d and %d came %s apart, want at least %s", i-1, i, gap, interval)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := newMock(t)
+			cfg := probe.Config{BaseURL: srv.URL, APIKey: canaryKey, Interval: tt.interval}
+			if tt.drop {
+				cfg.DropClusterID, cfg.ConfirmDrop = seededDedicated, true
+			}
+			// Each wait notes how many requests were sent before it, so
+			// that the test sees the waits fall between the probes.
+			clk := clocktest.New(time.Unix(0, 0))
+			var sentBefore []int
+			cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+				sentBefore = append(sentBefore, srv.requests())
+				return clk.Sleep(ctx, d)
+			}
+			results, err := probe.Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := len(results)
+			if srv.requests() != n {
+				t.Fatalf("%d requests for %d probes, want one each (no retries)", srv.requests(), n)
+			}
+			var wantSleeps []time.Duration
+			var wantSentBefore []int
+			for i := 1; i < n; i++ {
+				wantSleeps = append(wantSleeps, tt.want)
+				wantSentBefore = append(wantSentBefore, i)
+			}
+			if got := clk.Sleeps(); !slices.Equal(got, wantSleeps) {
+				t.Errorf("waited %v, want %v", got, wantSleeps)
+			}
+			if !slices.Equal(sentBefore, wantSentBefore) {
+				t.Errorf("waited after %v requests, want after %v", sentBefore, wantSentBefore)
+			}
+		})
 	}
 }
 
@@ -257,7 +337,7 @@ func TestProbeJudgesAnswers(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"code":0,"data":{"clusterId":"`+id+`","prompt":"dropped"}}`)
 	}))
-	results, err := conformance.Probe(context.Background(), conformance.ProbeConfig{BaseURL: yes.URL, APIKey: canaryKey})
+	results, _, err := run(context.Background(), probe.Config{BaseURL: yes.URL, APIKey: canaryKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,45 +355,87 @@ func TestProbeJudgesAnswers(t *testing.T) {
 	}
 }
 
+// closedAddr returns a loopback address on which nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+// stackedPrefixes are what the layers below a probe put in front of the
+// cause; a *probe.Error already names the probe and the server.
+var stackedPrefixes = []string{"zcdrop:", "conformance:", `Delete "`, "drop cluster"}
+
 func TestProbeWithoutAnswer(t *testing.T) {
-	gone := httptest.NewServer(http.NotFoundHandler())
-	gone.Close()
-	dir := t.TempDir()
-	results, err := conformance.Probe(context.Background(), conformance.ProbeConfig{BaseURL: gone.URL, APIKey: canaryKey, RecordDir: dir})
-	var pe *conformance.ProbeError
-	if !errors.As(err, &pe) || pe.Probe != "not-found" {
-		t.Fatalf("Probe = %v, want a *ProbeError for not-found", err)
-	}
-	if strings.Contains(err.Error(), canaryKey) {
-		t.Errorf("error quotes the key: %v", err)
-	}
-	if len(results) != 0 {
-		t.Errorf("results = %+v, want none", results)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("an unanswered probe left %d files, want none", len(entries))
+	for _, record := range []bool{false, true} {
+		name := "nothing listening"
+		if record {
+			name = "nothing listening, while recording"
+		}
+		t.Run(name, func(t *testing.T) {
+			base := "http://" + closedAddr(t)
+			cfg := probe.Config{BaseURL: base, APIKey: canaryKey}
+			if record {
+				cfg.RecordDir = t.TempDir()
+			}
+			results, sleeps, err := run(context.Background(), cfg)
+			var pe *probe.Error
+			if !errors.As(err, &pe) || pe.Probe != "not-found" || pe.BaseURL != base {
+				t.Fatalf("Run = %v, want a *probe.Error for not-found at %s", err, base)
+			}
+			msg := err.Error()
+			if want := "probe not-found: no usable answer from " + base + ": "; !strings.HasPrefix(msg, want) {
+				t.Errorf("error %q, want it to start with %q", msg, want)
+			}
+			for _, p := range stackedPrefixes {
+				if strings.Contains(msg, p) {
+					t.Errorf("error %q holds the stacked prefix %q", msg, p)
+				}
+			}
+			if strings.Contains(msg, canaryKey) {
+				t.Errorf("error quotes the key: %v", err)
+			}
+			if len(results) != 0 || len(sleeps) != 0 {
+				t.Errorf("results = %+v after waiting %v, want none: the probes stop at the first", results, sleeps)
+			}
+			if record {
+				if entries, _ := os.ReadDir(cfg.RecordDir); len(entries) != 0 {
+					t.Errorf("an unanswered probe left %d files, want none", len(entries))
+				}
+			}
+		})
 	}
 }
 
 func TestProbeStopsWhenContextEnds(t *testing.T) {
 	srv, _ := newMock(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	// End the context while Probe waits, a minute, between its first two
-	// requests: well after the first has been answered on loopback.
-	go func() {
-		for len(srv.requests()) == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(300 * time.Millisecond)
+	defer cancel()
+	// The context ends while Run waits between its first two probes.
+	clk := clocktest.New(time.Unix(0, 0))
+	var asked []time.Duration
+	sleep := func(ctx context.Context, d time.Duration) error {
+		asked = append(asked, d)
 		cancel()
-	}()
-	results, err := conformance.Probe(ctx, conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey, Interval: time.Minute})
-	var pe *conformance.ProbeError
-	if !errors.As(err, &pe) || pe.Probe != "invalid-key" || !errors.Is(err, context.Canceled) {
-		t.Fatalf("Probe = %v, want a *ProbeError for invalid-key wrapping context.Canceled", err)
+		return clk.Sleep(ctx, d)
 	}
-	if len(results) != 1 || len(srv.requests()) != 1 {
-		t.Errorf("%d results and %d requests, want 1 of each", len(results), len(srv.requests()))
+	results, err := probe.Run(ctx, probe.Config{BaseURL: srv.URL, APIKey: canaryKey, Interval: time.Minute, Sleep: sleep})
+	var pe *probe.Error
+	if !errors.As(err, &pe) || pe.Probe != "invalid-key" || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, want a *probe.Error for invalid-key wrapping context.Canceled", err)
+	}
+	if len(results) != 1 || srv.requests() != 1 {
+		t.Errorf("%d results and %d requests, want 1 of each", len(results), srv.requests())
+	}
+	if !slices.Equal(asked, []time.Duration{time.Minute}) || len(clk.Sleeps()) != 0 {
+		t.Errorf("asked to wait %v and waited %v; want one wait of a minute, cut short", asked, clk.Sleeps())
 	}
 }
 
@@ -328,7 +450,7 @@ func TestProbeAcceptsAnyEnvelopeOn401(t *testing.T) {
 		}
 		io.WriteString(w, `{"code":96018,"message":"Cluster not exist or you don't have permission."}`)
 	}))
-	results, err := conformance.Probe(context.Background(), conformance.ProbeConfig{BaseURL: v1.URL, APIKey: canaryKey})
+	results, _, err := run(context.Background(), probe.Config{BaseURL: v1.URL, APIKey: canaryKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,31 +474,41 @@ func TestProbeUnusableAnswers(t *testing.T) {
 		results int
 		errText string
 	}{
-		{name: "server error", fault: mock.Fault{Kind: mock.FaultStatus, Status: 503, Times: 1}, results: 1, errText: "the server answered HTTP 503"},
-		{name: "gateway page", fault: mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1}, record: true, results: 1, errText: "the server answered HTTP 502"},
-		{name: "broken body", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1}, results: 0, errText: "got no usable answer"},
-		{name: "broken body while recording", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1}, record: true, results: 0, errText: "got no usable answer"},
+		{name: "server error", fault: mock.Fault{Kind: mock.FaultStatus, Status: 503, Times: 1}, results: 1,
+			errText: "HTTP 503, which says nothing about what the probe tests"},
+		{name: "gateway page", fault: mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1}, record: true, results: 1,
+			errText: "HTTP 502, which says nothing about what the probe tests"},
+		{name: "broken body", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1},
+			errText: "the answer (HTTP 200) broke off, so whether the request took effect is unknown: unexpected EOF"},
+		// The recorder reads the body before the front door sees a status.
+		{name: "broken body while recording", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1}, record: true,
+			errText: "unexpected EOF"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := mock.New(mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated), mock.WithFault(tt.fault))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := newCountingServer(t, m)
-			cfg := conformance.ProbeConfig{BaseURL: srv.URL, APIKey: canaryKey}
+			srv, _ := newMock(t, mock.WithFault(tt.fault))
+			cfg := probe.Config{BaseURL: srv.URL, APIKey: canaryKey}
 			if tt.record {
 				cfg.RecordDir = t.TempDir()
 			}
-			results, err := conformance.Probe(context.Background(), cfg)
-			var pe *conformance.ProbeError
-			if !errors.As(err, &pe) || pe.Probe != "not-found" || !strings.Contains(err.Error(), tt.errText) {
-				t.Fatalf("got %v, want a *ProbeError for not-found containing %q", err, tt.errText)
+			results, _, err := run(context.Background(), cfg)
+			var pe *probe.Error
+			if !errors.As(err, &pe) || pe.Probe != "not-found" {
+				t.Fatalf("got %v, want a *probe.Error for not-found", err)
+			}
+			msg := err.Error()
+			if want := "probe not-found: no usable answer from " + srv.URL + ": " + tt.errText; !strings.HasPrefix(msg, want) {
+				t.Errorf("error %q, want it to start with %q", msg, want)
+			}
+			for _, p := range stackedPrefixes {
+				if strings.Contains(msg, p) {
+					t.Errorf("error %q holds the stacked prefix %q", msg, p)
+				}
 			}
 			if len(results) != tt.results {
 				t.Errorf("%d results, want %d", len(results), tt.results)
 			}
-			if n := len(srv.requests()); n != 1 {
+			if n := srv.requests(); n != 1 {
 				t.Errorf("%d requests, want 1: the probes stop at an unusable answer and never retry", n)
 			}
 		})
