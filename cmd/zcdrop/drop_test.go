@@ -1,50 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/zcdrop/zcdrop/mock"
 )
-
-// dropKey is distinctive, so that a test can prove it never leaks.
-const dropKey = "zc-DROP-CANARY-5b2e91d0c4"
-
-// dropMock starts a reference server that accepts dropKey for every cluster
-// and a scoped key for one, and counts the requests that reach it.
-func dropMock(t *testing.T, opts ...mock.Option) (string, *mock.Server, *atomic.Int64) {
-	t.Helper()
-	srv, m, n := countingMock(t, append([]mock.Option{
-		mock.WithAPIKey(dropKey),
-		mock.WithAPIKey("scoped-key-0123456789", "in05-8a6e4c5d1f2b3a4"),
-		mock.WithClusters("in01-6183d6bac30f801", "in05-8a6e4c5d1f2b3a4", "in03-2c4e6a8b0d1f3e5"),
-	}, opts...)...)
-	return srv.URL, m, n
-}
-
-// runDropCLI runs `zcdrop drop` in-process with stdin and returns its exit
-// code and output. It fails the test if the key appears in either stream.
-func runDropCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), append([]string{"drop"}, args...), strings.NewReader(stdin), &out, &errOut)
-	for name, s := range map[string]string{"stdout": out.String(), "stderr": errOut.String()} {
-		if strings.Contains(s, dropKey) {
-			t.Errorf("the API key appears on %s:\n%s", name, s)
-		}
-	}
-	return code, out.String(), errOut.String()
-}
 
 func TestDropScenarios(t *testing.T) {
 	tests := []struct {
@@ -143,8 +110,8 @@ func TestDropRefusesWithoutConfirmation(t *testing.T) {
 	if n.Load() != 0 {
 		t.Errorf("%d requests were sent without confirmation", n.Load())
 	}
-	if st, _ := srv.ClusterStatus("in01-6183d6bac30f801"); st != mock.StatusRunning {
-		t.Errorf("cluster is %s, want it still running", st)
+	if c, _ := srv.Cluster("in01-6183d6bac30f801"); c.Status != mock.StatusRunning {
+		t.Errorf("cluster is %s, want it still running", c.Status)
 	}
 }
 
@@ -178,25 +145,122 @@ func TestDropInteractiveConfirmation(t *testing.T) {
 func TestDropDryRun(t *testing.T) {
 	base, _, n := dropMock(t)
 	t.Setenv("ZILLIZ_API_KEY", dropKey)
-	code, stdout, _ := runDropCLI(t, "", "--dry-run", "--base-url", base, "in01-6183d6bac30f801")
+	code, stdout, stderr := runDropCLI(t, "", "--dry-run", "--base-url", base, "in01-6183d6bac30f801")
 	want := fmt.Sprintf("DELETE %s/v2/clusters/in01-6183d6bac30f801/drop\nAuthorization: Bearer REDACTED\nAccept: application/json\ndry run: nothing sent\n", base)
-	if code != exitOK || stdout != want {
-		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, stdout, want)
+	if code != exitOK || stdout != want || stderr != "" {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, stderr, stdout, want)
 	}
 	code, stdout, _ = runDropCLI(t, "", "--dry-run", "--validate", "enforce", "--output", "json", "--base-url", base, "in01-NOT-LOWER")
-	if code != exitUsage || !strings.Contains(stdout, `"dryRun":true`) || !strings.Contains(stdout, `"pointer":"path/clusterId"`) {
-		t.Errorf("exit %d, stdout %s; want a JSON dry run naming the path violation", code, stdout)
+	var got struct {
+		DryRun     bool
+		Violations []struct{ Pointer string }
+		Error      struct{ Kind, Message string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	if code != exitUsage || !got.DryRun || len(got.Violations) != 1 || got.Violations[0].Pointer != "path/clusterId" ||
+		got.Error.Kind != "invalid_cluster_id" || got.Error.Message == "" {
+		t.Errorf("exit %d, stdout %s; want a JSON dry run naming the path violation, and the error the real drop would give", code, stdout)
 	}
 	if n.Load() != 0 {
 		t.Errorf("a dry run sent %d requests", n.Load())
 	}
 }
 
-func TestDropUsageErrors(t *testing.T) {
-	emptyFile := filepath.Join(t.TempDir(), "empty")
-	if err := os.WriteFile(emptyFile, []byte("\n"), 0o600); err != nil {
-		t.Fatal(err)
+func TestDropDryRunWithoutAKey(t *testing.T) {
+	base, _, n := dropMock(t)
+	const wouldFail = "the real drop would fail: no API key: set ZILLIZ_API_KEY, or pass --api-key-file PATH"
+	tests := []struct {
+		name   string
+		key    string
+		output string
+		// stdout and stderr must contain these; "" means stderr is empty.
+		stdout, stderr string
+	}{
+		{name: "text", output: "text", stdout: "Authorization: Bearer REDACTED\nAccept: application/json\ndry run: nothing sent\n", stderr: "zcdrop drop: warning: " + wouldFail},
+		{name: "json", output: "json", stdout: `"wouldFail":"no API key: set ZILLIZ_API_KEY, or pass --api-key-file PATH`},
+		{name: "text with a key", key: dropKey, output: "text", stdout: "dry run: nothing sent\n"},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ZILLIZ_API_KEY", tt.key)
+			code, stdout, stderr := runDropCLI(t, "", "--dry-run", "--output", tt.output, "--base-url", base, "in01-6183d6bac30f801")
+			if code != exitOK {
+				t.Errorf("exit %d, want 0: a dry run needs no key", code)
+			}
+			checkOutput(t, "stdout", stdout, tt.stdout)
+			checkOutput(t, "stderr", stderr, tt.stderr)
+			if tt.key != "" && strings.Contains(stdout+stderr, "would fail") {
+				t.Errorf("with a key, the dry run says the drop would fail:\n%s%s", stdout, stderr)
+			}
+		})
+	}
+	if n.Load() != 0 {
+		t.Errorf("a dry run sent %d requests", n.Load())
+	}
+}
+
+func TestDropJSONFailures(t *testing.T) {
+	orig := isTerminal
+	t.Cleanup(func() { isTerminal = orig })
+	tests := []struct {
+		name     string
+		env      string
+		terminal bool
+		stdin    string
+		args     []string
+		kind     string
+	}{
+		{name: "invalid cluster ID", env: dropKey, args: []string{"--output", "json", "--yes", "in01-../x"}, kind: "invalid_cluster_id"},
+		{name: "no key", args: []string{"--output", "json", "--yes", seededDedicated}, kind: "no_api_key"},
+		{name: "unreadable key file", args: []string{"--output", "json", "--yes", "--api-key-file", "/nonexistent/key", seededDedicated}, kind: "no_api_key"},
+		{name: "key as a flag", env: dropKey, args: []string{"--output", "json", "--api-key", dropKey, seededDedicated}, kind: "usage"},
+		{name: "refused: no terminal", env: dropKey, args: []string{"--output", "json", seededDedicated}, kind: "refused"},
+		{name: "refused: another ID typed", env: dropKey, terminal: true, stdin: "in01-0000000000000aa\n", args: []string{"--output", "json", seededDedicated}, kind: "refused"},
+		{name: "bad --validate", env: dropKey, args: []string{"--output", "json", "--validate", "bogus", seededDedicated}, kind: "usage"},
+		{name: "zero --timeout", env: dropKey, args: []string{"--output", "json", "--yes", "--timeout", "0s", seededDedicated}, kind: "usage"},
+		{name: "zero attempts", env: dropKey, args: []string{"--output", "json", "--yes", "--attempts", "0", seededDedicated}, kind: "usage"},
+		{name: "flag after the operand", env: dropKey, args: []string{"--output", "json", seededDedicated, "--yes"}, kind: "usage"},
+		{name: "no operand", env: dropKey, args: []string{"--output", "json", "--yes"}, kind: "usage"},
+		{name: "unknown flag before --output", env: dropKey, args: []string{"--nope", "--output", "json", seededDedicated}, kind: "usage"},
+		{name: "bad flag value after --output=json", env: dropKey, args: []string{"--output=json", "--timeout", "soon", seededDedicated}, kind: "usage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, _, n := dropMock(t)
+			isTerminal = func(io.Reader) bool { return tt.terminal }
+			t.Setenv("ZILLIZ_API_KEY", tt.env)
+			code, stdout, stderr := runDropCLI(t, tt.stdin, append([]string{"--base-url", base}, tt.args...)...)
+			var got struct {
+				Error struct {
+					HTTPStatus *int   `json:"httpStatus"`
+					Message    string `json:"message"`
+					Kind       string `json:"kind"`
+				} `json:"error"`
+			}
+			dec := json.NewDecoder(strings.NewReader(stdout))
+			if err := dec.Decode(&got); err != nil || dec.More() {
+				t.Fatalf("stdout is not one JSON document (%v):\n%s", err, stdout)
+			}
+			if code != exitUsage || got.Error.Kind != tt.kind || got.Error.Message == "" || got.Error.HTTPStatus == nil {
+				t.Errorf("exit %d, stdout %s; want exit 2 and an error of kind %q", code, stdout, tt.kind)
+			}
+			if strings.HasPrefix(got.Error.Message, "zcdrop") {
+				t.Errorf("message %q carries a prefix", got.Error.Message)
+			}
+			if !tt.terminal && stderr != "" {
+				t.Errorf("stderr %q; want everything in the JSON document", stderr)
+			}
+			if n.Load() != 0 {
+				t.Errorf("%d requests sent", n.Load())
+			}
+		})
+	}
+}
+
+func TestDropUsageErrors(t *testing.T) {
+	emptyFile := writeKeyFile(t, "\n")
 	tests := []struct {
 		name   string
 		env    string
@@ -218,6 +282,8 @@ func TestDropUsageErrors(t *testing.T) {
 		{name: "zero attempts", env: dropKey, args: []string{"--yes", "--attempts", "0", "in01-abc"}, stderr: "WithRetry: attempts must be at least 1, got 0"},
 		{name: "dry run checks the base URL", args: []string{"--dry-run", "--base-url", "http://example.com", "in01-abc"}, stderr: "plain http is allowed only on loopback"},
 		{name: "dry run never prints credentials", args: []string{"--dry-run", "--base-url", "https://user:pw-secret@example.com", "in01-abc"}, stderr: "must not carry credentials"},
+		{name: "unknown flag", env: dropKey, args: []string{"--nope", "in01-abc"}, stderr: "flag provided but not defined: -nope\nUsage: zcdrop drop"},
+		{name: "unknown flag, bad output", env: dropKey, args: []string{"--nope", "--output", "yaml", "in01-abc"}, stderr: "flag provided but not defined: -nope\nUsage: zcdrop drop"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,10 +337,7 @@ func TestDropValidationModes(t *testing.T) {
 
 func TestDropVerboseRedactsTheKey(t *testing.T) {
 	base, _, _ := dropMock(t)
-	keyFile := filepath.Join(t.TempDir(), "key")
-	if err := os.WriteFile(keyFile, []byte(dropKey+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	keyFile := writeKeyFile(t, dropKey+"\n")
 	t.Setenv("ZILLIZ_API_KEY", "")
 	code, _, stderr := runDropCLI(t, "", "-v", "--yes", "--api-key-file", keyFile, "--base-url", base, "in01-6183d6bac30f801")
 	if code != exitOK || !strings.Contains(stderr, `level=DEBUG msg=request method=DELETE`) ||
@@ -321,21 +384,5 @@ func TestDropConnectionRefusedSaysNothingWasSent(t *testing.T) {
 	code, stdout, _ := runDropCLI(t, "", "--yes", "--output", "json", "--base-url", base, "in01-abc")
 	if code != exitNetwork || !strings.Contains(stdout, `"kind":"network"`) || !strings.Contains(stdout, "nothing was sent") {
 		t.Errorf("exit %d, stdout %s; want a network failure saying nothing was sent", code, stdout)
-	}
-}
-
-func TestHelpExitsZero(t *testing.T) {
-	for _, cmd := range []string{"drop", "selftest"} {
-		code, _, stderr := runCLI(t, cmd, "--help")
-		if code != exitOK || !strings.Contains(stderr, "Usage") && !strings.Contains(stderr, "-spec") {
-			t.Errorf("%s --help: exit %d, stderr %q", cmd, code, stderr)
-		}
-	}
-}
-
-func TestVersion(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "version")
-	if code != exitOK || stderr != "" || !strings.HasPrefix(stdout, "zcdrop ") || !strings.HasSuffix(stdout, "(openapi.yaml info.version 1.0.0)\n") {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

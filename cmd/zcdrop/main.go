@@ -8,7 +8,7 @@
 //	zcdrop probe [--record DIR] [flags]
 //	zcdrop mock --api-key KEY --cluster ID [flags]
 //	zcdrop selftest [--spec openapi.yaml]
-//	zcdrop version
+//	zcdrop version (or --version, -v)
 //
 // Run "zcdrop help" for every command.
 package main
@@ -49,7 +49,7 @@ Usage:
   zcdrop probe [--record DIR] [flags]                     check the live API with probes that delete nothing
   zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
   zcdrop selftest [--spec openapi.yaml]                   check the spec, client and CLI against the mock
-  zcdrop version                                          print versions
+  zcdrop version                                          print versions (also --version, -v)
   zcdrop help                                             this text
 
 Each command takes --help. Flags come before operands.
@@ -77,8 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDrop(ctx, args[1:], stdin, stdout, stderr)
 	case "selftest":
 		return runSelftest(ctx, args[1:], stdout, stderr)
-	case "version":
-		return runVersion(stdout, stderr)
+	case "version", "--version", "-version", "-v":
+		return runVersion(args[1:], stdout, stderr)
 	case "mock":
 		return runMock(ctx, args[1:], stdout, stderr)
 	case "probe":

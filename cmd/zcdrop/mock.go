@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -28,12 +26,26 @@ func (l *clusterList) Set(id string) error {
 	return nil
 }
 
+var mockHelp = help{
+	usage: "zcdrop mock --api-key KEY --cluster ID [--cluster ID ...] [flags]",
+	description: `Serves a mock Zilliz Cloud control plane for Drop Cluster until it is
+interrupted, and prints the base URL it listens on. It accepts --api-key
+alone, a key for this mock only, and knows the clusters seeded with
+--cluster. Faults apply in the order --fail-status, --html-502,
+--truncate-json, --abort-mid-body.
+`,
+	exitCodes: `  0  stopped when interrupted
+  1  could not shut down cleanly
+  2  usage error
+  5  could not listen, or serving failed
+`,
+}
+
 // runMock serves the reference control plane until ctx ends, then shuts down
 // cleanly. It prints the base URL it listens on, so that --addr with port 0
 // is usable.
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("zcdrop mock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("mock", mockHelp, stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `host:port`; port 0 picks a free port")
 	key := fs.String("api-key", "", "the API `key` the mock accepts (required); a key for this mock only, never a real Zilliz Cloud key")
 	var clusters clusterList
@@ -46,28 +58,19 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	html502 := fs.Int("html-502", 0, "answer the next `N` requests with an HTML 502 page, as a gateway does")
 	truncate := fs.Int("truncate-json", 0, "process the next `N` requests, but send only half of each JSON body")
 	abort := fs.Int("abort-mid-body", 0, "process the next `N` requests, then close the connection halfway through each body")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: zcdrop mock --api-key KEY --cluster ID [--cluster ID ...] [flags]\n\n"+
-			"Serves a mock Zilliz Cloud control plane for Drop Cluster. Faults apply in\n"+
-			"the order --fail-status, --html-502, --truncate-json, --abort-mid-body.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "zcdrop mock: unexpected argument %q\n", fs.Arg(0))
+		printError(stderr, "mock", "unexpected argument %q", fs.Arg(0))
 		return exitUsage
 	}
 	if *key == "" {
-		fmt.Fprintln(stderr, "zcdrop mock: --api-key is required")
+		printError(stderr, "mock", "--api-key is required")
 		return exitUsage
 	}
 	if *failStatus == 0 && isFlagSet(fs, "fail-times") {
-		fmt.Fprintln(stderr, "zcdrop mock: --fail-times needs --fail-status")
+		printError(stderr, "mock", "--fail-times needs --fail-status")
 		return exitUsage
 	}
 
@@ -92,13 +95,13 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	srv, err := mock.New(opts...)
 	if err != nil {
-		fmt.Fprintf(stderr, "zcdrop mock: %v\n", err)
+		printError(stderr, "mock", "%v", err)
 		return exitUsage
 	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "zcdrop mock: %v\n", err)
+		printError(stderr, "mock", "%v", err)
 		return exitNetwork
 	}
 	hs := &http.Server{
@@ -123,25 +126,17 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	select {
 	case err := <-served:
-		fmt.Fprintf(stderr, "zcdrop mock: %v\n", err)
+		printError(stderr, "mock", "%v", err)
 		return exitNetwork
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintf(stderr, "zcdrop mock: shut down: %v\n", err)
+		printError(stderr, "mock", "shut down: %v", err)
 		return exitFailed
 	}
 	<-served // http.ErrServerClosed, by Shutdown's contract.
 	fmt.Fprintln(stdout, "zcdrop mock: stopped")
 	return exitOK
-}
-
-// isFlagSet reports whether name was given on the command line, as opposed
-// to keeping its default.
-func isFlagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

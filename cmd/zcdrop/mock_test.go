@@ -1,80 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/zcdrop/zcdrop/api"
 )
-
-const (
-	mockKey     = "mock-key-cli"
-	mockCluster = "in01-6183d6bac30f801"
-)
-
-// startMock runs `zcdrop mock args...` through run() and returns its base
-// URL, the lines it printed before serving, and a function that stops it and
-// returns its exit code and everything it printed.
-func startMock(t *testing.T, args ...string) (baseURL string, printed []string, stop func() (int, string, string)) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	exit := make(chan int, 1)
-	go func() {
-		exit <- run(ctx, append([]string{"mock"}, args...), strings.NewReader(""), pw, &stderr)
-		pw.Close()
-	}()
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
-	for line := range lines {
-		printed = append(printed, line)
-		if url, ok := strings.CutPrefix(line, "zcdrop mock: serving Drop Cluster on "); ok {
-			baseURL = url
-			break
-		}
-	}
-	if baseURL == "" {
-		cancel()
-		t.Fatalf("zcdrop mock exited with %d before serving: %q, stderr %q", <-exit, printed, stderr.String())
-	}
-	return baseURL, printed, func() (int, string, string) {
-		cancel()
-		var rest []string
-		for line := range lines {
-			rest = append(rest, line)
-		}
-		code := <-exit
-		return code, strings.Join(rest, "\n"), stderr.String()
-	}
-}
-
-func dropThroughClient(t *testing.T, baseURL, key string) *api.DropClusterResponse {
-	t.Helper()
-	client, err := api.NewClientWithResponses(baseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := client.DropClusterWithResponse(t.Context(), mockCluster, nil, func(_ context.Context, req *http.Request) error {
-		req.Header.Set("Authorization", "Bearer "+key)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
 
 func TestMockServesUntilCancelled(t *testing.T) {
 	baseURL, printed, stop := startMock(t, "--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster, "--cluster", "in03-2c4e6a8b0d1f3e5")

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"time"
 
@@ -12,16 +10,18 @@ import (
 	"github.com/zcdrop/zcdrop/probe"
 )
 
-const probeUsage = `Usage: zcdrop probe [flags]
-
-Checks the live Drop Cluster API against openapi.yaml with probes that cannot
+var probeHelp = help{
+	usage: "zcdrop probe [flags]",
+	description: `Checks the live Drop Cluster API against openapi.yaml with probes that cannot
 delete anything:
   not-found    drops a made-up cluster ID that no cluster can have;
                expects HTTP 200 with code 96018 or 96036
   invalid-key  the same, with a made-up API key; expects HTTP 401 with the
                error envelope (code 21119 today)
 Every exchange is validated, requests are never retried and are at least
-100ms apart, and a report (one entry per probe) goes to stdout.
+100ms apart, and a report (one entry per probe) goes to stdout. When a probe
+gets no usable answer, the text report is left out and stderr says so; the
+json and junit reports are written all the same, for CI's parsers.
 
 THIS DELETES DATA: --drop-cluster ID together with
 --i-understand-this-deletes-data adds a third probe, drop, which really drops
@@ -31,18 +31,17 @@ sent.
 The API key comes from ZILLIZ_API_KEY or --api-key-file. With --record DIR,
 each answered probe is saved as DIR/probe-<name>.yaml with the key redacted;
 "zcdrop conformance DIR" checks them.
-
-Exit codes: 0 every probe conforms; 1 a probe found a violation; 2 usage
-error, refused drop, or --record DIR not writable; 5 a probe got no answer.
-
-Flags:
-`
+`,
+	exitCodes: `  0  every probe conforms
+  1  a probe found a violation
+  2  usage error, refused drop, or --record DIR not writable
+  5  a probe got no usable answer
+`,
+}
 
 // runProbe is "zcdrop probe".
 func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("zcdrop probe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, probeUsage); fs.PrintDefaults() }
+	fs := newFlagSet("probe", probeHelp, stderr)
 	keyFile := fs.String("api-key-file", "", "read the API key from `PATH` instead of ZILLIZ_API_KEY")
 	region := fs.String("region", "global", "control plane: global or cn")
 	override := fs.String("base-url", "", "send requests to `URL` (https, or http on loopback); overrides --region")
@@ -51,14 +50,11 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	dropID := fs.String("drop-cluster", "", "also REALLY DROP cluster `ID` (needs --i-understand-this-deletes-data)")
 	confirmed := fs.Bool("i-understand-this-deletes-data", false, "confirm --drop-cluster")
 	timeout := fs.Duration("timeout", time.Minute, "give up after this long, all probes included")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "zcdrop probe: "+format+"\n", a...)
+		printError(stderr, "probe", format, a...)
 		return exitUsage
 	}
 	switch {
@@ -94,17 +90,20 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		ConfirmDrop:   *confirmed,
 	})
 	var noAnswer *probe.Error
-	// Write a report whenever probes ran, even none to the end, so that CI
-	// always has a document to parse.
-	if len(results) > 0 || err == nil || errors.As(err, &noAnswer) {
+	isNoAnswer := errors.As(err, &noAnswer)
+	// A report is written whenever probes ran, so that CI always has a
+	// document to parse; but a text report of nothing ("0 interactions")
+	// would only hide the error below it from a reader.
+	ran := len(results) > 0 || err == nil || isNoAnswer
+	if ran && !(format == conformance.FormatText && len(results) == 0) {
 		if werr := conformance.WriteReport(stdout, format, results); werr != nil {
-			fmt.Fprintf(stderr, "zcdrop probe: write report: %v\n", werr)
+			printError(stderr, "probe", "write report: %v", werr)
 			return exitUsage
 		}
 	}
 	switch {
-	case errors.As(err, &noAnswer):
-		fmt.Fprintf(stderr, "zcdrop probe: %v\n", err)
+	case isNoAnswer:
+		printError(stderr, "probe", "%v", err)
 		return exitNetwork
 	case err != nil:
 		return usageErr("%v", err)

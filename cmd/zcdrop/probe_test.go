@@ -3,88 +3,18 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/zcdrop/zcdrop/mock"
 )
 
-const (
-	canaryKey       = "zc-LEAK-CANARY-7f3a9c2e"
-	seededDedicated = "in01-6183d6bac30f801"
-	seededFree      = "in03-2c4e6a8b0d1f3e5"
-)
-
-// probeMock serves the reference control plane, knowing canaryKey and two
-// RUNNING clusters, and counts the requests that reach it.
-func probeMock(t *testing.T) (*httptest.Server, *mock.Server, *atomic.Int64) {
-	t.Helper()
-	return countingMock(t, mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated, seededFree))
-}
-
-// countingMock serves a reference control plane built from opts on
-// loopback, and counts the requests that reach it.
-func countingMock(t *testing.T, opts ...mock.Option) (*httptest.Server, *mock.Server, *atomic.Int64) {
-	t.Helper()
-	m, err := mock.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		m.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, m, &n
-}
-
-// assertNoKey fails when canaryKey is in any output or in any file under dir.
-func assertNoKey(t *testing.T, dir string, outputs map[string]string) {
-	t.Helper()
-	for name, out := range outputs {
-		if strings.Contains(out, canaryKey) {
-			t.Errorf("%s holds the key:\n%s", name, out)
-		}
-	}
-	if dir == "" {
-		return
-	}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if strings.Contains(string(b), canaryKey) {
-			t.Errorf("%s holds the key:\n%s", p, b)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func assertRunning(t *testing.T, m *mock.Server) {
-	t.Helper()
-	for _, id := range []string{seededDedicated, seededFree} {
-		if st, ok := m.ClusterStatus(id); !ok || st != mock.StatusRunning {
-			t.Errorf("cluster %s is %q, want RUNNING", id, st)
-		}
-	}
-}
-
 func TestProbeRecordsWithoutLeakingKey(t *testing.T) {
-	keyFile := filepath.Join(t.TempDir(), "key")
-	if err := os.WriteFile(keyFile, []byte(canaryKey+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	keyFile := writeKeyFile(t, canaryKey+"\n")
 	tests := []struct {
 		name string
 		env  string
@@ -191,11 +121,11 @@ func TestProbeDropWithDoubleOptIn(t *testing.T) {
 	if n := requests.Load(); n != 3 {
 		t.Errorf("%d requests, want 3", n)
 	}
-	if st, _ := m.ClusterStatus(seededDedicated); st != mock.StatusDeleting {
-		t.Errorf("dropped cluster is %s, want DELETING", st)
+	if c, _ := m.Cluster(seededDedicated); c.Status != mock.StatusDeleting {
+		t.Errorf("dropped cluster is %s, want DELETING", c.Status)
 	}
-	if st, _ := m.ClusterStatus(seededFree); st != mock.StatusRunning {
-		t.Errorf("the other cluster is %s, want RUNNING", st)
+	if c, _ := m.Cluster(seededFree); c.Status != mock.StatusRunning {
+		t.Errorf("the other cluster is %s, want RUNNING", c.Status)
 	}
 	gateCode, gateOut, _ := runCLI(t, "conformance", dir)
 	if gateCode != exitOK || !strings.Contains(gateOut, "3 interactions: 3 passed, 0 failed") {
@@ -233,7 +163,11 @@ func TestProbeExitCodes(t *testing.T) {
 		{"success on a cluster that cannot exist", canaryKey, []string{"--base-url", yes.URL}, exitFailed,
 			"probe not-found expected a business error (96018 or 96036), got success: the API claims to have dropped a cluster that cannot exist", ""},
 		{"no answer", canaryKey, []string{"--base-url", gone.URL}, exitNetwork,
-			"0 interactions: 0 passed, 0 failed\n", "zcdrop probe: conformance: probe not-found got no usable answer"},
+			"", "zcdrop probe: probe not-found: no usable answer from " + gone.URL + ": "},
+		{"no answer, json", canaryKey, []string{"--base-url", gone.URL, "--format", "json"}, exitNetwork,
+			`"total": 0`, "no usable answer from " + gone.URL + ": "},
+		{"no answer, junit", canaryKey, []string{"--base-url", gone.URL, "--format", "junit"}, exitNetwork,
+			`<testsuites name="zcdrop conformance" tests="0"`, "no usable answer from " + gone.URL + ": "},
 		{"zero timeout", canaryKey, []string{"--base-url", srv.URL, "--timeout", "0s"}, exitUsage,
 			"", "--timeout must be positive, not 0s"},
 		{"no key", "", []string{"--base-url", srv.URL}, exitUsage,

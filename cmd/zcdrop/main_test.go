@@ -1,0 +1,292 @@
+package main
+
+// This file holds the helpers that every test of the command shares: the
+// canary keys, the in-process run wrappers, key files, the counting mock
+// servers and the checks on output. Tests of main.go itself follow them.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/mock"
+)
+
+// Canary keys: each is distinctive, so that a test can prove it never
+// leaks into output or a file.
+const (
+	dropKey   = "zc-DROP-CANARY-5b2e91d0c4"
+	canaryKey = "zc-LEAK-CANARY-7f3a9c2e"
+	mockKey   = "mock-key-cli"
+)
+
+// Clusters seeded in the mock servers.
+const (
+	seededDedicated = "in01-6183d6bac30f801"
+	seededFree      = "in03-2c4e6a8b0d1f3e5"
+	mockCluster     = seededDedicated
+)
+
+const (
+	shippedCorpus  = "../../conformance/testdata/cassettes"
+	negativeCorpus = "../../conformance/testdata/negative"
+)
+
+// runCLI runs zcdrop in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// runDropCLI runs `zcdrop drop` in-process with stdin and returns its exit
+// code and output. It fails the test if dropKey appears in either stream.
+func runDropCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), append([]string{"drop"}, args...), strings.NewReader(stdin), &out, &errOut)
+	for name, s := range map[string]string{"stdout": out.String(), "stderr": errOut.String()} {
+		if strings.Contains(s, dropKey) {
+			t.Errorf("the API key appears on %s:\n%s", name, s)
+		}
+	}
+	return code, out.String(), errOut.String()
+}
+
+// checkOutput fails when got does not contain want, or, for an empty want,
+// when got is not empty.
+func checkOutput(t *testing.T, name, got, want string) {
+	t.Helper()
+	switch {
+	case want == "" && got != "":
+		t.Errorf("%s: want nothing, got:\n%s", name, got)
+	case !strings.Contains(got, want):
+		t.Errorf("%s: want it to contain %q, got:\n%s", name, want, got)
+	}
+}
+
+// writeKeyFile writes content to a fresh file, as --api-key-file reads it,
+// and returns its path.
+func writeKeyFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// countingMock serves a reference control plane built from opts on
+// loopback, and counts the requests that reach it.
+func countingMock(t *testing.T, opts ...mock.Option) (*httptest.Server, *mock.Server, *atomic.Int64) {
+	t.Helper()
+	m, err := mock.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, m, &n
+}
+
+// dropMock starts a reference server that accepts dropKey for every cluster
+// and a scoped key for one, and counts the requests that reach it.
+func dropMock(t *testing.T, opts ...mock.Option) (string, *mock.Server, *atomic.Int64) {
+	t.Helper()
+	srv, m, n := countingMock(t, append([]mock.Option{
+		mock.WithAPIKey(dropKey),
+		mock.WithAPIKey("scoped-key-0123456789", "in05-8a6e4c5d1f2b3a4"),
+		mock.WithClusters(seededDedicated, "in05-8a6e4c5d1f2b3a4", seededFree),
+	}, opts...)...)
+	return srv.URL, m, n
+}
+
+// probeMock serves the reference control plane, knowing canaryKey and two
+// RUNNING clusters, and counts the requests that reach it.
+func probeMock(t *testing.T) (*httptest.Server, *mock.Server, *atomic.Int64) {
+	t.Helper()
+	return countingMock(t, mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated, seededFree))
+}
+
+// assertNoKey fails when canaryKey is in any output or in any file under dir.
+func assertNoKey(t *testing.T, dir string, outputs map[string]string) {
+	t.Helper()
+	for name, out := range outputs {
+		if strings.Contains(out, canaryKey) {
+			t.Errorf("%s holds the key:\n%s", name, out)
+		}
+	}
+	if dir == "" {
+		return
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if strings.Contains(string(b), canaryKey) {
+			t.Errorf("%s holds the key:\n%s", p, b)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// assertRunning fails unless both seeded clusters are still RUNNING.
+func assertRunning(t *testing.T, m *mock.Server) {
+	t.Helper()
+	for _, id := range []string{seededDedicated, seededFree} {
+		if c, ok := m.Cluster(id); !ok || c.Status != mock.StatusRunning {
+			t.Errorf("cluster %s is %q, want RUNNING", id, c.Status)
+		}
+	}
+}
+
+// startMock runs `zcdrop mock args...` through run() and returns its base
+// URL, the lines it printed before serving, and a function that stops it and
+// returns its exit code and everything it printed.
+func startMock(t *testing.T, args ...string) (baseURL string, printed []string, stop func() (int, string, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, append([]string{"mock"}, args...), strings.NewReader(""), pw, &stderr)
+		pw.Close()
+	}()
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	for line := range lines {
+		printed = append(printed, line)
+		if url, ok := strings.CutPrefix(line, "zcdrop mock: serving Drop Cluster on "); ok {
+			baseURL = url
+			break
+		}
+	}
+	if baseURL == "" {
+		cancel()
+		t.Fatalf("zcdrop mock exited with %d before serving: %q, stderr %q", <-exit, printed, stderr.String())
+	}
+	return baseURL, printed, func() (int, string, string) {
+		cancel()
+		var rest []string
+		for line := range lines {
+			rest = append(rest, line)
+		}
+		code := <-exit
+		return code, strings.Join(rest, "\n"), stderr.String()
+	}
+}
+
+// dropThroughClient drops mockCluster at baseURL with key through the
+// generated client, which checks nothing, so that the test sees the raw
+// answer.
+func dropThroughClient(t *testing.T, baseURL, key string) *api.DropClusterResponse {
+	t.Helper()
+	client, err := api.NewClientWithResponses(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := client.DropClusterWithResponse(t.Context(), mockCluster, nil, func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+key)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestHelpShape(t *testing.T) {
+	// Every command's --help: the usage line, a description, the exit codes,
+	// then the flags, in that order.
+	shape := regexp.MustCompile(`(?s)^Usage: zcdrop (\S+) [^\n]*\n\n\S[^\n]+\n.*\n\nExit codes:\n(  \d  [^\n]+\n)+\nFlags:\n  \S`)
+	for _, cmd := range []string{"drop", "conformance", "probe", "mock", "selftest", "version"} {
+		for _, flag := range []string{"--help", "-h"} {
+			t.Run(cmd+" "+flag, func(t *testing.T) {
+				code, stdout, stderr := runCLI(t, cmd, flag)
+				if code != exitOK || stdout != "" {
+					t.Errorf("exit %d, stdout %q; want 0 and the help on stderr", code, stdout)
+				}
+				m := shape.FindStringSubmatch(stderr)
+				if m == nil || m[1] != cmd {
+					t.Errorf("help does not have the shape usage, description, exit codes, flags:\n%s", stderr)
+				}
+			})
+		}
+	}
+}
+
+func TestErrorPrefixesNeverStack(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	tests := []struct {
+		name string
+		args []string
+		want string // the error line, from its start
+	}{
+		{"probe: bad format", []string{"probe", "--format", "xml"}, `zcdrop probe: unknown report format "xml"`},
+		{"probe: plain http off loopback", []string{"probe", "--base-url", "http://example.com"}, `zcdrop probe: base URL "http://example.com": plain http`},
+		{"probe: no answer", []string{"probe", "--base-url", gone.URL}, "zcdrop probe: probe not-found: no usable answer from " + gone.URL},
+		{"conformance: bad format", []string{"conformance", "--format", "xml", shippedCorpus}, `zcdrop conformance: unknown report format "xml"`},
+		{"drop: invalid ID", []string{"drop", "--yes", "in01-../x"}, `zcdrop drop: invalid cluster ID`},
+		{"drop: zero attempts", []string{"drop", "--yes", "--attempts", "0", "in01-abc"}, "zcdrop drop: WithRetry"},
+		{"mock: bad cluster", []string{"mock", "--api-key", mockKey, "--cluster", "in01-../x"}, "zcdrop mock: WithClusters"},
+	}
+	stacked := regexp.MustCompile(`zcdrop \w+: (zcdrop|conformance|probe|mock): `)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ZILLIZ_API_KEY", canaryKey)
+			code, _, stderr := runCLI(t, tt.args...)
+			if code == exitOK || !strings.HasPrefix(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want a failure starting %q", code, stderr, tt.want)
+			}
+			if stacked.MatchString(stderr) {
+				t.Errorf("stderr stacks prefixes: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestTrimPackagePrefixes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"probe: zcdrop: WithBaseURL: bad", "WithBaseURL: bad"},
+		{"conformance: unknown report format", "unknown report format"},
+		{"mock: WithClusters: x", "WithClusters: x"},
+		{"probe not-found: no usable answer", "probe not-found: no usable answer"},
+		{"no API key: set ZILLIZ_API_KEY", "no API key: set ZILLIZ_API_KEY"},
+		{"read file: zcdrop: x", "read file: zcdrop: x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := trimPackagePrefixes(tt.in); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
