@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -33,6 +34,9 @@ interrupted, and prints the base URL it listens on. It accepts --api-key
 alone, a key for this mock only, and knows the clusters seeded with
 --cluster. Faults apply in the order --fail-status, --html-502,
 --truncate-json, --abort-mid-body.
+
+Each request is logged on stderr, one line with its method, path, status,
+code (the envelope's, 0 for a success) and latency; -q turns the log off.
 `,
 	exitCodes: `  0  stopped when interrupted
   1  could not shut down cleanly
@@ -58,6 +62,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	html502 := fs.Int("html-502", 0, "answer the next `N` requests with an HTML 502 page, as a gateway does")
 	truncate := fs.Int("truncate-json", 0, "process the next `N` requests, but send only half of each JSON body")
 	abort := fs.Int("abort-mid-body", 0, "process the next `N` requests, then close the connection halfway through each body")
+	quiet := fs.Bool("q", false, "log no requests on stderr")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -80,6 +85,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		mock.WithRateLimit(*rateLimit),
 		mock.WithDeleteDelay(*deleteDelay),
 		mock.WithLatency(*latency),
+	}
+	if !*quiet {
+		opts = append(opts, mock.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
 	if *failStatus != 0 {
 		opts = append(opts, mock.WithFault(mock.Fault{Kind: mock.FaultStatus, Status: *failStatus, Times: *failTimes}))

@@ -11,7 +11,7 @@ import (
 )
 
 func TestMockServesUntilCancelled(t *testing.T) {
-	baseURL, printed, stop := startMock(t, "--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster, "--cluster", "in03-2c4e6a8b0d1f3e5")
+	baseURL, printed, stop := startMock(t, "-q", "--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster, "--cluster", "in03-2c4e6a8b0d1f3e5")
 	if !strings.HasPrefix(baseURL, "http://127.0.0.1:") || strings.HasSuffix(baseURL, ":0") {
 		t.Errorf("base URL %q does not name the port actually listened on", baseURL)
 	}
@@ -30,7 +30,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 
 	code, rest, stderr := stop()
 	if code != exitOK || stderr != "" {
-		t.Errorf("exit %d, stderr %q; want 0 and nothing", code, stderr)
+		t.Errorf("exit %d, stderr %q; want 0 and, with -q, nothing", code, stderr)
 	}
 	if !strings.Contains(rest, "zcdrop mock: stopped") {
 		t.Errorf("no stop message in %q", rest)
@@ -43,6 +43,49 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	}
 	if _, err := http.Get(baseURL); err == nil {
 		t.Error("the mock still answers after it stopped")
+	}
+}
+
+func TestMockLogsEachRequest(t *testing.T) {
+	tests := []struct {
+		name  string
+		flags []string
+		key   string
+		want  []string // in the one log line; nil: no line at all
+	}{
+		{name: "success", key: mockKey, want: []string{"level=INFO", "msg=request", "method=DELETE", "path=/v2/clusters/" + mockCluster + "/drop", "status=200", "code=0", "latency="}},
+		{name: "unknown key", key: "mock-key-other", want: []string{"method=DELETE", "status=401", "code=21119", "latency="}},
+		{name: "error status", flags: []string{"--fail-status", "503"}, key: mockKey, want: []string{"status=503", "code=503", "latency="}},
+		{name: "quiet", flags: []string{"-q"}, key: mockKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster}, tt.flags...)
+			baseURL, _, stop := startMock(t, args...)
+			dropThroughClient(t, baseURL, tt.key)
+			code, _, stderr := stop()
+			if code != exitOK {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+			if tt.want == nil {
+				if stderr != "" {
+					t.Errorf("with -q, stderr %q; want nothing", stderr)
+				}
+				return
+			}
+			if len(lines) != 1 {
+				t.Fatalf("%d log lines for one request, want 1:\n%s", len(lines), stderr)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(lines[0], want) {
+					t.Errorf("log line lacks %q: %s", want, lines[0])
+				}
+			}
+			if strings.Contains(stderr, mockKey) {
+				t.Errorf("the log holds the key: %s", stderr)
+			}
+		})
 	}
 }
 
