@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
 // testValidator is shared by every test: building one validates the whole
@@ -30,11 +31,17 @@ type testClient struct {
 	plain     *http.Client // for the requests that Enforce refuses to send
 }
 
-// startMock starts a Server configured by opts, as NewTestServer does, and
-// returns a client for it.
+// startMock starts a Server configured by opts on a loopback
+// httptest.Server, as mocktest.NewServer does (which these tests, inside
+// package mock, cannot import), and returns a client for it.
 func startMock(t *testing.T, opts ...Option) (*testClient, *Server) {
 	t.Helper()
-	ts, srv := NewTestServer(t, opts...)
+	srv, err := New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
 	return newTestClient(t, ts), srv
 }
 
@@ -48,7 +55,7 @@ func newTestClient(t testing.TB, ts *httptest.Server) *testClient {
 	return &testClient{
 		baseURL:   ts.URL,
 		validator: v,
-		enforcing: &http.Client{Transport: &conformance.Transport{Validator: v, Mode: conformance.Enforce, Base: plain.Transport}},
+		enforcing: &http.Client{Transport: &conformance.Transport{Validator: v, Mode: conformance.ModeEnforce, Base: plain.Transport}},
 		plain:     plain,
 	}
 }
@@ -118,7 +125,7 @@ func (tc *testClient) do(ctx context.Context, c call) (answer, error) {
 	}
 
 	var refused *conformance.ViolationError
-	if !errors.As(err, &refused) || refused.Status != 0 {
+	if !errors.As(err, &refused) || refused.StatusCode != 0 {
 		if err == nil {
 			res.Body.Close()
 		}
@@ -134,7 +141,7 @@ func (tc *testClient) do(ctx context.Context, c call) (answer, error) {
 	if err != nil {
 		return a, err
 	}
-	if vs := answerAloneViolations(ctx, tc.validator, &conformance.Response{Status: a.status, Header: a.header, Body: raw}); len(vs) > 0 {
+	if vs := answerAloneViolations(ctx, tc.validator, &conformance.Response{StatusCode: a.status, Header: a.header, Body: raw}); len(vs) > 0 {
 		return a, fmt.Errorf("answer HTTP %d to %s %s breaks the spec: %v", a.status, req.Method, c.path, vs)
 	}
 	return a, nil
@@ -174,6 +181,6 @@ func readAnswer(res *http.Response) (answer, []byte, error) {
 // declares, and none may report the stand-in's cluster as dropped.
 func answerAloneViolations(ctx context.Context, v *conformance.Validator, res *conformance.Response) []conformance.Violation {
 	standIn := httptest.NewRequestWithContext(ctx, http.MethodDelete, dropPath("in01-0000000000000aa"), nil)
-	standIn.Header.Set("Authorization", "Bearer REDACTED")
+	standIn.Header.Set("Authorization", "Bearer "+redact.Placeholder)
 	return v.Validate(ctx, conformance.Exchange{Request: standIn, Response: res})
 }

@@ -19,7 +19,7 @@ func dropCluster(ctx context.Context, baseURL, key, id string) string {
 	if err != nil {
 		return err.Error()
 	}
-	hc := &http.Client{Transport: &conformance.Transport{Validator: v, Mode: conformance.Enforce}}
+	hc := &http.Client{Transport: &conformance.Transport{Validator: v, Mode: conformance.ModeEnforce}}
 	client, err := api.NewClientWithResponses(baseURL, api.WithHTTPClient(hc))
 	if err != nil {
 		return err.Error()
@@ -43,7 +43,7 @@ func dropCluster(ctx context.Context, baseURL, key, id string) string {
 
 // Example tests automation against the mock: the first call meets an outage,
 // the retry drops the cluster, and a second drop is refused. In a test,
-// mock.NewTestServer(t, opts...) replaces New and httptest.NewServer, and
+// mocktest.NewServer(t, opts...) replaces New and httptest.NewServer, and
 // closes the server when the test ends.
 func Example() {
 	const id = "in01-6183d6bac30f801"
@@ -63,8 +63,8 @@ func Example() {
 	for range 3 {
 		fmt.Println(dropCluster(ctx, ts.URL, "mock-key", id))
 	}
-	status, _ := srv.ClusterStatus(id)
-	fmt.Println(id, "is", status)
+	c, _ := srv.Cluster(id)
+	fmt.Println(id, "is", c.Status)
 	// Output:
 	// HTTP 503
 	// dropped in01-6183d6bac30f801

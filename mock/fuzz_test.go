@@ -58,7 +58,7 @@ func FuzzServeHTTP(f *testing.F) {
 		if rec.Header().Get("requestid") == "" {
 			t.Error("no requestid header")
 		}
-		res := &conformance.Response{Status: rec.Code, Header: rec.Header(), Body: bytes.Clone(rec.Body.Bytes())}
+		res := &conformance.Response{StatusCode: rec.Code, Header: rec.Header(), Body: bytes.Clone(rec.Body.Bytes())}
 		// A conforming request is judged with its answer; the answer to one
 		// that breaks the spec is judged alone.
 		vs := v.Validate(t.Context(), conformance.Exchange{Request: req})

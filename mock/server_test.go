@@ -17,6 +17,7 @@ import (
 
 	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
 )
 
 const (
@@ -43,6 +44,9 @@ func seeded(extra ...Option) []Option {
 func isBodyNotJSON(v conformance.Violation) bool {
 	return v.Kind == conformance.KindResponse && strings.HasPrefix(v.Message, "body is not valid JSON")
 }
+
+// testEpoch is when the fake clock of a test starts.
+var testEpoch = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func dropPath(id string) string { return "/v2/clusters/" + id + "/drop" }
 
@@ -164,8 +168,8 @@ func TestDropScenarios(t *testing.T) {
 				if id == tt.wantDrop {
 					want = StatusDeleting
 				}
-				if st, _ := srv.ClusterStatus(id); st != want {
-					t.Errorf("%s is %s, want %s", id, st, want)
+				if c, _ := srv.Cluster(id); c.Status != want {
+					t.Errorf("%s is %s, want %s", id, c.Status, want)
 				}
 			}
 		})
@@ -188,8 +192,8 @@ func TestRequestIDsDiffer(t *testing.T) {
 }
 
 func TestDropLifecycle(t *testing.T) {
-	clock := newFakeClock()
-	client, srv := startMock(t, seeded(WithClock(clock.Now), WithDeleteDelay(time.Minute))...)
+	clk := clocktest.New(testEpoch)
+	client, srv := startMock(t, seeded(WithClock(clk.Now), WithDeleteDelay(time.Minute))...)
 
 	if c, ok := srv.Cluster(freeID); !ok || c != (Cluster{ID: freeID, Plan: PlanFree, Status: StatusRunning}) {
 		t.Fatalf("Cluster(%s) = %+v, %v", freeID, c, ok)
@@ -208,17 +212,17 @@ func TestDropLifecycle(t *testing.T) {
 		{time.Hour, StatusDeleted},
 	}
 	for _, step := range steps {
-		clock.Advance(step.advance)
-		if st, ok := srv.ClusterStatus(freeID); !ok || st != step.want {
-			t.Errorf("after %v more: status %s, %v; want %s", step.advance, st, ok, step.want)
+		clk.Advance(step.advance)
+		if c, ok := srv.Cluster(freeID); !ok || c.Status != step.want {
+			t.Errorf("after %v more: status %s, %v; want %s", step.advance, c.Status, ok, step.want)
 		}
 	}
 	a, err = client.do(t.Context(), call{path: dropPath(freeID), auth: bearer(keyAll)})
 	if err != nil || a.code != codeClusterNotFound {
 		t.Errorf("drop of a DELETED cluster: %+v, %v; want code %d", a, err, codeClusterNotFound)
 	}
-	if _, ok := srv.ClusterStatus(unknownID); ok {
-		t.Error("ClusterStatus reports a cluster that was never seeded")
+	if _, ok := srv.Cluster(unknownID); ok {
+		t.Error("Cluster reports a cluster that was never seeded")
 	}
 }
 
@@ -247,8 +251,8 @@ func TestPlans(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	clock := newFakeClock()
-	client, _ := startMock(t, seeded(WithClock(clock.Now))...)
+	clk := clocktest.New(testEpoch)
+	client, _ := startMock(t, seeded(WithClock(clk.Now))...)
 	send := func(key string) answer {
 		t.Helper()
 		a, err := client.do(t.Context(), call{path: dropPath(unknownID), auth: bearer(key)})
@@ -272,7 +276,7 @@ func TestRateLimit(t *testing.T) {
 	if a := send(keyScoped); a.status != http.StatusOK {
 		t.Errorf("another key shares the limit: HTTP %d", a.status)
 	}
-	clock.Advance(time.Second / DefaultRateLimit)
+	clk.Advance(time.Second / DefaultRateLimit)
 	if a := send(keyAll); a.status != http.StatusOK {
 		t.Errorf("after one token's time: HTTP %d, want 200", a.status)
 	}
@@ -294,8 +298,8 @@ func TestRateLimitOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newFakeClock()
-			client, _ := startMock(t, seeded(WithClock(clock.Now), WithRateLimit(tt.perSecond))...)
+			clk := clocktest.New(testEpoch)
+			client, _ := startMock(t, seeded(WithClock(clk.Now), WithRateLimit(tt.perSecond))...)
 			last := 0
 			for range tt.sends {
 				a, err := client.do(t.Context(), call{path: dropPath(unknownID), auth: bearer(keyAll)})
@@ -361,7 +365,7 @@ func TestFaults(t *testing.T) {
 			fault: Fault{Kind: FaultTruncatedJSON, Times: 1},
 			check: func(t *testing.T, _ answer, err error) {
 				var verr *conformance.ViolationError
-				if !errors.As(err, &verr) || verr.Status != http.StatusOK || !slices.ContainsFunc(verr.Violations, isBodyNotJSON) {
+				if !errors.As(err, &verr) || verr.StatusCode != http.StatusOK || !slices.ContainsFunc(verr.Violations, isBodyNotJSON) {
 					t.Errorf("got %v; want Enforce to refuse HTTP 200 for a body that is not valid JSON", err)
 				}
 			},
@@ -389,8 +393,8 @@ func TestFaults(t *testing.T) {
 					t.Errorf("faulty answer %d has no requestid header", i+1)
 				}
 			}
-			if st, _ := srv.ClusterStatus(dedicatedID); (st == StatusDeleting) != tt.dropped {
-				t.Errorf("after the fault the cluster is %s; dropped should be %v", st, tt.dropped)
+			if c, _ := srv.Cluster(dedicatedID); (c.Status == StatusDeleting) != tt.dropped {
+				t.Errorf("after the fault the cluster is %s; dropped should be %v", c.Status, tt.dropped)
 			}
 			// The fault is spent: the next call gets the real answer.
 			a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
@@ -428,8 +432,8 @@ func TestAbortMidBodyPanicsInAPlainHandler(t *testing.T) {
 	if err != nil || rec.Code != http.StatusOK || rec.Body.Len() != full/2 {
 		t.Errorf("recorded HTTP %d, %d of %q bytes; want 200 and half of the Content-Length", rec.Code, rec.Body.Len(), rec.Header().Get("Content-Length"))
 	}
-	if st, _ := srv.ClusterStatus(dedicatedID); st != StatusDeleting {
-		t.Errorf("status %s, want DELETING: the drop takes effect", st)
+	if c, _ := srv.Cluster(dedicatedID); c.Status != StatusDeleting {
+		t.Errorf("status %s, want DELETING: the drop takes effect", c.Status)
 	}
 }
 
@@ -453,8 +457,8 @@ func TestLatency(t *testing.T) {
 		if err != nil || a.status != 200 || a.code != 0 {
 			t.Errorf("got %+v, %v; want a successful drop", a, err)
 		}
-		if st, _ := srv.ClusterStatus(dedicatedID); st != StatusDeleting {
-			t.Errorf("status %s, want DELETING", st)
+		if c, _ := srv.Cluster(dedicatedID); c.Status != StatusDeleting {
+			t.Errorf("status %s, want DELETING", c.Status)
 		}
 	})
 	t.Run("server stops during the delay", func(t *testing.T) {
@@ -475,8 +479,8 @@ func TestLatency(t *testing.T) {
 		if err != nil || a.status != http.StatusServiceUnavailable || a.code != http.StatusServiceUnavailable || a.message == "" || a.header.Get("requestid") == "" {
 			t.Errorf("got %+v, %v; want HTTP 503 code 503 with a message and a requestid", a, err)
 		}
-		if st, _ := srv.ClusterStatus(dedicatedID); st != StatusRunning {
-			t.Errorf("a cancelled request dropped the cluster: %s", st)
+		if c, _ := srv.Cluster(dedicatedID); c.Status != StatusRunning {
+			t.Errorf("a cancelled request dropped the cluster: %s", c.Status)
 		}
 	})
 }
@@ -498,7 +502,7 @@ func TestConcurrentDropsSucceedOnce(t *testing.T) {
 	}
 	wg.Go(func() {
 		for range n {
-			srv.ClusterStatus(dedicatedID)
+			srv.Cluster(dedicatedID)
 		}
 	})
 	wg.Wait()
@@ -525,8 +529,8 @@ func TestDropClusterChecksKeyOnItsOwn(t *testing.T) {
 	if err != nil || a.status != http.StatusUnauthorized || a.code != codeIllegalAPIKey {
 		t.Errorf("got %+v, %v; want HTTP 401 code %d", a, err, codeIllegalAPIKey)
 	}
-	if st, _ := srv.ClusterStatus(dedicatedID); st != StatusRunning {
-		t.Errorf("status %s, want RUNNING", st)
+	if c, _ := srv.Cluster(dedicatedID); c.Status != StatusRunning {
+		t.Errorf("status %s, want RUNNING", c.Status)
 	}
 }
 
