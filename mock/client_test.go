@@ -62,11 +62,11 @@ func newTestClient(t testing.TB, ts *httptest.Server) *testClient {
 
 // call is one request to the mock.
 type call struct {
-	method string            // "" sends DELETE
-	path   string            // request path, sent as it is
-	auth   string            // the Authorization header; "" sends none
-	body   string            // request body
-	header map[string]string // extra request headers
+	method string      // "" sends DELETE
+	path   string      // request path, sent as it is
+	auth   string      // the Authorization header; "" sends none
+	body   string      // request body
+	header http.Header // extra request headers
 	// breaksSpec marks a deliberately non-conforming request (no key, a
 	// malformed ID, a request body, a wrong method or path). Enforce must
 	// refuse to send it; it then goes out on a plain client, and only its
@@ -90,8 +90,10 @@ func (c call) request(ctx context.Context, baseURL string) (*http.Request, error
 	if c.auth != "" {
 		req.Header.Set("Authorization", c.auth)
 	}
-	for k, v := range c.header {
-		req.Header.Set(k, v)
+	for k, vs := range c.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	return req, nil
 }

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
-
-	"github.com/zcdrop/zcdrop/api"
 )
 
 // FaultKind names a failure that the Server can inject.
@@ -113,25 +110,26 @@ func (s *Server) takeFault() (Fault, bool) {
 	return f, true
 }
 
-// badGatewayPage is what a typical gateway sends; the spec's example for
-// text/html on 5XX is the same page.
-const badGatewayPage = "<html><body><h1>502 Bad Gateway</h1></body></html>\n"
-
-// writeFaultStatus answers for a FaultStatus of status.
-func writeFaultStatus(w http.ResponseWriter, status int) {
-	if status == http.StatusUnauthorized {
-		writeIllegalAPIKey(w)
-		return
-	}
-	writeError(w, status, int32(status), http.StatusText(status)+".")
-}
-
-func writeBadGateway(w http.ResponseWriter) {
-	_ = api.DropCluster5XXTexthtmlResponse{
-		Body:          strings.NewReader(badGatewayPage),
-		StatusCode:    http.StatusBadGateway,
-		ContentLength: int64(len(badGatewayPage)),
-	}.VisitDropClusterResponse(w) // A write error means the client has gone.
+// injectFaults lets the first queued fault, if any, replace the answer, or
+// damage it once the request has been processed.
+func (s *Server) injectFaults(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, ok := s.takeFault()
+		switch {
+		case !ok:
+			next.ServeHTTP(w, r)
+		case f.Kind == FaultStatus && f.Status == http.StatusUnauthorized:
+			respond(w, illegalAPIKey())
+		case f.Kind == FaultStatus:
+			respond(w, errorAnswer(f.Status, http.StatusText(f.Status)+"."))
+		case f.Kind == FaultBadGatewayHTML:
+			respond(w, badGateway())
+		default:
+			rec := newRecorder()
+			next.ServeHTTP(rec, r)
+			rec.sendDamaged(w, f.Kind)
+		}
+	})
 }
 
 // recorder holds a complete answer so that a fault can damage it before it

@@ -48,6 +48,15 @@ func isBodyNotJSON(v conformance.Violation) bool {
 // testEpoch is when the fake clock of a test starts.
 var testEpoch = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
+// withSleep makes the Server wait for its latency on clk, which returns at
+// once.
+func withSleep(clk *clocktest.Clock) Option {
+	return func(s *Server) error {
+		s.sleep = clk.Sleep
+		return nil
+	}
+}
+
 func dropPath(id string) string { return "/v2/clusters/" + id + "/drop" }
 
 func bearer(key string) string { return "Bearer " + key }
@@ -72,8 +81,12 @@ func TestDropScenarios(t *testing.T) {
 			wantStatus: 200, wantCode: 0, wantDrop: onDemandID},
 		{name: "lowercase bearer scheme", call: call{path: dropPath(dedicatedID), auth: "bearer " + keyAll},
 			wantStatus: 200, wantCode: 0, wantDrop: dedicatedID},
-		{name: "accept json", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), header: map[string]string{"Accept": "application/json"}},
+		{name: "accept json", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), header: http.Header{"Accept": {"application/json"}}},
 			wantStatus: 200, wantCode: 0, wantDrop: dedicatedID},
+		// The spec does not refuse a repeated Accept header, but the
+		// generated handler cannot bind it; the answer is still the envelope.
+		{name: "accept twice", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), header: http.Header{"Accept": {"application/json", "application/json"}}},
+			wantStatus: 400, wantCode: 400, wantMsg: "The request does not conform to the Drop Cluster operation."},
 		{name: "scoped key in scope", call: call{path: dropPath(serverlessID), auth: bearer(keyScoped)},
 			wantStatus: 200, wantCode: 0, wantDrop: serverlessID},
 		{name: "scoped key out of scope", call: call{path: dropPath(dedicatedID), auth: bearer(keyScoped)},
@@ -452,13 +465,17 @@ func TestFaultsQueueInOrder(t *testing.T) {
 
 func TestLatency(t *testing.T) {
 	t.Run("answers after the delay", func(t *testing.T) {
-		client, srv := startMock(t, seeded(WithLatency(time.Millisecond))...)
+		clk := clocktest.New(testEpoch)
+		client, srv := startMock(t, seeded(WithLatency(time.Hour), withSleep(clk))...)
 		a, err := client.do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 		if err != nil || a.status != 200 || a.code != 0 {
 			t.Errorf("got %+v, %v; want a successful drop", a, err)
 		}
 		if c, _ := srv.Cluster(dedicatedID); c.Status != StatusDeleting {
 			t.Errorf("status %s, want DELETING", c.Status)
+		}
+		if got := clk.Sleeps(); !slices.Equal(got, []time.Duration{time.Hour}) {
+			t.Errorf("waited %v, want [1h]", got)
 		}
 	})
 	t.Run("server stops during the delay", func(t *testing.T) {
@@ -516,21 +533,26 @@ func TestConcurrentDropsSucceedOnce(t *testing.T) {
 	}
 }
 
-// The generated handler can be mounted on the Server without ServeHTTP's
-// checks; DropCluster must still refuse a key it does not know.
+// The generated strict handler can be mounted on the Server without its
+// middleware; DropCluster must still refuse a request that no middleware
+// authenticated, whatever key it carries.
 func TestDropClusterChecksKeyOnItsOwn(t *testing.T) {
-	srv, err := New(seeded()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(api.Handler(srv))
-	t.Cleanup(ts.Close)
-	a, err := newTestClient(t, ts).do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer("mock-key-unknown")})
-	if err != nil || a.status != http.StatusUnauthorized || a.code != codeIllegalAPIKey {
-		t.Errorf("got %+v, %v; want HTTP 401 code %d", a, err, codeIllegalAPIKey)
-	}
-	if c, _ := srv.Cluster(dedicatedID); c.Status != StatusRunning {
-		t.Errorf("status %s, want RUNNING", c.Status)
+	for _, key := range []string{"mock-key-unknown", keyAll} {
+		t.Run(key, func(t *testing.T) {
+			srv, err := New(seeded()...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(api.Handler(api.NewStrictHandler(srv, nil)))
+			t.Cleanup(ts.Close)
+			a, err := newTestClient(t, ts).do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(key)})
+			if err != nil || a.status != http.StatusUnauthorized || a.code != codeIllegalAPIKey {
+				t.Errorf("got %+v, %v; want HTTP 401 code %d", a, err, codeIllegalAPIKey)
+			}
+			if c, _ := srv.Cluster(dedicatedID); c.Status != StatusRunning {
+				t.Errorf("status %s, want RUNNING", c.Status)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,62 @@
+// Package mock is a reference Zilliz Cloud control plane for the Drop Cluster
+// operation (DELETE /v2/clusters/{clusterId}/drop). It answers as the real
+// API does, business errors on HTTP 200 included, and every answer it sends
+// conforms to openapi.yaml unless a Fault deliberately breaks it.
+//
+// # Use
+//
+// A Server is an http.Handler. Build one with New and serve it with net/http:
+//
+//	srv, err := mock.New(
+//		mock.WithAPIKey("mock-key"),              // a key for the mock only
+//		mock.WithClusters("in01-6183d6bac30f801"), // RUNNING until dropped
+//	)
+//	ts := httptest.NewServer(srv) // or &http.Server{Handler: srv}
+//
+// In a test, mocktest.NewServer(t, opts...) does both and closes the server
+// when the test ends. From a shell, `zcdrop mock` serves one. Its API keys are
+// the mock's own: never give it a real Zilliz Cloud key.
+//
+// # Answers
+//
+// A drop request meets these checks in turn, and the first that fails
+// answers:
+//
+//   - a path that is not /v2/clusters/{clusterId}/drop: 404; a method other
+//     than DELETE: 405 with Allow: DELETE;
+//   - a missing or unknown Bearer key: 401 with code 21119;
+//   - the key's rate limit (WithRateLimit): 429 with Retry-After: 1;
+//   - an empty cluster ID: code 96025; one that breaks the spec's pattern or
+//     length, or holds a dot segment or an encoded slash: code 96036; a query
+//     string or a request body: 400;
+//   - a cluster outside the key's scope: code 96016; an unknown or already
+//     dropped cluster: code 96018.
+//
+// Business errors (the 96xxx codes) come on HTTP 200, as on the real API.
+// Other errors carry the error envelope with the HTTP status as its code.
+// Every answer has a requestid header. A dropped cluster is DELETING for the
+// delete delay (WithDeleteDelay), then DELETED; Server.Cluster reports it.
+//
+// # Options
+//
+// WithClusters and WithAPIKey seed clusters and keys. WithRateLimit,
+// WithDeleteDelay and WithLatency tune the answers; WithClock lets a test move
+// time. WithFault queues a fault.
+//
+// # Faults
+//
+// A Fault replaces or damages the next answers, whatever their path:
+// FaultStatus answers an error status, FaultBadGatewayHTML a gateway's HTML
+// page, FaultTruncatedJSON half a body with a matching Content-Length, and
+// FaultAbortMidBody half a body and a closed connection. The last two let
+// the drop take effect and lose only its answer. Server.InjectFault queues
+// one while the Server is serving.
+//
+// # Layout
+//
+// The Server implements the strict server interface generated from
+// openapi.yaml (api.StrictServerInterface): DropCluster returns typed
+// answers, and everything else (request IDs, latency, faults, routing,
+// validation against the spec, authentication, the rate limit) is middleware
+// around the generated handler.
+package mock
