@@ -41,7 +41,7 @@
 //
 // WithClusters and WithAPIKey seed clusters and keys. WithRateLimit,
 // WithDeleteDelay and WithLatency tune the answers; WithClock lets a test move
-// time. WithFault queues a fault.
+// time. WithFault queues a fault. WithLogger logs one line per request.
 //
 // # Faults
 //
@@ -52,11 +52,18 @@
 // the drop take effect and lose only its answer. Server.InjectFault queues
 // one while the Server is serving.
 //
+// # Logging
+//
+// WithLogger(l) logs each answer at Info level with the attributes method,
+// path, status, code (the envelope's code, 0 for a success, absent when the
+// body is not a JSON envelope) and latency. No line holds the Authorization
+// header or a seeded key.
+//
 // # Layout
 //
 // The Server implements the strict server interface generated from
 // openapi.yaml (api.StrictServerInterface): DropCluster returns typed
-// answers, and everything else (request IDs, latency, faults, routing,
-// validation against the spec, authentication, the rate limit) is middleware
-// around the generated handler.
+// answers, and everything else (request IDs, logging, latency, faults,
+// routing, validation against the spec, authentication, the rate limit) is
+// middleware around the generated handler.
 package mock

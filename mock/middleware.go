@@ -21,11 +21,13 @@ const maxRequestBody = 64 << 10
 const msgNonconforming = "The request does not conform to the Drop Cluster operation."
 
 // middleware wraps the operation in the Server's middleware, outermost first:
-// every answer gets a request ID; then come the latency, the faults, the routing, the validation, the key, the rate
+// every answer gets a request ID and, with WithLogger, a log line; then come
+// the latency, the faults, the routing, the validation, the key, the rate
 // limit and the refusal of nonconforming requests.
 func (s *Server) middleware(operation http.Handler) http.Handler {
 	layers := []func(http.Handler) http.Handler{
 		setRequestID,
+		s.logRequests,
 		s.delay,
 		s.injectFaults,
 		route,

@@ -3,6 +3,7 @@ package mock
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 	"unicode"
 )
@@ -145,5 +146,20 @@ func WithLatency(d time.Duration) Option {
 func WithFault(f Fault) Option {
 	return func(s *Server) error {
 		return s.InjectFault(f)
+	}
+}
+
+// WithLogger makes the Server log one line per request to l, at Info level,
+// with the attributes method, path, status, code and latency. code is the
+// error envelope's code, 0 for a success, and absent when the answer is not a
+// JSON envelope (a gateway's HTML page, a truncated body). No line holds the
+// Authorization header, a query string or a seeded key.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Server) error {
+		if l == nil {
+			return errors.New("mock: logger must not be nil")
+		}
+		s.logger = l
+		return nil
 	}
 }

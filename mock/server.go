@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ type Server struct {
 	deleteDelay time.Duration
 	rateLimit   int
 	latency     time.Duration
+	logger      *slog.Logger
 
 	mu       sync.Mutex
 	clusters map[string]*cluster

@@ -573,6 +573,7 @@ func TestOptionsCheckTheirInput(t *testing.T) {
 		{"malformed scope ID", WithAPIKey(keyAll, "IN01-ABC"), `mock: WithAPIKey: scope: cluster ID "IN01-ABC" does not match`},
 		{"scope ID over 64 bytes", WithAPIKey(keyAll, longID), `mock: WithAPIKey: scope: cluster ID "in01-aaaaaaaaaaa"... is 65 bytes`},
 		{"nil clock", WithClock(nil), "clock must not be nil"},
+		{"nil logger", WithLogger(nil), "logger must not be nil"},
 		{"negative delete delay", WithDeleteDelay(-time.Second), "delete delay -1s is negative"},
 		{"negative rate limit", WithRateLimit(-1), "rate limit -1 is negative"},
 		{"negative latency", WithLatency(-time.Second), "latency -1s is negative"},
