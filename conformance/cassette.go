@@ -10,9 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
-
 	"github.com/zcdrop/zcdrop/internal/redact"
+	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
 // CassetteError is returned by CheckCassettes when an input cannot be read as
@@ -168,7 +167,7 @@ func pathCause(err error) error {
 // loadCassette reads the cassette at file and turns its interactions into
 // exchanges.
 func loadCassette(file string) ([]recorded, error) {
-	_, c, err := readCassette(file)
+	c, err := readCassette(file)
 	if err != nil {
 		return nil, err
 	}
@@ -183,37 +182,29 @@ func loadCassette(file string) ([]recorded, error) {
 	return out, nil
 }
 
-// readCassette reads and parses the cassette at file, and returns its bytes
-// too, for a go-vcr recorder to replay. It refuses a cassette without
-// interactions.
-func readCassette(file string) ([]byte, *cassette.Cassette, error) {
+// readCassette reads and parses the cassette at file. It refuses a cassette
+// without interactions.
+func readCassette(file string) (*vcr.Cassette, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, nil, &CassetteError{File: file, Err: pathCause(err)}
+		return nil, &CassetteError{File: file, Err: pathCause(err)}
 	}
-	// cassette.Load appends ".yaml" to the name it is given, which would turn
-	// "x.yml" into "x.yml.yaml"; reading the file here and handing its bytes
-	// over keeps the path exactly as the user wrote it.
-	c, err := cassette.LoadWithFS(file, bytesFS(data))
+	c, err := vcr.Decode(data)
 	switch {
-	case errors.Is(err, cassette.ErrUnsupportedCassetteFormat):
-		// go-vcr's own message quotes the version it wants, not the one it found.
-		return nil, nil, &CassetteError{File: file, Err: fmt.Errorf("unsupported cassette format: want go-vcr v4 format \"version: %d\"", cassette.CassetteFormatVersion)}
+	case errors.Is(err, vcr.ErrUnsupportedFormat):
+		return nil, &CassetteError{File: file, Err: err}
 	case err != nil:
-		return nil, nil, &CassetteError{File: file, Err: fmt.Errorf("not a go-vcr cassette: %w", err)}
+		return nil, &CassetteError{File: file, Err: fmt.Errorf("not a go-vcr cassette: %w", err)}
 	case len(c.Interactions) == 0:
-		// go-vcr takes a file without a "version" key for a version 2
-		// cassette, so this is also where YAML that is not a cassette at all
-		// ends up.
-		return nil, nil, &CassetteError{File: file, Err: errors.New("cassette holds no interactions")}
+		return nil, &CassetteError{File: file, Err: errors.New("cassette holds no interactions")}
 	}
-	return data, c, nil
+	return c, nil
 }
 
 // toRecorded turns an interaction into an Exchange. It refuses interactions
 // that are not traffic at all, which the Validator would otherwise report as
 // confusing violations of the spec.
-func toRecorded(file string, in *cassette.Interaction) (recorded, error) {
+func toRecorded(file string, in *vcr.Interaction) (recorded, error) {
 	switch {
 	case in == nil:
 		return recorded{}, errors.New("empty interaction")
@@ -224,7 +215,7 @@ func toRecorded(file string, in *cassette.Interaction) (recorded, error) {
 	case in.Response.Code == 0:
 		return recorded{}, errors.New("response has no status code")
 	}
-	req, err := in.GetHTTPRequest()
+	req, err := in.Request.HTTPRequest()
 	if err != nil {
 		return recorded{}, fmt.Errorf("request url: %w", err)
 	}
@@ -257,15 +248,3 @@ func canonicalHeader(h http.Header) http.Header {
 	}
 	return out
 }
-
-// bytesFS serves one cassette's bytes to cassette.LoadWithFS, whatever name
-// it asks for. It never writes: the gate only reads.
-type bytesFS []byte
-
-func (b bytesFS) ReadFile(string) ([]byte, error) { return b, nil }
-
-func (bytesFS) WriteFile(name string, _ []byte) error {
-	return fmt.Errorf("write %s: the conformance gate never writes cassettes", name)
-}
-
-func (bytesFS) IsFileExists(string) bool { return true }

@@ -1,99 +1,48 @@
 package conformance
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
-	"net/url"
+	"os"
 	"path/filepath"
-	"strconv"
-
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+	"sync"
+	"time"
 
 	"github.com/zcdrop/zcdrop/internal/redact"
+	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
-// RedactHook returns a go-vcr hook that scrubs an interaction of secrets:
-// every Authorization header keeps its scheme and becomes "Bearer REDACTED",
-// and every occurrence of any of secrets in the request's URL, host, form,
-// headers, trailers and body, and in the response's status, headers,
-// trailers and body, becomes REDACTED. Empty secrets are ignored. Other
-// headers, the requestid header among them, are kept.
+// Recorder is an http.RoundTripper that sends each request through its base
+// transport and records the exchange; Stop saves what it recorded as a go-vcr
+// v4 cassette (format version 2), with every secret redacted. Use it as the
+// Base of a Transport to validate what it records. It is safe for concurrent
+// use.
 //
-// Register it as a recorder.BeforeSaveHook, so that the program sees the real
-// values and only the saved copy is scrubbed:
-//
-//	recorder.New(name, recorder.WithHook(conformance.RedactHook(key), recorder.BeforeSaveHook))
-//
-// The hook builds new header maps instead of editing the recorded ones, which
-// are the very maps of the request and response that the program holds.
-func RedactHook(secrets ...string) recorder.HookFunc {
-	s := redact.New(secrets...)
-	return func(i *cassette.Interaction) error {
-		req, res := &i.Request, &i.Response
-		req.URL = s.String(req.URL)
-		req.Host = s.String(req.Host)
-		req.RequestURI = s.String(req.RequestURI)
-		body := req.Body
-		req.Body, req.ContentLength = scrubBody(s, req.Body, req.ContentLength)
-		req.Headers = fixLength(s.Header(req.Headers), body, req.Body)
-		req.Trailer = s.Header(req.Trailer)
-		req.Form = scrubForm(s, req.Form)
-		res.Status = s.String(res.Status)
-		body = res.Body
-		res.Body, res.ContentLength = scrubBody(s, res.Body, res.ContentLength)
-		res.Headers = fixLength(s.Header(res.Headers), body, res.Body)
-		res.Trailer = s.Header(res.Trailer)
-		return nil
-	}
+// Cassettes are written in go-vcr's own format, which go-vcr's recorder
+// replays, but without importing go-vcr, whose cassette package links
+// package testing into every program that uses it.
+type Recorder struct {
+	base    http.RoundTripper
+	path    string
+	secrets *redact.Secrets
+	limit   int64
+
+	mu           sync.Mutex
+	interactions []*vcr.Interaction
 }
 
-// scrubBody scrubs body and keeps a content length that described it true.
-func scrubBody(s *redact.Secrets, body string, length int64) (string, int64) {
-	out := s.String(body)
-	if length == int64(len(body)) {
-		length = int64(len(out))
-	}
-	return out, length
-}
-
-// fixLength keeps a Content-Length header that described the body before
-// scrubbing true of the body after it.
-func fixLength(h http.Header, before, after string) http.Header {
-	if h.Get("Content-Length") == strconv.Itoa(len(before)) && len(before) != len(after) {
-		h.Set("Content-Length", strconv.Itoa(len(after)))
-	}
-	return h
-}
-
-func scrubForm(s *redact.Secrets, f url.Values) url.Values {
-	if f == nil {
-		return nil
-	}
-	out := make(url.Values, len(f))
-	for name, values := range f {
-		vs := make([]string, len(values))
-		for j, v := range values {
-			vs[j] = s.String(v)
-		}
-		out[s.String(name)] = vs
-	}
-	return out
-}
-
-// NewRecorder returns a go-vcr recorder in recorder.ModeRecordOnly that
-// sends each request through base (http.DefaultTransport when nil) and
-// records it for the
-// cassette dir/name.yaml, replacing whatever that file held. Before the
-// cassette is saved, RedactHook(secrets...) scrubs it: pass every key the
-// traffic carries. Stop saves the cassette, an empty one included, so call it
-// only when something was recorded. Use the recorder as the Base of a
-// Transport to validate what it records.
+// NewRecorder returns a Recorder that sends each request through base
+// (http.DefaultTransport when nil) and records it for the cassette
+// dir/name.yaml, which Stop replaces. Before the cassette is saved, every
+// occurrence of any of secrets is replaced and every Authorization header
+// says "Bearer REDACTED": pass every key the traffic carries.
 //
-// The recorder never writes debug output: go-vcr's VCR_DEBUG would otherwise
-// dump every request, key and all, to stderr.
-func NewRecorder(dir, name string, base http.RoundTripper, secrets ...string) (*recorder.Recorder, error) {
+// A response body is read whole before the caller sees it, up to
+// DefaultMaxBodyBytes; a larger one is not recorded, and the request fails.
+func NewRecorder(dir, name string, base http.RoundTripper, secrets ...string) (*Recorder, error) {
 	if dir == "" {
 		return nil, errors.New("conformance: NewRecorder: empty directory")
 	}
@@ -103,20 +52,100 @@ func NewRecorder(dir, name string, base http.RoundTripper, secrets ...string) (*
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	rec, err := recorder.New(filepath.Join(dir, name),
-		recorder.WithMode(recorder.ModeRecordOnly),
-		recorder.WithRealTransport(base),
-		recorder.WithHook(RedactHook(secrets...), recorder.BeforeSaveHook),
-		recorder.WithDebugWriter(silent{}),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("conformance: NewRecorder: %w", err)
-	}
-	return rec, nil
+	return &Recorder{
+		base:    base,
+		path:    filepath.Join(dir, name+".yaml"),
+		secrets: redact.New(secrets...),
+		limit:   DefaultMaxBodyBytes,
+	}, nil
 }
 
-// silent discards go-vcr's debug output. It is not io.Discard, because go-vcr
-// replaces io.Discard with os.Stderr when VCR_DEBUG is set.
-type silent struct{}
+// RoundTrip implements http.RoundTripper: it sends req and records the
+// exchange. The caller reads exactly the body that was recorded.
+func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(io.LimitReader(req.Body, r.limit+1))
+		req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("conformance: record: read request body: %w", err)
+		}
+		if int64(len(b)) > r.limit {
+			return nil, fmt.Errorf("conformance: record: request body exceeds %d bytes", r.limit)
+		}
+		reqBody = b
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	start := time.Now()
+	res, err := r.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	d := time.Since(start)
+	resBody, err := io.ReadAll(io.LimitReader(res.Body, r.limit+1))
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(resBody)) > r.limit {
+		return nil, fmt.Errorf("conformance: record: response body exceeds %d bytes; not recorded", r.limit)
+	}
+	in, err := vcr.NewInteraction(req, reqBody, res, resBody, d)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: record: %w", err)
+	}
+	r.mu.Lock()
+	in.ID = len(r.interactions)
+	r.interactions = append(r.interactions, in)
+	r.mu.Unlock()
+	res.Body = io.NopCloser(bytes.NewReader(resBody))
+	return res, nil
+}
 
-func (silent) Write(p []byte) (int, error) { return len(p), nil }
+// Stop saves the cassette, an empty one included, so call it only when
+// something was recorded. The file is written beside its final name and
+// then renamed into place, so that a reader never sees half a cassette and a
+// link planted at that name is replaced, never followed.
+func (r *Recorder) Stop() error {
+	r.mu.Lock()
+	c := &vcr.Cassette{Version: vcr.FormatVersion, Interactions: make([]*vcr.Interaction, len(r.interactions))}
+	for i, in := range r.interactions {
+		scrubbed := *in
+		scrubbed.Redact(r.secrets)
+		c.Interactions[i] = &scrubbed
+	}
+	r.mu.Unlock()
+	data, err := vcr.Encode(c)
+	if err != nil {
+		return fmt.Errorf("conformance: save %s: %w", r.path, err)
+	}
+	if err := writeFileAtomic(r.path, data); err != nil {
+		return fmt.Errorf("conformance: save %s: %w", r.path, err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to a new file beside path and renames it over
+// path.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+	}
+	return err
+}

@@ -1,16 +1,14 @@
 package conformance
 
 import (
-	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
-
 	"github.com/zcdrop/zcdrop/internal/httpclient"
+	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
 // Replayer serves recorded Drop Cluster traffic to a client under test, and
@@ -18,24 +16,32 @@ import (
 // under test at Client, Close it when done, and read Report to learn what it
 // served. In a test, conformancetest.NewReplayer does all three.
 //
-// Each go-vcr v4 cassette in its directory (walked for *.yaml and *.yml
-// files, as CheckCassettes walks them) is served by a recorder in
-// recorder.ModeReplayOnly, never ModeRecordOnce, which would call the live
-// API for a request that no cassette holds.
+// It serves the go-vcr v4 cassettes in its directory (walked for *.yaml and
+// *.yml files, as CheckCassettes walks them) as go-vcr's recorder does in
+// recorder.ModeReplayOnly, and never asks the network, as
+// recorder.ModeRecordOnce would for a request that no cassette holds.
 //
-// A request is matched on everything but its Authorization and User-Agent
-// headers, since recordings say "Bearer REDACTED" and clients differ in their
-// user agent. The cassettes are tried in lexical order, and each interaction
-// answers once, so that the same request made twice gets the answers in the
-// order they were recorded. Every exchange is validated as it is replayed.
+// A request is matched, as go-vcr's default matcher matches it, on
+// everything but its Authorization and User-Agent headers, since recordings
+// say "Bearer REDACTED" and clients differ in their user agent. The
+// cassettes are tried in lexical order, and each interaction answers once,
+// so that the same request made twice gets the answers in the order they
+// were recorded. Every exchange is validated as it is replayed.
 type Replayer struct {
-	dir       string
-	client    *http.Client
-	recorders []*recorder.Recorder
+	dir    string
+	client *http.Client
 
-	mu        sync.Mutex
-	served    []Result
-	unmatched []string
+	mu           sync.Mutex
+	closed       bool
+	interactions []*replayable
+	served       []Result
+	unmatched    []string
+}
+
+// replayable is a recorded interaction and whether it has answered yet.
+type replayable struct {
+	in   *vcr.Interaction
+	used bool
 }
 
 // ReplayReport says what a Replayer served.
@@ -85,24 +91,17 @@ func NewReplayer(dir string) (*Replayer, error) {
 	if err != nil {
 		return nil, err
 	}
-	matcher := cassette.NewDefaultMatcher(cassette.WithIgnoreAuthorization(), cassette.WithIgnoreUserAgent())
 	r := &Replayer{dir: dir}
 	for _, f := range files {
-		data, _, err := readCassette(f)
+		c, err := readCassette(f)
 		if err != nil {
 			return nil, err
 		}
-		rec, err := recorder.New(f,
-			recorder.WithMode(recorder.ModeReplayOnly),
-			recorder.WithFS(bytesFS(data)),
-			recorder.WithMatcher(matcher),
-			recorder.WithSkipRequestLatency(true),
-			recorder.WithDebugWriter(silent{}),
-		)
-		if err != nil {
-			return nil, &CassetteError{File: f, Err: err}
+		for _, in := range c.Interactions {
+			if in != nil {
+				r.interactions = append(r.interactions, &replayable{in: in})
+			}
 		}
-		r.recorders = append(r.recorders, rec)
 	}
 	// A replayed redirect is checked as it was recorded, never followed.
 	r.client = httpclient.NoRedirects(&Transport{Validator: v, Mode: ModeObserve, Base: replayTransport{r}, Report: func(res Result) {
@@ -122,15 +121,14 @@ func NewReplayer(dir string) (*Replayer, error) {
 // never reach the network.
 func (r *Replayer) Client() *http.Client { return r.client }
 
-// Close stops replaying. The cassettes are only read, never written.
+// Close stops replaying: every later request fails. The cassettes are only
+// read, never written, so it has nothing to save and returns nil.
 func (r *Replayer) Close() error {
-	var errs []error
-	for _, rec := range r.recorders {
-		if err := rec.Stop(); err != nil {
-			errs = append(errs, fmt.Errorf("conformance: stop replaying %s: %w", r.dir, err))
-		}
-	}
-	return errors.Join(errs...)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.interactions = nil
+	r.closed = true
+	return nil
 }
 
 // Report returns what the Replayer has served so far.
@@ -140,22 +138,37 @@ func (r *Replayer) Report() ReplayReport {
 	return ReplayReport{Dir: r.dir, Served: append([]Result(nil), r.served...), Unmatched: append([]string(nil), r.unmatched...)}
 }
 
-// replayTransport answers each request from the first recorder whose
-// cassette holds an unused interaction that matches it.
+// replayTransport answers each request from the first unused interaction
+// that matches it.
 type replayTransport struct{ r *Replayer }
 
 // RoundTrip implements http.RoundTripper.
 func (t replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	for _, rec := range t.r.recorders {
-		res, err := rec.RoundTrip(req)
-		if errors.Is(err, cassette.ErrInteractionNotFound) {
-			continue
+	var body []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(io.LimitReader(req.Body, DefaultMaxBodyBytes+1))
+		req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("conformance: replay: read request body: %w", err)
 		}
-		return res, err
+		body = b
+	}
+	if err := req.Context().Err(); err != nil {
+		return nil, err
 	}
 	what := req.Method + " " + req.URL.Redacted()
-	t.r.mu.Lock()
-	t.r.unmatched = append(t.r.unmatched, what)
-	t.r.mu.Unlock()
-	return nil, fmt.Errorf("conformance: replay: no unused interaction in %s matches %s; record it with conformance.NewRecorder, or add it to a cassette", t.r.dir, what)
+	r := t.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, fmt.Errorf("conformance: replay of %s is closed; %s not answered", r.dir, what)
+	}
+	for _, x := range r.interactions {
+		if !x.used && x.in.Request.Matches(req, body) {
+			x.used = true
+			return x.in.Response.HTTPResponse(req), nil
+		}
+	}
+	r.unmatched = append(r.unmatched, what)
+	return nil, fmt.Errorf("conformance: replay: no unused interaction in %s matches %s; record it with conformance.NewRecorder, or add it to a cassette", r.dir, what)
 }
