@@ -5,6 +5,12 @@
 #   make conformance-live  the probes against the real API (needs ZILLIZ_API_KEY)
 GO      ?= go
 PKGS    := ./...
+
+# cgo, and so -race, needs a C compiler. Without one, every go command here
+# runs with cgo off, and the tests run without -race, saying so.
+CGO_OK  := $(shell cc=$$($(GO) env CC 2>/dev/null); \
+	[ "$$($(GO) env CGO_ENABLED 2>/dev/null)" = 1 ] && command -v "$${cc%% *}" >/dev/null 2>&1 && echo 1 || echo 0)
+export CGO_ENABLED := $(CGO_OK)
 CORPUS  := conformance/testdata/cassettes
 
 .PHONY: all generate check-generated lint test conformance conformance-live bench fuzz
@@ -45,11 +51,10 @@ lint:
 ## test: everything CI runs. Never the live probes, even with ZILLIZ_API_KEY set.
 ## -race needs cgo, and so a C compiler; without one the tests run without it.
 test: lint check-generated
-	@cc=$$($(GO) env CC); \
-	if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$${cc%% *}" >/dev/null 2>&1; then race=-race; cgo=1; else \
-		race=; cgo=0; echo "test: notice: no C compiler ('$$cc' not found, or cgo off), so -race is skipped; install gcc to run the race detector"; fi; \
+	@if [ "$(CGO_OK)" = 1 ]; then race=-race; else race=; \
+		echo "test: notice: no C compiler (go env CC: '$$($(GO) env CC)'), so -race is skipped; install gcc to run the race detector"; fi; \
 	echo "$(GO) test $$race -count=1 -skip '^TestLive' $(PKGS)"; \
-	CGO_ENABLED=$$cgo $(GO) test $$race -count=1 -skip '^TestLive' $(PKGS)
+	$(GO) test $$race -count=1 -skip '^TestLive' $(PKGS)
 
 ## conformance: the gate, on the embedded spec, with no key and no network
 conformance: check-generated
