@@ -60,6 +60,20 @@ func fromGoVCR(in *cassette.Interaction) *Interaction {
 	return &Interaction{ID: in.ID, Request: Request(in.Request), Response: Response(in.Response)}
 }
 
+// decodeFile reads and decodes a cassette of the corpus.
+func decodeFile(t *testing.T, file string) ([]byte, *Cassette) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Decode(data)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return data, c
+}
+
 func loadGoVCR(t *testing.T, name string, data []byte) *cassette.Cassette {
 	t.Helper()
 	c, err := cassette.LoadWithFS(name, memFS{name + ".yaml": data})
@@ -72,14 +86,7 @@ func loadGoVCR(t *testing.T, name string, data []byte) *cassette.Cassette {
 func TestDecodeReadsWhatGoVCRReads(t *testing.T) {
 	for _, file := range corpus(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ours, err := Decode(data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			data, ours := decodeFile(t, file)
 			theirs := loadGoVCR(t, "c", data)
 			if len(ours.Interactions) != len(theirs.Interactions) || ours.Version != theirs.Version {
 				t.Fatalf("version %d with %d interactions; go-vcr reads version %d with %d", ours.Version, len(ours.Interactions), theirs.Version, len(theirs.Interactions))
@@ -96,14 +103,7 @@ func TestDecodeReadsWhatGoVCRReads(t *testing.T) {
 func TestEncodeWritesWhatGoVCRWrites(t *testing.T) {
 	for _, file := range corpus(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ours, err := Decode(data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			data, ours := decodeFile(t, file)
 			got, err := Encode(ours)
 			if err != nil {
 				t.Fatal(err)
@@ -222,14 +222,7 @@ func TestMatchesAgreesWithGoVCR(t *testing.T) {
 		"another proto minor": func(r *http.Request) { r.ProtoMinor++ },
 	}
 	for _, file := range corpus(t) {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := Decode(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, c := decodeFile(t, file)
 		for _, in := range c.Interactions {
 			for name, change := range variations {
 				req, err := in.Request.HTTPRequest()
