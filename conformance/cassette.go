@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/zcdrop/zcdrop/internal/redact"
@@ -107,7 +108,8 @@ func checkRecordedSecrets(req *http.Request) []Violation {
 	if auth := req.Header.Get("Authorization"); auth != "" && !redact.IsRedactedAuthorization(auth) {
 		if _, token, _ := strings.Cut(auth, " "); strings.TrimSpace(token) != "" {
 			out = append(out, Violation{Kind: KindSemantic, Pointer: PointerAuthorization,
-				Message: `holds what looks like a real key; recordings must say "Bearer REDACTED" (record through conformance.RedactHook)`})
+				Message: "holds what looks like a real key; recordings must say " + strconv.Quote(redact.Authorization("Bearer x")) +
+					" (record through conformance.NewRecorder or govcr.RedactHook)"})
 		}
 	}
 	if req.URL.User != nil {

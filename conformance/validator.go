@@ -1,7 +1,3 @@
-// Package conformance checks Drop Cluster traffic against openapi.yaml: live
-// traffic through a validating Transport, recorded traffic in go-vcr cassettes,
-// and the project's own reference server. Every check goes through one
-// Validator built from the spec embedded in package api.
 package conformance
 
 import (
