@@ -63,19 +63,13 @@ func NewRecorder(dir, name string, base http.RoundTripper, secrets ...string) (*
 // RoundTrip implements http.RoundTripper: it sends req and records the
 // exchange. The caller reads exactly the body that was recorded.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	var reqBody []byte
-	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(io.LimitReader(req.Body, r.limit+1))
-		req.Body.Close()
-		if err != nil {
-			return nil, fmt.Errorf("conformance: record: read request body: %w", err)
-		}
-		if int64(len(b)) > r.limit {
-			return nil, fmt.Errorf("conformance: record: request body exceeds %d bytes", r.limit)
-		}
-		reqBody = b
+	reqBody, err := readRequestBody(req, r.limit)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: record: %w", err)
+	}
+	if reqBody != nil {
 		req = req.Clone(req.Context())
-		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
 	start := time.Now()
 	res, err := r.base.RoundTrip(req)

@@ -136,3 +136,60 @@ func TestNewRecorderRefusesBadNames(t *testing.T) {
 		})
 	}
 }
+
+// TestRecorderBodyLimits: a request body is recorded as it was sent, and a
+// body over the limit, either way, fails the request and is not recorded.
+func TestRecorderBodyLimits(t *testing.T) {
+	var seen atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		seen.Store(string(b))
+		io.WriteString(w, r.URL.Query().Get("answer"))
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name, reqBody, answer string
+		wantErr               string
+	}{
+		{name: "both within the limit", reqBody: "0123456789abcdef", answer: "fedcba9876543210"},
+		{name: "request body over the limit", reqBody: "0123456789abcdefX", answer: "ok", wantErr: "request body exceeds 16 bytes"},
+		{name: "response body over the limit", reqBody: "small", answer: "fedcba9876543210X", wantErr: "response body exceeds 16 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seen.Store("")
+			dir := t.TempDir()
+			rec, err := NewRecorder(dir, "limits", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.limit = 16
+			res, err := (&http.Client{Transport: rec}).Post(srv.URL+"/?answer="+tt.answer, "text/plain", strings.NewReader(tt.reqBody))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, want an error saying %q", err, tt.wantErr)
+				}
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if string(got) != tt.answer || seen.Load() != tt.reqBody {
+					t.Errorf("the server saw %q and answered %q; want %q and %q", seen.Load(), got, tt.reqBody, tt.answer)
+				}
+			}
+			if err := rec.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			saved := readFile(t, filepath.Join(dir, "limits.yaml"))
+			recorded := strings.Contains(saved, "answer=")
+			if recorded != (tt.wantErr == "") {
+				t.Errorf("recorded: %v, want %v:\n%s", recorded, tt.wantErr == "", saved)
+			}
+			if tt.wantErr == "" && !strings.Contains(saved, "body: "+tt.reqBody) {
+				t.Errorf("the request body is not recorded as sent:\n%s", saved)
+			}
+		})
+	}
+}

@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -144,14 +143,9 @@ type replayTransport struct{ r *Replayer }
 
 // RoundTrip implements http.RoundTripper.
 func (t replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body []byte
-	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(io.LimitReader(req.Body, DefaultMaxBodyBytes+1))
-		req.Body.Close()
-		if err != nil {
-			return nil, fmt.Errorf("conformance: replay: read request body: %w", err)
-		}
-		body = b
+	body, err := readRequestBody(req, DefaultMaxBodyBytes)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: replay: %w", err)
 	}
 	if err := req.Context().Err(); err != nil {
 		return nil, err

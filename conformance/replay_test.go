@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -220,5 +221,43 @@ func TestReplayerMatchesHeaders(t *testing.T) {
 	}
 	if err := report.Err(); err == nil || !strings.Contains(err.Error(), "no unused interaction") {
 		t.Errorf("Err() = %v, want one missing interaction", err)
+	}
+}
+
+// TestReplayerRefusesWhatItCannotAnswer: a request whose context has ended,
+// one that comes after Close, and one whose body is over the limit are
+// answered with an error, never with a recorded answer, and none of them
+// uses up an interaction.
+func TestReplayerRefusesWhatItCannotAnswer(t *testing.T) {
+	r, err := NewReplayer(shippedCorpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newDrop := func(ctx context.Context, body io.Reader) *http.Request {
+		req, err := http.NewRequestWithContext(ctx, http.MethodDelete, dedicatedURL, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("Authorization", "Bearer any-key")
+		return req
+	}
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := r.Client().Do(newDrop(ended, nil)); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled request: %v, want context.Canceled", err)
+	}
+	big := strings.NewReader(strings.Repeat("x", DefaultMaxBodyBytes+1))
+	if _, err := r.Client().Do(newDrop(context.Background(), big)); err == nil || !strings.Contains(err.Error(), "request body exceeds") {
+		t.Errorf("an oversized body: %v, want it refused, not cut short and matched", err)
+	}
+	if rep := r.Report(); len(rep.Served) != 0 {
+		t.Errorf("served %d answers to requests it could not answer", len(rep.Served))
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Client().Do(newDrop(context.Background(), nil)); err == nil || !strings.Contains(err.Error(), "is closed") {
+		t.Errorf("a request after Close: %v, want it refused", err)
 	}
 }

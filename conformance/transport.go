@@ -101,16 +101,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	var reqBody []byte
-	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
-		if err != nil {
-			return nil, fmt.Errorf("conformance: read request body: %w", err)
-		}
-		if int64(len(b)) > limit {
-			return nil, fmt.Errorf("conformance: request body exceeds %d bytes", limit)
-		}
-		reqBody = b
+	reqBody, err := readRequestBody(req, limit)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: %w", err)
 	}
 	ctx := req.Context()
 	result := Result{Method: req.Method, URL: req.URL.Redacted()}
