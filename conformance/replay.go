@@ -121,13 +121,12 @@ func NewReplayer(dir string) (*Replayer, error) {
 func (r *Replayer) Client() *http.Client { return r.client }
 
 // Close stops replaying: every later request fails. The cassettes are only
-// read, never written, so it has nothing to save and returns nil.
-func (r *Replayer) Close() error {
+// read, never written, so there is nothing to save.
+func (r *Replayer) Close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.interactions = nil
 	r.closed = true
-	return nil
 }
 
 // Report returns what the Replayer has served so far.
@@ -150,7 +149,7 @@ func (t replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
-	what := req.Method + " " + req.URL.Redacted()
+	what := req.Method + " " + noSecrets.URL(req.URL.String())
 	r := t.r
 	r.mu.Lock()
 	defer r.mu.Unlock()

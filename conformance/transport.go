@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
 // Mode says what a Transport does with a violation. The zero Mode is not a
@@ -69,8 +71,9 @@ type Transport struct {
 	Mode Mode
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
-	// Report, when set, receives the verdict on every exchange, in both
-	// modes, including the ones that conform (Result.OK).
+	// Report, when set, receives the verdict on every exchange, including
+	// the ones that conform (Result.OK), in ModeEnforce and ModeObserve;
+	// ModeOff reports nothing.
 	Report func(Result)
 	// MaxBodyBytes caps the buffered body; zero means DefaultMaxBodyBytes.
 	// In ModeEnforce a larger response is an error; in ModeObserve it is
@@ -106,7 +109,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("conformance: %w", err)
 	}
 	ctx := req.Context()
-	result := Result{Method: req.Method, URL: req.URL.Redacted()}
+	result := Result{Method: req.Method, URL: redact.New(messageSecret(req.Header)).URL(req.URL.String())}
 
 	if t.Mode == ModeEnforce {
 		if vs := t.Validator.Validate(ctx, Exchange{Request: req, RequestBody: reqBody}); len(vs) > 0 {

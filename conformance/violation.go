@@ -66,7 +66,7 @@ func (v Violation) String() string {
 	return fmt.Sprintf("%s %s: %s", v.Kind, v.Pointer, v.Message)
 }
 
-// ViolationError is returned by a Transport in Enforce mode when a request or
+// ViolationError is returned by a Transport in ModeEnforce when a request or
 // a response breaks the spec. For a request, nothing was sent.
 type ViolationError struct {
 	// Method is the request's method.

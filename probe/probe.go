@@ -62,7 +62,7 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// Error is returned by Run when a probe got no usable answer: the network
+// Error is returned by Run when a probe got no answer, or none it can use: the network
 // failed, the answer broke off, ctx ended, or the server answered 429 or
 // 5XX, which says nothing about what the probe tests. The probes after it
 // were not run. A probe that got a whole answer has its Result among Run's
@@ -72,13 +72,22 @@ type Error struct {
 	Probe string
 	// BaseURL is where the probe was sent.
 	BaseURL string
+	// StatusCode is the status of the answer, when one began to arrive: one
+	// that says nothing (429 or 5XX), or one whose body broke off. It is 0
+	// when no answer arrived at all.
+	StatusCode int
 	// Err is why the answer was not usable. It never quotes the key.
 	Err error
 }
 
-// Error names the probe, where it went, and the cause.
+// Error names the probe, where it went, and the cause: "the not-found probe
+// got no answer from https://…: dial tcp …".
 func (e *Error) Error() string {
-	return fmt.Sprintf("probe %s: no usable answer from %s: %v", e.Probe, e.BaseURL, e.Err)
+	what := "no answer"
+	if e.StatusCode != 0 {
+		what = "no usable answer"
+	}
+	return fmt.Sprintf("the %s probe got %s from %s: %v", e.Probe, what, e.BaseURL, e.Err)
 }
 
 // Unwrap returns Err, so that errors.Is sees context.DeadlineExceeded.
@@ -265,7 +274,7 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 		if got != nil {
 			status = got.StatusCode
 		}
-		return conformance.Result{}, &Error{Probe: p.name, BaseURL: cfg.BaseURL, Err: cause(err, status)}
+		return conformance.Result{}, &Error{Probe: p.name, BaseURL: cfg.BaseURL, StatusCode: status, Err: cause(err, status)}
 	}
 	r := *got
 	r.File = file
@@ -280,7 +289,7 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 		}
 	}
 	if r.StatusCode == http.StatusTooManyRequests || r.StatusCode >= 500 {
-		return r, &Error{Probe: p.name, BaseURL: cfg.BaseURL,
+		return r, &Error{Probe: p.name, BaseURL: cfg.BaseURL, StatusCode: r.StatusCode,
 			Err: fmt.Errorf("HTTP %d, which says nothing about what the probe tests; try again later", r.StatusCode)}
 	}
 	if x := p.expect(res, err, r.StatusCode); x != nil {

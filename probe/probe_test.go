@@ -391,7 +391,7 @@ func TestProbeWithoutAnswer(t *testing.T) {
 				t.Fatalf("Run = %v, want a *probe.Error for not-found at %s", err, base)
 			}
 			msg := err.Error()
-			if want := "probe not-found: no usable answer from " + base + ": "; !strings.HasPrefix(msg, want) {
+			if want := "the not-found probe got no answer from " + base + ": "; !strings.HasPrefix(msg, want) {
 				t.Errorf("error %q, want it to start with %q", msg, want)
 			}
 			for _, p := range stackedPrefixes {
@@ -472,13 +472,14 @@ func TestProbeUnusableAnswers(t *testing.T) {
 		// results is how many Results come back: a whole answer is reported
 		// even when it makes the probe inconclusive.
 		results int
+		status  int // the status of the answer, when one began to arrive
 		errText string
 	}{
-		{name: "server error", fault: mock.Fault{Kind: mock.FaultStatus, Status: 503, Times: 1}, results: 1,
+		{name: "server error", fault: mock.Fault{Kind: mock.FaultStatus, Status: 503, Times: 1}, results: 1, status: 503,
 			errText: "HTTP 503, which says nothing about what the probe tests"},
-		{name: "gateway page", fault: mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1}, record: true, results: 1,
+		{name: "gateway page", fault: mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1}, record: true, results: 1, status: 502,
 			errText: "HTTP 502, which says nothing about what the probe tests"},
-		{name: "broken body", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1},
+		{name: "broken body", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1}, status: 200,
 			errText: "the answer (HTTP 200) broke off, so whether the request took effect is unknown: unexpected EOF"},
 		// The recorder reads the body before the front door sees a status.
 		{name: "broken body while recording", fault: mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1}, record: true,
@@ -497,8 +498,12 @@ func TestProbeUnusableAnswers(t *testing.T) {
 				t.Fatalf("got %v, want a *probe.Error for not-found", err)
 			}
 			msg := err.Error()
-			if want := "probe not-found: no usable answer from " + srv.URL + ": " + tt.errText; !strings.HasPrefix(msg, want) {
-				t.Errorf("error %q, want it to start with %q", msg, want)
+			want := "the not-found probe got no answer from " + srv.URL + ": " + tt.errText
+			if tt.status != 0 {
+				want = "the not-found probe got no usable answer from " + srv.URL + ": " + tt.errText
+			}
+			if !strings.HasPrefix(msg, want) || pe.StatusCode != tt.status {
+				t.Errorf("error %q with status %d, want it to start with %q, status %d", msg, pe.StatusCode, want, tt.status)
 			}
 			for _, p := range stackedPrefixes {
 				if strings.Contains(msg, p) {

@@ -83,8 +83,9 @@ func replayOffline(ctx context.Context, dir, key string, results []conformance.R
 	if err != nil {
 		return "", err
 	}
+	defer replayer.Close()
 	err = replayEach(ctx, replayer.Client(), key, results)
-	if err := errors.Join(err, replayer.Close(), replayer.Report().Err()); err != nil {
+	if err := errors.Join(err, replayer.Report().Err()); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("probe --record against the mock wrote %d cassettes without the key, destroyed nothing, passed the gate, and replayed offline", cassettes), nil

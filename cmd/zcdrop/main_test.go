@@ -252,7 +252,7 @@ func TestErrorPrefixesNeverStack(t *testing.T) {
 	}{
 		{"probe: bad format", []string{"probe", "--format", "xml"}, `zcdrop probe: unknown report format "xml"`},
 		{"probe: plain http off loopback", []string{"probe", "--base-url", "http://example.com"}, `zcdrop probe: base URL "http://example.com": plain http`},
-		{"probe: no answer", []string{"probe", "--base-url", gone.URL}, "zcdrop probe: probe not-found: no usable answer from " + gone.URL},
+		{"probe: no answer", []string{"probe", "--base-url", gone.URL}, "zcdrop probe: the not-found probe got no answer from " + gone.URL},
 		{"conformance: bad format", []string{"conformance", "--format", "xml", shippedCorpus}, `zcdrop conformance: unknown report format "xml"`},
 		{"drop: invalid ID", []string{"drop", "--yes", "in01-../x"}, `zcdrop drop: invalid cluster ID`},
 		{"drop: zero attempts", []string{"drop", "--yes", "--attempts", "0", "in01-abc"}, "zcdrop drop: WithRetry"},
@@ -278,7 +278,7 @@ func TestTrimPackagePrefixes(t *testing.T) {
 		{"probe: zcdrop: WithBaseURL: bad", "WithBaseURL: bad"},
 		{"conformance: unknown report format", "unknown report format"},
 		{"mock: WithClusters: x", "WithClusters: x"},
-		{"probe not-found: no usable answer", "probe not-found: no usable answer"},
+		{"the not-found probe got no answer", "the not-found probe got no answer"},
 		{"no API key: set ZILLIZ_API_KEY", "no API key: set ZILLIZ_API_KEY"},
 		{"read file: zcdrop: x", "read file: zcdrop: x"},
 	}

@@ -19,9 +19,9 @@ delete anything:
   invalid-key  the same, with a made-up API key; expects HTTP 401 with the
                error envelope (code 21119 today)
 Every exchange is validated, requests are never retried and are at least
-100ms apart, and a report (one entry per probe) goes to stdout. When a probe
-gets no usable answer, the text report is left out and stderr says so; the
-json and junit reports are written all the same, for CI's parsers.
+100ms apart, and a report (one entry per answered probe) goes to stdout.
+When no probe got an answer, the text report is left out and stderr says
+so; the json and junit reports are written all the same, for CI's parsers.
 
 THIS DELETES DATA: --drop-cluster ID together with
 --i-understand-this-deletes-data adds a third probe, drop, which really drops
@@ -35,7 +35,7 @@ each answered probe is saved as DIR/probe-<name>.yaml with the key redacted;
 	exitCodes: `  0  every probe conforms
   1  a probe found a violation
   2  usage error, refused drop, or --record DIR not writable
-  5  a probe got no usable answer
+  5  a probe got no answer, or none it can use (429, 5XX, a body that broke off)
 `,
 }
 

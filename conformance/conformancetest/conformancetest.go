@@ -23,9 +23,7 @@ func NewReplayer(t testing.TB, dir string) *http.Client {
 		t.Fatalf("conformancetest.NewReplayer: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := r.Close(); err != nil {
-			t.Error(err)
-		}
+		r.Close()
 		if err := r.Report().Err(); err != nil {
 			t.Error(err)
 		}
