@@ -2,9 +2,11 @@ package conformance
 
 import (
 	"bytes"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -40,8 +42,11 @@ type Recorder struct {
 // occurrence of any of secrets is replaced and every Authorization header
 // says "Bearer REDACTED": pass every key the traffic carries.
 //
-// A response body is read whole before the caller sees it, up to
-// DefaultMaxBodyBytes; a larger one is not recorded, and the request fails.
+// A request is recorded before it is sent, and one that cannot be recorded
+// (a body over DefaultMaxBodyBytes, a form that does not parse) is refused
+// unsent. A response body is read whole before the caller sees it, up to
+// DefaultMaxBodyBytes; a larger one is passed on whole and left out of the
+// cassette, so that the caller judges it as it would without a Recorder.
 func NewRecorder(dir, name string, base http.RoundTripper, secrets ...string) (*Recorder, error) {
 	if dir == "" {
 		return nil, errors.New("conformance: NewRecorder: empty directory")
@@ -65,11 +70,15 @@ func NewRecorder(dir, name string, base http.RoundTripper, secrets ...string) (*
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	reqBody, err := readRequestBody(req, r.limit)
 	if err != nil {
-		return nil, fmt.Errorf("conformance: record: %w", err)
+		return nil, fmt.Errorf("conformance: record: %w; not sent", err)
 	}
 	if reqBody != nil {
 		req = req.Clone(req.Context())
 		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	recorded, err := vcr.NewRequest(req, reqBody)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: record: %w; not sent", err)
 	}
 	start := time.Now()
 	res, err := r.base.RoundTrip(req)
@@ -78,20 +87,21 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	d := time.Since(start)
 	resBody, err := io.ReadAll(io.LimitReader(res.Body, r.limit+1))
-	res.Body.Close()
 	if err != nil {
+		res.Body.Close()
 		return nil, err
 	}
 	if int64(len(resBody)) > r.limit {
-		return nil, fmt.Errorf("conformance: record: response body exceeds %d bytes; not recorded", r.limit)
+		// Too large to record: the caller still gets every byte.
+		res.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(resBody), res.Body), res.Body}
+		return res, nil
 	}
-	in, err := vcr.NewInteraction(req, reqBody, res, resBody, d)
-	if err != nil {
-		return nil, fmt.Errorf("conformance: record: %w", err)
-	}
+	res.Body.Close()
 	r.mu.Lock()
-	in.ID = len(r.interactions)
-	r.interactions = append(r.interactions, in)
+	r.interactions = append(r.interactions, &vcr.Interaction{ID: len(r.interactions), Request: recorded, Response: vcr.NewResponse(res, resBody, d)})
 	r.mu.Unlock()
 	res.Body = io.NopCloser(bytes.NewReader(resBody))
 	return res, nil
@@ -121,19 +131,31 @@ func (r *Recorder) Stop() error {
 }
 
 // writeFileAtomic writes data to a new file beside path and renames it over
-// path.
+// path. The new file is created as os.Create creates one, so the umask
+// applies; a regular file it replaces keeps its mode.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	var f *os.File
+	var err error
+	for range 10 {
+		tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+rand.Text()[:12])
+		// O_EXCL never follows or reuses what is at that name, a link included.
+		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
+	if err == nil {
+		if old, serr := os.Lstat(path); serr == nil && old.Mode().IsRegular() {
+			err = f.Chmod(old.Mode().Perm())
+		}
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
 	}
 	if err == nil {
 		err = os.Rename(tmp, path)

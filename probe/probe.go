@@ -25,6 +25,7 @@ import (
 	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/conformance"
 	"github.com/zcdrop/zcdrop/internal/clock"
+	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
 // MinInterval is the least time Run leaves between two requests, and its
@@ -274,7 +275,11 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 		if got != nil {
 			status = got.StatusCode
 		}
-		return conformance.Result{}, &Error{Probe: p.name, BaseURL: cfg.BaseURL, StatusCode: status, Err: cause(err, status)}
+		// The front door has redacted what it returns; what cause takes from
+		// it is redacted once more here, so that no key can reach the error
+		// whatever path it took.
+		secrets := redact.New(cfg.APIKey, p.key)
+		return conformance.Result{}, &Error{Probe: p.name, BaseURL: cfg.BaseURL, StatusCode: status, Err: secrets.Error(cause(err, status))}
 	}
 	r := *got
 	r.File = file

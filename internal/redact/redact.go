@@ -123,11 +123,16 @@ func (s *Secrets) URL(raw string) string {
 	return s.String(u.String())
 }
 
-// Error returns err with every secret hidden from its message, and nothing
-// else lost: errors.Is and errors.As still see every error in its chain, so
-// that errors.Is(err, context.DeadlineExceeded) holds of a redacted timeout.
-// A *url.Error stays a *url.Error, with its URL and cause redacted, as
-// go-github cleans it. An err that quotes no secret is returned as it is.
+// Error returns err with every secret hidden from its message. An err that
+// quotes no secret is returned as it is. A *url.Error stays a *url.Error,
+// with its URL and cause redacted, as go-github cleans it, so that
+// errors.As finds it and its Timeout method still answers.
+//
+// Any other error that quotes a secret is replaced by one that errors.Is
+// still matches against its whole chain, so that errors.Is(err,
+// context.DeadlineExceeded) holds of a redacted timeout. It neither unwraps
+// nor answers errors.As: every error behind it may print the secret, and
+// nothing may hand one to a caller who then prints it.
 func (s *Secrets) Error(err error) error {
 	if err == nil || s == nil || s.replacer == nil {
 		return err
@@ -144,8 +149,10 @@ func (s *Secrets) Error(err error) error {
 }
 
 // redactedError is an error whose message had a secret in it. It does not
-// unwrap, so that code that walks the chain to print it (some loggers do)
-// never meets the original message; Is and As still reach the whole chain.
+// unwrap and does not answer errors.As, so that no code that walks the
+// chain (some loggers print every link) or extracts from it ever meets the
+// original message; Is, which hands nothing back, still reaches the whole
+// chain.
 type redactedError struct {
 	msg string
 	err error
@@ -155,9 +162,6 @@ func (e *redactedError) Error() string { return e.msg }
 
 // Is reports whether any error in the original chain matches target.
 func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
-
-// As finds the first error in the original chain that matches target.
-func (e *redactedError) As(target any) bool { return errors.As(e.err, target) }
 
 // Timeout reports what the original error reports, so that a *url.Error
 // whose cause was redacted still answers its Timeout method as before.

@@ -198,6 +198,11 @@ func TestNilSecretsAreSafe(t *testing.T) {
 	}
 }
 
+// leakyErr quotes whatever it is given, as a proxy's error might.
+type leakyErr struct{ msg string }
+
+func (e *leakyErr) Error() string { return e.msg }
+
 // timeoutErr is a cause that says it is a timeout, as net errors do.
 type timeoutErr struct{ msg string }
 
@@ -226,9 +231,8 @@ func TestError(t *testing.T) {
 				if want := "proxy said REDACTED: dial tcp: connection refused"; ue.Err.Error() != want {
 					t.Errorf("cause %q, want %q", ue.Err, want)
 				}
-				var op *net.OpError
-				if !errors.As(got, &op) || op != opErr {
-					t.Errorf("errors.As lost the *net.OpError: %v", got)
+				if !errors.Is(got, opErr) {
+					t.Errorf("errors.Is lost the *net.OpError: %v", got)
 				}
 			},
 		},
@@ -248,12 +252,19 @@ func TestError(t *testing.T) {
 			},
 		},
 		{
-			name: "errors.As finds a net.OpError in the chain",
-			err:  fmt.Errorf("dial with %s: %w", key, opErr),
+			name: "errors.As hands back nothing that quotes the key",
+			err:  fmt.Errorf("upstream: %w", &leakyErr{msg: "rejected Bearer " + key}),
 			check: func(t *testing.T, got error) {
-				var op *net.OpError
-				if !errors.As(got, &op) || op != opErr {
-					t.Errorf("errors.As(err, *net.OpError) lost it: %v", got)
+				var leaky *leakyErr
+				if errors.As(got, &leaky) {
+					t.Errorf("errors.As handed back %q", leaky.msg)
+				}
+				var ue *url.Error
+				if errors.As(got, &ue) {
+					t.Errorf("errors.As invented a *url.Error: %v", ue)
+				}
+				if errors.Unwrap(got) != nil {
+					t.Error("the redacted error unwraps to the original")
 				}
 			},
 		},

@@ -32,7 +32,9 @@ const FormatVersion = 2
 var ErrUnsupportedFormat = errors.New("unsupported cassette format")
 
 // Request is a recorded request: go-vcr's cassette.Request, field for field,
-// so that one converts to the other.
+// so that one converts to the other. Each field is the http.Request field of
+// the same name, as recorded; Headers is its Header, and URL its URL as a
+// string.
 type Request struct {
 	Proto            string      `yaml:"proto"`
 	ProtoMajor       int         `yaml:"proto_major"`
@@ -51,7 +53,9 @@ type Request struct {
 }
 
 // Response is a recorded response: go-vcr's cassette.Response, field for
-// field.
+// field. Each field is the http.Response field of the same name, as
+// recorded; Headers is its Header, Code its StatusCode, and Duration how
+// long it took to arrive.
 type Response struct {
 	Proto            string        `yaml:"proto"`
 	ProtoMajor       int           `yaml:"proto_major"`
@@ -67,15 +71,16 @@ type Response struct {
 	Duration         time.Duration `yaml:"duration"`
 }
 
-// Interaction is one recorded exchange. A nil entry in a cassette's list is
-// an empty YAML item.
+// Interaction is one recorded exchange, numbered by ID from 0 within its
+// cassette. A nil entry in a cassette's list is an empty YAML item.
 type Interaction struct {
 	ID       int      `yaml:"id"`
 	Request  Request  `yaml:"request"`
 	Response Response `yaml:"response"`
 }
 
-// Cassette is a whole cassette file.
+// Cassette is a whole cassette file: its format Version and its
+// Interactions, in the order recorded.
 type Cassette struct {
 	Version      int            `yaml:"version"`
 	Interactions []*Interaction `yaml:"interactions"`
@@ -150,46 +155,49 @@ func (r Response) HTTPResponse(req *http.Request) *http.Response {
 	}
 }
 
-// NewInteraction records an exchange as go-vcr's recorder does: reqBody is
-// what req's body held, resBody what the response's body held, and d how
-// long the answer took.
-func NewInteraction(req *http.Request, reqBody []byte, res *http.Response, resBody []byte, d time.Duration) (*Interaction, error) {
-	form, err := requestForm(req, reqBody)
+// NewRequest records req, whose body held body, as go-vcr's recorder does.
+// It fails for a request whose form cannot be parsed, which go-vcr refuses
+// too; call it before sending, so that such a request is never sent.
+func NewRequest(req *http.Request, body []byte) (Request, error) {
+	form, err := requestForm(req, body)
 	if err != nil {
-		return nil, err
+		return Request{}, err
 	}
-	return &Interaction{
-		Request: Request{
-			Proto:            req.Proto,
-			ProtoMajor:       req.ProtoMajor,
-			ProtoMinor:       req.ProtoMinor,
-			ContentLength:    req.ContentLength,
-			TransferEncoding: req.TransferEncoding,
-			Trailer:          req.Trailer,
-			Host:             req.Host,
-			RemoteAddr:       req.RemoteAddr,
-			RequestURI:       req.RequestURI,
-			Body:             string(reqBody),
-			Form:             form,
-			Headers:          req.Header,
-			URL:              req.URL.String(),
-			Method:           req.Method,
-		},
-		Response: Response{
-			Status:           res.Status,
-			Code:             res.StatusCode,
-			Proto:            res.Proto,
-			ProtoMajor:       res.ProtoMajor,
-			ProtoMinor:       res.ProtoMinor,
-			TransferEncoding: res.TransferEncoding,
-			Trailer:          res.Trailer,
-			ContentLength:    res.ContentLength,
-			Uncompressed:     res.Uncompressed,
-			Body:             string(resBody),
-			Headers:          res.Header,
-			Duration:         d,
-		},
+	return Request{
+		Proto:            req.Proto,
+		ProtoMajor:       req.ProtoMajor,
+		ProtoMinor:       req.ProtoMinor,
+		ContentLength:    req.ContentLength,
+		TransferEncoding: req.TransferEncoding,
+		Trailer:          req.Trailer,
+		Host:             req.Host,
+		RemoteAddr:       req.RemoteAddr,
+		RequestURI:       req.RequestURI,
+		Body:             string(body),
+		Form:             form,
+		Headers:          req.Header,
+		URL:              req.URL.String(),
+		Method:           req.Method,
 	}, nil
+}
+
+// NewResponse records res, whose body held body and which took d to
+// arrive, as go-vcr's recorder does.
+func NewResponse(res *http.Response, body []byte, d time.Duration) Response {
+	return Response{
+		Status:           res.Status,
+		Code:             res.StatusCode,
+		Proto:            res.Proto,
+		ProtoMajor:       res.ProtoMajor,
+		ProtoMinor:       res.ProtoMinor,
+		TransferEncoding: res.TransferEncoding,
+		Trailer:          res.Trailer,
+		ContentLength:    res.ContentLength,
+		Uncompressed:     res.Uncompressed,
+		Body:             string(body),
+		Headers:          res.Header,
+		Duration:         d,
+	}
 }
 
 // requestForm parses the form of req as it went out, query and body, the
@@ -240,15 +248,17 @@ func (r Request) Matches(req *http.Request, body []byte) bool {
 		req.RemoteAddr == r.RemoteAddr && req.RequestURI == r.RequestURI
 }
 
-// equalHeader compares two multi-maps as go-vcr does: nil and empty are
-// equal, and otherwise every key's values must be the same, in order.
+// equalHeader compares two multi-maps as go-vcr does: a nil map and an
+// empty one are equal, and otherwise every key's values must be the same,
+// in order, where, as for reflect.DeepEqual, a nil list of values ("X: ~")
+// is not an empty one ("X: []").
 func equalHeader(a, b map[string][]string) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for k, va := range a {
 		vb, ok := b[k]
-		if !ok || !slices.Equal(va, vb) {
+		if !ok || (va == nil) != (vb == nil) || !slices.Equal(va, vb) {
 			return false
 		}
 	}

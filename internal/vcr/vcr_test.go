@@ -3,6 +3,7 @@ package vcr
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -175,10 +176,11 @@ func TestGoVCRReplaysWhatWeRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := NewInteraction(req, nil, res, body, time.Millisecond)
+	recorded, err := NewRequest(req, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	in := &Interaction{Request: recorded, Response: NewResponse(res, body, time.Millisecond)}
 	data, err := Encode(&Cassette{Version: FormatVersion, Interactions: []*Interaction{in}})
 	if err != nil {
 		t.Fatal(err)
@@ -220,23 +222,47 @@ func TestMatchesAgreesWithGoVCR(t *testing.T) {
 		"another host":        func(r *http.Request) { r.Host = "example.com" },
 		"a query added":       func(r *http.Request) { r.URL.RawQuery = "a=b" },
 		"another proto minor": func(r *http.Request) { r.ProtoMinor++ },
+		"another length":      func(r *http.Request) { r.ContentLength++ },
+		"a trailer":           func(r *http.Request) { r.Trailer = http.Header{"X-T": {"1"}} },
+		"a request URI":       func(r *http.Request) { r.RequestURI = "/other" },
+		"a remote address":    func(r *http.Request) { r.RemoteAddr = "192.0.2.1:1" },
+		"a nil header value":  func(r *http.Request) { r.Header["X-Empty"] = nil },
+		"an empty header":     func(r *http.Request) { r.Header["X-Empty"] = []string{} },
+		"chunked":             func(r *http.Request) { r.TransferEncoding = []string{"chunked"} },
+	}
+	// Each body variation: what the request carries instead of the recorded
+	// body, and the content type it declares for it ("" keeps the headers).
+	type bodyVariation struct{ body, contentType string }
+	bodies := map[string]func(recorded string) bodyVariation{
+		"the recorded body": func(b string) bodyVariation { return bodyVariation{body: b} },
+		"another body":      func(b string) bodyVariation { return bodyVariation{body: b + "x"} },
+		"a form body":       func(string) bodyVariation { return bodyVariation{"a=1", "application/x-www-form-urlencoded"} },
 	}
 	for _, file := range corpus(t) {
 		_, c := decodeFile(t, file)
 		for _, in := range c.Interactions {
 			for name, change := range variations {
-				req, err := in.Request.HTTPRequest()
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Header = req.Header.Clone()
-				change(req)
-				ours := in.Request.Matches(req, []byte(in.Request.Body))
-				req.Body = io.NopCloser(strings.NewReader(in.Request.Body))
-				req.Form = nil
-				theirs := govcr(req, cassette.Request(in.Request))
-				if ours != theirs {
-					t.Errorf("%s #%d, %s: ours %v, go-vcr %v", filepath.Base(file), in.ID, name, ours, theirs)
+				for bodyName, body := range bodies {
+					t.Run(fmt.Sprintf("%s#%d/%s/%s", filepath.Base(file), in.ID, name, bodyName), func(t *testing.T) {
+						req, err := in.Request.HTTPRequest()
+						if err != nil {
+							t.Fatal(err)
+						}
+						req.Header = req.Header.Clone()
+						change(req)
+						v := body(in.Request.Body)
+						b := v.body
+						if v.contentType != "" {
+							req.Header.Set("Content-Type", v.contentType)
+						}
+						ours := in.Request.Matches(req, []byte(b))
+						req.Body = io.NopCloser(strings.NewReader(b))
+						req.Form = nil
+						theirs := govcr(req, cassette.Request(in.Request))
+						if ours != theirs {
+							t.Errorf("ours %v, go-vcr %v", ours, theirs)
+						}
+					})
 				}
 			}
 		}
