@@ -155,7 +155,7 @@ func drop(ctx context.Context, f dropFlags, operands []string, stdin io.Reader, 
 		return out.stop(usageFailure("usage", "", "%v", err))
 	}
 	if f.dryRun {
-		return dryRun(ctx, client, v, mode, id, wouldFail, out)
+		return dryRun(ctx, dryRunInput{client: client, validator: v, mode: mode, clusterID: id, wouldFail: wouldFail}, out)
 	}
 	if !f.yes {
 		if refusal := confirm(id, base, stdin, out.stderr); refusal != "" {
@@ -195,17 +195,29 @@ func confirm(id, base string, stdin io.Reader, stderr io.Writer) (refusal string
 	return ""
 }
 
+// dryRunInput is what a dry run needs: the client and validator that the
+// real drop would use, and what it would be asked to do.
+type dryRunInput struct {
+	client    *zcdrop.Client
+	validator *conformance.Validator
+	mode      conformance.Mode
+	clusterID string
+	// wouldFail says why the real drop would fail though the dry run does
+	// not (no API key), or is "".
+	wouldFail string
+}
+
 // dryRun builds the exact request the drop would send, checks it against
 // the spec, and prints it with the key redacted. It fails, as the real run
 // would, when the request breaks the spec under --validate enforce.
-func dryRun(ctx context.Context, client *zcdrop.Client, v *conformance.Validator, mode conformance.Mode, id, wouldFail string, out *dropOutput) int {
-	req, err := client.DropRequestForDisplay(ctx, id)
+func dryRun(ctx context.Context, in dryRunInput, out *dropOutput) int {
+	req, err := in.client.DropRequestForDisplay(ctx, in.clusterID)
 	if err != nil {
 		return out.stop(usageFailure("usage", "", "%v", err))
 	}
-	vs := v.Validate(ctx, conformance.Exchange{Request: req})
+	vs := in.validator.Validate(ctx, conformance.Exchange{Request: req})
 	var refusal *failureReport
-	if len(vs) > 0 && mode == conformance.ModeEnforce {
+	if len(vs) > 0 && in.mode == conformance.ModeEnforce {
 		// The real run would refuse to send it, as ModeEnforce refuses.
 		r := classify(&conformance.ViolationError{Method: req.Method, URL: req.URL.String(), Violations: vs})
 		r.Message, r.exit = trimPackagePrefixes(r.Message), exitUsage
@@ -214,7 +226,7 @@ func dryRun(ctx context.Context, client *zcdrop.Client, v *conformance.Validator
 		}
 		refusal = &r
 	}
-	out.dryRun(req, vs, wouldFail, refusal)
+	out.dryRun(req, vs, in.wouldFail, refusal)
 	if refusal != nil {
 		return refusal.exit
 	}

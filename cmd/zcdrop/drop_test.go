@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -101,6 +100,7 @@ func TestDropTextOutput(t *testing.T) {
 }
 
 func TestDropRefusesWithoutConfirmation(t *testing.T) {
+	fakeTerminal(t, false)
 	base, srv, n := dropMock(t)
 	t.Setenv("ZILLIZ_API_KEY", dropKey)
 	code, stdout, stderr := runDropCLI(t, "in01-6183d6bac30f801\n", "--base-url", base, "in01-6183d6bac30f801")
@@ -116,9 +116,7 @@ func TestDropRefusesWithoutConfirmation(t *testing.T) {
 }
 
 func TestDropInteractiveConfirmation(t *testing.T) {
-	orig := isTerminal
-	isTerminal = func(io.Reader) bool { return true }
-	t.Cleanup(func() { isTerminal = orig })
+	fakeTerminal(t, true)
 	tests := []struct {
 		name   string
 		typed  string
@@ -202,8 +200,6 @@ func TestDropDryRunWithoutAKey(t *testing.T) {
 }
 
 func TestDropJSONFailures(t *testing.T) {
-	orig := isTerminal
-	t.Cleanup(func() { isTerminal = orig })
 	tests := []struct {
 		name     string
 		env      string
@@ -229,7 +225,7 @@ func TestDropJSONFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			base, _, n := dropMock(t)
-			isTerminal = func(io.Reader) bool { return tt.terminal }
+			fakeTerminal(t, tt.terminal)
 			t.Setenv("ZILLIZ_API_KEY", tt.env)
 			code, stdout, stderr := runDropCLI(t, tt.stdin, append([]string{"--base-url", base}, tt.args...)...)
 			var got struct {
@@ -297,20 +293,6 @@ func TestDropUsageErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// noPrompt answers every drop with a success that lacks its prompt: the
-// client can use it, the spec does not allow it.
-func noPrompt(t *testing.T) string {
-	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("DELETE /v2/clusters/{id}/drop", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"code":0,"data":{"clusterId":%q}}`, r.PathValue("id"))
-	})
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	return ts.URL
 }
 
 func TestDropValidationModes(t *testing.T) {

@@ -97,28 +97,25 @@ func baseURL(region, override string) (string, error) {
 	return "", fmt.Errorf("--region must be global or cn, not %q", region)
 }
 
-// packagePrefixes are the prefixes that zcdrop's packages put on their
-// error strings, so that a library user sees where an error came from.
-var packagePrefixes = []string{"zcdrop: ", "conformance: ", "probe: ", "mock: "}
-
-// trimPackagePrefixes removes the package prefixes that msg starts with. A
-// command names itself ("zcdrop probe: "), and a package prefix after that
-// would only stack: "zcdrop probe: probe: zcdrop: ...".
-func trimPackagePrefixes(msg string) string {
-	for {
-		trimmed := msg
-		for _, p := range packagePrefixes {
-			trimmed = strings.TrimPrefix(trimmed, p)
+// outputFlagIn returns the value that args give --output, or "" when they
+// give none. It serves when the flag package has failed before it reached
+// --output, so that the failure is still reported in the format asked for.
+func outputFlagIn(args []string) string {
+	value := ""
+	for i, a := range args {
+		if a == "--" {
+			break
 		}
-		if trimmed == msg {
-			return msg
+		name, v, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "output" {
+			continue
 		}
-		msg = trimmed
+		switch {
+		case hasValue:
+			value = v
+		case i+1 < len(args):
+			value = args[i+1]
+		}
 	}
-}
-
-// printError writes an error line of "zcdrop cmd" to w, with one prefix
-// only: the command's.
-func printError(w io.Writer, cmd, format string, a ...any) {
-	fmt.Fprintf(w, "zcdrop %s: %s\n", cmd, trimPackagePrefixes(fmt.Sprintf(format, a...)))
+	return value
 }

@@ -11,11 +11,6 @@ import (
 	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
-// roundTripFunc answers a request without a network.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 func TestLogTransportRedactsTheKey(t *testing.T) {
 	tests := []struct {
 		name string

@@ -2,12 +2,14 @@ package main
 
 // This file holds the helpers that every test of the command shares: the
 // canary keys, the in-process run wrappers, key files, the counting mock
-// servers and the checks on output. Tests of main.go itself follow them.
+// servers and other fakes (a terminal, a round trip), and the checks on
+// output. Tests of main.go itself follow them.
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -221,6 +223,34 @@ func dropThroughClient(t *testing.T, baseURL, key string) *api.DropClusterRespon
 	}
 	return res
 }
+
+// noPrompt answers every drop with a success that lacks its prompt: the
+// client can use it, the spec does not allow it.
+func noPrompt(t *testing.T) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("DELETE /v2/clusters/{id}/drop", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"code":0,"data":{"clusterId":%q}}`, r.PathValue("id"))
+	})
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// fakeTerminal makes isTerminal answer terminal for the rest of the test,
+// so that drop's confirmation does not depend on where the tests run.
+func fakeTerminal(t *testing.T, terminal bool) {
+	t.Helper()
+	orig := isTerminal
+	isTerminal = func(io.Reader) bool { return terminal }
+	t.Cleanup(func() { isTerminal = orig })
+}
+
+// roundTripFunc answers a request without a network.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestHelpShape(t *testing.T) {
 	// Every command's --help: the usage line, a description, the exit codes,
