@@ -5,10 +5,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/zcdrop/zcdrop/conformance/conformancetest"
@@ -21,60 +20,6 @@ const (
 	unknownURL   = "https://api.cloud.zilliz.com/v2/clusters/in01-ffffffffffffff/drop"
 	canaryKey    = "zc-LEAK-CANARY-5b1d0e77"
 )
-
-// recordingTB stands in for the test that NewReplayer fails, so that a
-// failure can be observed without failing this test. Calls it does not
-// override reach the real test.
-type recordingTB struct {
-	testing.TB
-
-	mu       sync.Mutex
-	failures []string
-	cleanups []func()
-}
-
-func (*recordingTB) Helper() {}
-
-func (r *recordingTB) Error(args ...any) { r.fail(fmt.Sprint(args...)) }
-
-func (r *recordingTB) Errorf(format string, args ...any) { r.fail(fmt.Sprintf(format, args...)) }
-
-// Fatalf records the failure and ends the goroutine, as testing.T does;
-// run calls NewReplayer on a goroutine of its own for this.
-func (r *recordingTB) Fatalf(format string, args ...any) {
-	r.fail(fmt.Sprintf(format, args...))
-	runtime.Goexit()
-}
-
-func (r *recordingTB) Cleanup(f func()) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cleanups = append(r.cleanups, f)
-}
-
-func (r *recordingTB) fail(msg string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.failures = append(r.failures, msg)
-}
-
-// run calls f as a test body would, runs the cleanups it registered, as the
-// end of a test does, and returns every failure reported and whether f ran
-// to its end.
-func run(t *testing.T, f func(testing.TB)) (failures []string, finished bool) {
-	tb := &recordingTB{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f(tb)
-		finished = true
-	}()
-	<-done
-	for i := len(tb.cleanups) - 1; i >= 0; i-- {
-		tb.cleanups[i]()
-	}
-	return tb.failures, finished
-}
 
 // drop sends a Drop Cluster request through c as zcdrop does, and returns
 // the status, or 0 when the client failed.
@@ -102,6 +47,26 @@ func TestNewReplayerPassesAConformingReplay(t *testing.T) {
 	}
 }
 
+// The child process that TestNewReplayer starts runs TestReplayerCase with
+// these variables: a failure there fails the child, not this test, which
+// then reads what the child reported. No stand-in for testing.TB is needed.
+const (
+	dirEnv = "ZCDROP_CONFORMANCETEST_DIR"
+	urlEnv = "ZCDROP_CONFORMANCETEST_URL"
+)
+
+// TestReplayerCase is the body of one case of TestNewReplayer; run alone,
+// it has nothing to do.
+func TestReplayerCase(t *testing.T) {
+	dir, url := os.Getenv(dirEnv), os.Getenv(urlEnv)
+	if dir == "" || url == "" {
+		t.Skip("run by TestNewReplayer in a child process")
+	}
+	client := conformancetest.NewReplayer(t, dir)
+	fmt.Printf("status %d\n", drop(t, client, url))
+	fmt.Println("body finished")
+}
+
 func TestNewReplayer(t *testing.T) {
 	violating := t.TempDir()
 	b, err := os.ReadFile(echoDiffers)
@@ -114,46 +79,42 @@ func TestNewReplayer(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing")
 
 	tests := []struct {
-		name         string
-		dir          string
+		name, dir    string
 		url          string
 		wantStatus   int      // 0: the request must fail
-		wantFailures []string // one failure containing each, in order; none means the test passes
+		wantFailures []string // each must be in the child's output; none means the test passes
 		wantStopped  bool     // the helper ends the test at once
 	}{
-		{name: "a conforming replay passes", dir: corpus, url: dedicatedURL, wantStatus: http.StatusOK},
-		{name: "a violating replay fails the test", dir: violating, url: dedicatedURL, wantStatus: http.StatusOK,
-			wantFailures: []string{"replayed DELETE " + dedicatedURL + " (HTTP 200) breaks openapi.yaml:\n\tsemantic /data/clusterId: echoes cluster"}},
-		{name: "an unmatched request fails the test", dir: corpus, url: unknownURL,
-			wantFailures: []string{"no unused interaction matches DELETE " + unknownURL}},
-		{name: "a missing directory ends the test at once", dir: missing, url: dedicatedURL, wantStopped: true,
+		{name: "conforming", dir: corpus, url: dedicatedURL, wantStatus: http.StatusOK},
+		{name: "violating", dir: violating, url: dedicatedURL, wantStatus: http.StatusOK,
+			wantFailures: []string{"replayed DELETE " + dedicatedURL + " (HTTP 200) breaks openapi.yaml:", "semantic /data/clusterId: echoes cluster"}},
+		{name: "unmatched", dir: corpus, url: unknownURL, wantFailures: []string{"no unused interaction matches DELETE " + unknownURL}},
+		{name: "missing", dir: missing, url: dedicatedURL, wantStopped: true,
 			wantFailures: []string{"conformancetest.NewReplayer: conformance: " + missing + ": no such file or directory"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status := -1
-			failures, finished := run(t, func(tb testing.TB) {
-				client := conformancetest.NewReplayer(tb, tt.dir)
-				status = drop(t, client, tt.url)
-			})
-			if finished == tt.wantStopped {
-				t.Errorf("test body finished: %v, want %v", finished, !tt.wantStopped)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestReplayerCase$", "-test.v", "-test.count=1")
+			cmd.Env = append(os.Environ(), dirEnv+"="+tt.dir, urlEnv+"="+tt.url)
+			b, err := cmd.CombinedOutput()
+			out := string(b)
+			failed := err != nil
+			if failed != (len(tt.wantFailures) > 0) {
+				t.Errorf("the test failed: %v, want %v:\n%s", failed, len(tt.wantFailures) > 0, out)
 			}
-			if !tt.wantStopped && status != tt.wantStatus {
-				t.Errorf("got HTTP %d, want %d", status, tt.wantStatus)
+			if finished := strings.Contains(out, "body finished"); finished == tt.wantStopped {
+				t.Errorf("test body finished: %v, want %v:\n%s", finished, !tt.wantStopped, out)
 			}
-			if len(failures) != len(tt.wantFailures) {
-				t.Fatalf("the test failed with %q, want %d failure(s) containing %q", failures, len(tt.wantFailures), tt.wantFailures)
+			if !tt.wantStopped && !strings.Contains(out, fmt.Sprintf("status %d\n", tt.wantStatus)) {
+				t.Errorf("want HTTP %d:\n%s", tt.wantStatus, out)
 			}
-			for i, want := range tt.wantFailures {
-				if !strings.Contains(failures[i], want) {
-					t.Errorf("failure %d is %q, want it to contain %q", i, failures[i], want)
+			for _, want := range tt.wantFailures {
+				if !strings.Contains(out, want) {
+					t.Errorf("the failure does not say %q:\n%s", want, out)
 				}
 			}
-			for _, f := range failures {
-				if strings.Contains(f, canaryKey) {
-					t.Errorf("a failure quotes the key: %q", f)
-				}
+			if strings.Contains(out, canaryKey) {
+				t.Errorf("the output quotes the key:\n%s", out)
 			}
 		})
 	}
