@@ -1,49 +1,3 @@
-// Package zcdrop drops Zilliz Cloud clusters, with typed errors and without
-// ever leaking the API key. It is the hand-written front door over the
-// client that oapi-codegen generates from openapi.yaml into package api.
-//
-//	c, err := zcdrop.New(os.Getenv("ZILLIZ_API_KEY"))
-//	if err != nil {
-//		return err
-//	}
-//	res, err := c.DropCluster(ctx, "in01-6183d6bac30f801")
-//	if errors.Is(err, zcdrop.ErrClusterNotFound) {
-//		// Already gone.
-//	}
-//
-// # Errors
-//
-// The API reports most failures as HTTP 200 with a non-zero code, and
-// DropCluster turns every one of them into an *APIError, never a success.
-// An answer it cannot understand (a proxy's HTML page, say) is an
-// *UnexpectedResponseError, a refused cluster ID is a *ClusterIDError, and
-// any other failure is the transport's error, wrapped. The Err sentinels
-// (ErrClusterNotFound, ErrUnauthorized, ErrRateLimited and the rest) sort
-// them with errors.Is, and errors.Is(err, context.DeadlineExceeded) holds of
-// a request that ran out of time.
-//
-// # Safety
-//
-// A Client sends its key only where it was told to: ServerGlobal by default,
-// or the https (or loopback http) base URL of WithBaseURL. It follows no
-// redirect (unless WithHTTPClient hands it a client that does), and the key
-// appears in no error, in no String of the Client and in no
-// DropRequestForDisplay. A cluster ID that could change the request
-// path is refused before any request is built (see ValidateClusterID).
-//
-// # Retries
-//
-// Answers that say the server did not act on the drop (429, 503) are tried
-// again: three tries in all, waiting what Retry-After asks but at most 30
-// seconds. WithRetry changes those numbers, and WithRetryPolicy the
-// CheckRetry and Backoff that decide. A drop whose answer was lost on the
-// way is never retried, since it may have happened.
-//
-// # Checking traffic against the spec
-//
-// To check every exchange against openapi.yaml as it happens, plug a
-// conformance.Transport into WithTransport, which keeps the no-redirect
-// policy; in conformance.ModeEnforce a violation fails the call.
 package zcdrop
 
 import (
@@ -138,8 +92,7 @@ func (c *Client) DropRequestForDisplay(ctx context.Context, clusterID string) (*
 	if err := ValidateClusterID(clusterID); err != nil {
 		return nil, err
 	}
-	accept := "application/json"
-	req, err := api.NewDropClusterRequest(c.server, clusterID, &api.DropClusterParams{Accept: &accept})
+	req, err := api.NewDropClusterRequest(c.server, clusterID, dropParams())
 	if err != nil {
 		return nil, fmt.Errorf("zcdrop: build request: %w", err)
 	}
@@ -202,8 +155,7 @@ func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult
 // it is one that a retry policy may judge: complete, and not about another
 // cluster.
 func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, *http.Response, error) {
-	accept := "application/json"
-	httpRes, err := c.api.DropCluster(ctx, clusterID, &api.DropClusterParams{Accept: &accept})
+	httpRes, err := c.api.DropCluster(ctx, clusterID, dropParams())
 	if err != nil {
 		return nil, nil, fmt.Errorf("zcdrop: drop cluster %s: %w", clusterID, c.secrets.Error(err))
 	}
@@ -232,4 +184,11 @@ func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, *
 		return nil, nil, unexpected(httpRes, body, fmt.Sprintf("success names cluster %q, not the requested %q", res.ClusterID, clusterID))
 	}
 	return res, nil, nil
+}
+
+// dropParams are the parameters of every drop: the spec declares Accept,
+// and the API answers JSON.
+func dropParams() *api.DropClusterParams {
+	accept := "application/json"
+	return &api.DropClusterParams{Accept: &accept}
 }

@@ -1,6 +1,8 @@
-// Package clock is the time source of zcdrop's waits: the client's retry
-// backoff, the probes' pacing and the mock's latency. Each of them takes a
-// Clock, so that tests move time instead of sleeping.
+// Package clock is the one implementation of zcdrop's context-aware wait
+// and its time source: the client's retry backoff (a Clock field), the
+// probes' pacing (probe.Config.Sleep, Real.Sleep by default) and the mock's
+// latency (Real.Sleep, replaced in its tests). Package clocktest fakes it,
+// so that tests move time instead of sleeping.
 package clock
 
 import (
