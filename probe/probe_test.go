@@ -286,10 +286,11 @@ func TestProbePacesRequests(t *testing.T) {
 		name     string
 		interval time.Duration // Config.Interval
 		drop     bool
+		probes   int           // how many probes run
 		want     time.Duration // each wait between two probes
 	}{
-		{name: "the default interval", want: probe.MinInterval},
-		{name: "a longer interval, three probes", interval: 150 * time.Millisecond, drop: true, want: 150 * time.Millisecond},
+		{name: "the default interval", probes: 2, want: probe.MinInterval},
+		{name: "a longer interval, three probes", interval: 150 * time.Millisecond, drop: true, probes: 3, want: 150 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,6 +312,9 @@ func TestProbePacesRequests(t *testing.T) {
 				t.Fatal(err)
 			}
 			n := len(results)
+			if n != tt.probes {
+				t.Fatalf("%d probes ran, want %d", n, tt.probes)
+			}
 			if srv.requests() != n {
 				t.Fatalf("%d requests for %d probes, want one each (no retries)", srv.requests(), n)
 			}
@@ -475,7 +479,7 @@ func TestProbeUnusableAnswers(t *testing.T) {
 		status  int // the status of the answer, when one began to arrive
 		errText string
 	}{
-		{name: "server error", fault: mock.Fault{Kind: mock.FaultStatus, Status: 503, Times: 1}, results: 1, status: 503,
+		{name: "server error", fault: mock.Fault{Kind: mock.FaultStatus, StatusCode: 503, Times: 1}, results: 1, status: 503,
 			errText: "HTTP 503, which says nothing about what the probe tests"},
 		{name: "gateway page", fault: mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1}, record: true, results: 1, status: 502,
 			errText: "HTTP 502, which says nothing about what the probe tests"},
