@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/url"
 	"slices"
 
 	"github.com/zcdrop/zcdrop"
@@ -12,18 +13,34 @@ import (
 
 // classify sorts an error from DropCluster into a kind, a hint and an exit
 // code. The order matters: the specific sentinels come before the broad ones.
+//
+// The message comes from the innermost error that says what went wrong. The
+// wrappers around it (the client's "drop cluster ID", a *url.Error's method
+// and URL, the packages' prefixes) would only repeat what the command, the
+// refused request or the hint already says. Other errors keep their words,
+// less the packages' prefixes.
 func classify(err error) failureReport {
-	r := failureReport{Message: err.Error()}
 	var apiErr *zcdrop.APIError
 	var unexpected *zcdrop.UnexpectedResponseError
 	var violation *conformance.ViolationError
+	var urlErr *url.Error
+	var r failureReport
 	switch {
 	case errors.As(err, &apiErr):
 		r.StatusCode, r.Code, r.Message, r.RequestID = apiErr.StatusCode, apiErr.Code, apiErr.Message, apiErr.RequestID
+		// JSON gives the code, status and request id fields of their own;
+		// a line of text must say them too.
+		r.line = trimPackagePrefixes(apiErr.Error())
 	case errors.As(err, &unexpected):
-		r.StatusCode, r.RequestID = unexpected.StatusCode, unexpected.RequestID
+		r.StatusCode, r.RequestID, r.Message = unexpected.StatusCode, unexpected.RequestID, trimPackagePrefixes(unexpected.Error())
 	case errors.As(err, &violation):
-		r.StatusCode = violation.StatusCode
+		// Its message says what was refused, or which response broke the
+		// spec, and names the request once.
+		r.StatusCode, r.Message = violation.StatusCode, trimPackagePrefixes(violation.Error())
+	case errors.As(err, &urlErr):
+		r.Message = trimPackagePrefixes(urlErr.Err.Error())
+	default:
+		r.Message = trimPackagePrefixes(err.Error())
 	}
 	type rule struct {
 		target error

@@ -220,7 +220,7 @@ func dryRun(ctx context.Context, in dryRunInput, out *dropOutput) int {
 	if len(vs) > 0 && in.mode == conformance.ModeEnforce {
 		// The real run would refuse to send it, as ModeEnforce refuses.
 		r := classify(&conformance.ViolationError{Method: req.Method, URL: req.URL.String(), Violations: vs})
-		r.Message, r.exit = trimPackagePrefixes(r.Message), exitUsage
+		r.exit = exitUsage
 		if r.Kind == "violation" {
 			r.Hint = "the request breaks openapi.yaml, so under --validate enforce the real drop would not send it"
 		}

@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -275,20 +276,48 @@ func TestHelpShape(t *testing.T) {
 func TestErrorPrefixesNeverStack(t *testing.T) {
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close()
+	api, _, _ := probeMock(t) // It knows canaryKey, and not in01-0000000000000aa.
+	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html><body>welcome to the proxy</body></html>")
+	}))
+	t.Cleanup(html.Close)
 	tests := []struct {
 		name string
 		args []string
 		want string // the error line, from its start
+		hint string // for drop's failures after sending: the hint's start
 	}{
-		{"probe: bad format", []string{"probe", "--format", "xml"}, `zcdrop probe: unknown report format "xml"`},
-		{"probe: plain http off loopback", []string{"probe", "--base-url", "http://example.com"}, `zcdrop probe: base URL "http://example.com": plain http`},
-		{"probe: no answer", []string{"probe", "--base-url", gone.URL}, "zcdrop probe: the not-found probe got no answer from " + gone.URL},
-		{"conformance: bad format", []string{"conformance", "--format", "xml", shippedCorpus}, `zcdrop conformance: unknown report format "xml"`},
-		{"drop: invalid ID", []string{"drop", "--yes", "in01-../x"}, `zcdrop drop: invalid cluster ID`},
-		{"drop: zero attempts", []string{"drop", "--yes", "--attempts", "0", "in01-abc"}, "zcdrop drop: WithRetry"},
-		{"mock: bad cluster", []string{"mock", "--api-key", mockKey, "--cluster", "in01-../x"}, "zcdrop mock: WithClusters"},
+		{name: "probe: bad format", args: []string{"probe", "--format", "xml"}, want: `zcdrop probe: unknown report format "xml"`},
+		{name: "probe: plain http off loopback", args: []string{"probe", "--base-url", "http://example.com"}, want: `zcdrop probe: base URL "http://example.com": plain http`},
+		{name: "probe: no answer", args: []string{"probe", "--base-url", gone.URL}, want: "zcdrop probe: the not-found probe got no answer from " + gone.URL},
+		{name: "conformance: bad format", args: []string{"conformance", "--format", "xml", shippedCorpus}, want: `zcdrop conformance: unknown report format "xml"`},
+		{name: "drop: invalid ID", args: []string{"drop", "--yes", "in01-../x"}, want: `zcdrop drop: invalid cluster ID`},
+		{name: "drop: zero attempts", args: []string{"drop", "--yes", "--attempts", "0", "in01-abc"}, want: "zcdrop drop: WithRetry"},
+		{name: "drop: refused by the spec", args: []string{"drop", "--yes", "--validate", "enforce", "--base-url", gone.URL, "in01-BAD"},
+			want: "zcdrop drop: request DELETE " + gone.URL + "/v2/clusters/in01-BAD/drop refused before sending: request path/clusterId: ",
+			hint: "hint: the ID does not match openapi.yaml's pattern, so it was not sent"},
+		{name: "drop: nothing listens", args: []string{"drop", "--yes", "--base-url", gone.URL, "in01-abc"},
+			want: "zcdrop drop: dial tcp " + strings.TrimPrefix(gone.URL, "http://") + ": ",
+			hint: "hint: could not reach the control plane, so nothing was sent"},
+		{name: "drop: API error", args: []string{"drop", "--yes", "--attempts", "1", "--base-url", api.URL, "in01-0000000000000aa"},
+			want: "zcdrop drop: api error 96018 (http 200): ",
+			hint: "hint: the cluster is already gone"},
+		{name: "drop: unexpected response", args: []string{"drop", "--yes", "--validate", "off", "--base-url", html.URL, "in01-abc"},
+			want: `zcdrop drop: unexpected response (http 200, content-type "text/html"): not a JSON body; body starts "<html>`,
+			hint: "hint: the answer was not what the API sends"},
+		{name: "mock: bad cluster", args: []string{"mock", "--api-key", mockKey, "--cluster", "in01-../x"}, want: "zcdrop mock: WithClusters"},
 	}
 	stacked := regexp.MustCompile(`zcdrop \w+: (zcdrop|conformance|probe|mock): `)
+	prefixed := regexp.MustCompile(`(^|: )(zcdrop|conformance|probe|mock): `)
+	namesURLOnce := func(t *testing.T, name, s string) {
+		t.Helper()
+		for line := range strings.Lines(s) {
+			if strings.Count(line, "http://") > 1 {
+				t.Errorf("%s names a URL more than once: %q", name, line)
+			}
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("ZILLIZ_API_KEY", canaryKey)
@@ -299,6 +328,23 @@ func TestErrorPrefixesNeverStack(t *testing.T) {
 			if stacked.MatchString(stderr) {
 				t.Errorf("stderr stacks prefixes: %q", stderr)
 			}
+			namesURLOnce(t, "stderr", stderr)
+			if _, hint, _ := strings.Cut(stderr, "\n"); !strings.HasPrefix(hint, tt.hint) {
+				t.Errorf("stderr %q; want the error line, then %q", stderr, tt.hint)
+			}
+			if tt.args[0] != "drop" {
+				return
+			}
+			// The JSON message is the same error, and carries no prefix.
+			code, stdout, _ := runCLI(t, append([]string{"drop", "--output", "json"}, tt.args[1:]...)...)
+			var got struct{ Error struct{ Message string } }
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil || code == exitOK || got.Error.Message == "" {
+				t.Fatalf("--output json: exit %d, stdout %q (%v); want a JSON error", code, stdout, err)
+			}
+			if prefixed.MatchString(got.Error.Message) {
+				t.Errorf("the JSON message carries a package prefix: %q", got.Error.Message)
+			}
+			namesURLOnce(t, "the JSON message", got.Error.Message)
 		})
 	}
 }

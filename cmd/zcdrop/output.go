@@ -39,7 +39,11 @@ func (o *dropOutput) failure(err error) int {
 		_ = json.NewEncoder(o.stdout).Encode(map[string]any{"error": c})
 		return c.exit
 	}
-	fmt.Fprintln(o.stderr, err) // DropCluster's errors name their source.
+	line := c.line
+	if line == "" {
+		line = c.Message
+	}
+	printError(o.stderr, "drop", "%s", line)
 	if c.Hint != "" {
 		fmt.Fprintf(o.stderr, "hint: %s\n", c.Hint)
 	}
@@ -117,6 +121,9 @@ type failureReport struct {
 	Kind       string `json:"kind"`
 	Hint       string `json:"hint,omitempty"`
 	exit       int
+	// line, when set, is what a line of text says instead of Message: an
+	// API error's Message is the server's alone.
+	line string
 }
 
 // packagePrefixes are the prefixes that zcdrop's packages put on their
