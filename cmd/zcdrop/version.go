@@ -14,10 +14,14 @@ var versionHelp = help{
 	usage: "zcdrop version   (or zcdrop --version, zcdrop -v)",
 	description: `Prints zcdrop's version and where it comes from, the version of openapi.yaml
 that the client was generated from, and the Go version it was built with;
-all three matter when reporting a problem. The version is the module version
-when zcdrop was installed with "go install ...@version", else the VCS
-revision stamped by "go build" in a checkout; "go run" and -buildvcs=false
-stamp neither, and the version says so.
+all three matter when reporting a problem.
+
+"go build" in a git checkout stamps the commit, and the version comes from
+git: a tag, or a pseudo-version such as v0.0.0-20260102030405-0123456789ab
+(+dirty with uncommitted changes), followed by the revision, its time and
+whether the tree was modified. "go install ...@version" stamps the module
+version. "go run" and "go build -buildvcs=false" stamp neither, and the
+version says so.
 `,
 	exitCodes: `  0  printed
   1  the embedded spec is unreadable (a broken build)
@@ -50,29 +54,34 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 const noVersion = `(devel): built without version information ("go run", "go build -buildvcs=false" and builds outside a VCS checkout stamp none)`
 
 // buildVersion says which version info describes, and where that version
-// comes from: the module version, else the VCS stamp, else neither. A nil
-// info is a binary without build information.
+// comes from: git, else the module version, else neither. Since Go 1.24,
+// "go build" in a checkout derives Main.Version from git, so a version is the
+// module's only when no VCS stamp comes with it. A nil info is a binary
+// without build information.
 func buildVersion(info *debug.BuildInfo) string {
 	if info == nil {
 		return noVersion
-	}
-	if v := info.Main.Version; v != "" && v != "(devel)" {
-		return v + " (module version)"
 	}
 	vcs := map[string]string{}
 	for _, s := range info.Settings {
 		vcs[s.Key] = s.Value
 	}
-	rev := vcs["vcs.revision"]
-	if rev == "" {
-		return noVersion
+	if rev := vcs["vcs.revision"]; rev != "" {
+		stamp := []string{strings.TrimSpace(vcs["vcs"] + " revision " + rev)}
+		if t := vcs["vcs.time"]; t != "" {
+			stamp = append(stamp, "committed "+t)
+		}
+		if vcs["vcs.modified"] == "true" {
+			stamp = append(stamp, "with uncommitted changes")
+		}
+		v := info.Main.Version
+		if v == "" {
+			v = "(devel)"
+		}
+		return v + " from " + strings.Join(stamp, ", ")
 	}
-	stamp := []string{strings.TrimSpace(vcs["vcs"] + " revision " + rev)}
-	if t := vcs["vcs.time"]; t != "" {
-		stamp = append(stamp, "committed "+t)
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v + " (module version)"
 	}
-	if vcs["vcs.modified"] == "true" {
-		stamp = append(stamp, "with uncommitted changes")
-	}
-	return "(devel) from " + strings.Join(stamp, ", ")
+	return noVersion
 }

@@ -43,7 +43,11 @@ func TestBuildVersion(t *testing.T) {
 		info *debug.BuildInfo
 		want string
 	}{
-		{"module version", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}, Settings: vcs("false")}, "v1.2.3 (module version)"},
+		{"module version", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "v1.2.3 (module version)"},
+		{"pseudo-version from git", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20250601120000-0123456789ab"}, Settings: vcs("false")},
+			"v0.0.0-20250601120000-0123456789ab from git revision 0123456789abcdef, committed 2025-06-01T12:00:00Z"},
+		{"pseudo-version from git, modified", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20250601120000-0123456789ab+dirty"}, Settings: vcs("true")},
+			"v0.0.0-20250601120000-0123456789ab+dirty from git revision 0123456789abcdef, committed 2025-06-01T12:00:00Z, with uncommitted changes"},
 		{"vcs stamp", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("false")},
 			"(devel) from git revision 0123456789abcdef, committed 2025-06-01T12:00:00Z"},
 		{"vcs stamp, modified", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("true")},
