@@ -21,14 +21,14 @@ import (
 var testValidator = sync.OnceValues(conformance.NewValidator)
 
 // testClient talks to a mock on a loopback httptest.Server. Conforming
-// requests go through the project's conformance.Transport in Enforce mode, so
+// requests go through the project's conformance.Transport in ModeEnforce, so
 // that an answer that breaks the spec comes back as an error and fails the
 // test.
 type testClient struct {
 	baseURL   string
 	validator *conformance.Validator
-	enforcing *http.Client // through conformance.Transport in Enforce mode
-	plain     *http.Client // for the requests that Enforce refuses to send
+	enforcing *http.Client // through conformance.Transport in ModeEnforce
+	plain     *http.Client // for the requests that ModeEnforce refuses to send
 }
 
 // startMock starts a Server configured by opts on a loopback
@@ -68,7 +68,7 @@ type call struct {
 	body   string      // request body
 	header http.Header // extra request headers
 	// breaksSpec marks a deliberately non-conforming request (no key, a
-	// malformed ID, a request body, a wrong method or path). Enforce must
+	// malformed ID, a request body, a wrong method or path). ModeEnforce must
 	// refuse to send it; it then goes out on a plain client, and only its
 	// answer is judged.
 	breaksSpec bool
@@ -109,7 +109,7 @@ type answer struct {
 }
 
 // do sends c and decodes the answer. Any violation of the spec is an error:
-// in a conforming exchange, Enforce's *conformance.ViolationError; for a
+// in a conforming exchange, ModeEnforce's *conformance.ViolationError; for a
 // request that breaks the spec, one that says what is wrong with the answer.
 // It is safe for concurrent use.
 func (tc *testClient) do(ctx context.Context, c call) (answer, error) {
@@ -131,7 +131,7 @@ func (tc *testClient) do(ctx context.Context, c call) (answer, error) {
 		if err == nil {
 			res.Body.Close()
 		}
-		return answer{}, fmt.Errorf("%s %s is meant to break the spec, but Enforce did not refuse it: %v", req.Method, c.path, err)
+		return answer{}, fmt.Errorf("%s %s is meant to break the spec, but ModeEnforce did not refuse it: %v", req.Method, c.path, err)
 	}
 	if req, err = c.request(ctx, tc.baseURL); err != nil {
 		return answer{}, err

@@ -28,7 +28,7 @@
 //   - the key's rate limit (WithRateLimit): 429 with Retry-After: 1;
 //   - an empty cluster ID: code 96025; one that breaks the spec's pattern or
 //     length, or holds a dot segment or an encoded slash: code 96036; a query
-//     string or a request body: 400;
+//     string, a request body or an Accept header sent twice: 400;
 //   - a cluster outside the key's scope: code 96016; an unknown or already
 //     dropped cluster: code 96018.
 //
@@ -46,11 +46,11 @@
 // # Faults
 //
 // A Fault replaces or damages the next answers, whatever their path:
-// FaultStatus answers an error status, FaultBadGatewayHTML a gateway's HTML
-// page, FaultTruncatedJSON half a body with a matching Content-Length, and
-// FaultAbortMidBody half a body and a closed connection. The last two let
-// the drop take effect and lose only its answer. Server.InjectFault queues
-// one while the Server is serving.
+// FaultStatus answers the error status in Fault.StatusCode,
+// FaultBadGatewayHTML a gateway's HTML page, FaultTruncatedJSON half a body
+// with a matching Content-Length, and FaultAbortMidBody half a body and a
+// closed connection. The last two let the drop take effect and lose only its
+// answer. Server.InjectFault queues one while the Server is serving.
 //
 // # Logging
 //
@@ -62,8 +62,12 @@
 // # Layout
 //
 // The Server implements the strict server interface generated from
-// openapi.yaml (api.StrictServerInterface): DropCluster returns typed
-// answers, and everything else (request IDs, logging, latency, faults,
-// routing, validation against the spec, authentication, the rate limit) is
-// middleware around the generated handler.
+// openapi.yaml (api.StrictServerInterface), as oapi-codegen's strict-server
+// examples do. DropCluster returns typed answers, and so does the strict
+// middleware around it (api.StrictMiddlewareFunc), which validates each
+// drop request against the spec, looks its key up once, spends its rate
+// limit and refuses what breaks the spec; the generated code writes every
+// one of those answers. What acts on every request, whatever its path
+// (request IDs, logging, latency, faults), is http middleware around the
+// generated handler, whose router answers 404 and 405 with the envelope.
 package mock

@@ -50,7 +50,7 @@ func Example() {
 	srv, err := mock.New(
 		mock.WithAPIKey("mock-key"), // a key for the mock only
 		mock.WithClusters(id),
-		mock.WithFault(mock.Fault{Kind: mock.FaultStatus, Status: http.StatusServiceUnavailable, Times: 1}),
+		mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: http.StatusServiceUnavailable, Times: 1}),
 	)
 	if err != nil {
 		fmt.Println(err)

@@ -12,10 +12,10 @@ type FaultKind int
 
 // The kinds of Fault.
 const (
-	// FaultStatus answers with Fault.Status and the error envelope, as a
-	// failing control plane would; the envelope's code is the status. A
-	// Status of 401 instead answers as the real API refuses a key, with code
-	// 21119 and the message "The apikey is illegal." The request is not
+	// FaultStatus answers with Fault.StatusCode and the error envelope, as
+	// a failing control plane would; the envelope's code is the status. A
+	// StatusCode of 401 instead answers as the real API refuses a key, with
+	// code 21119 and the message "The apikey is illegal." The request is not
 	// processed.
 	FaultStatus FaultKind = iota + 1
 	// FaultBadGatewayHTML answers 502 with an HTML page (Content-Type
@@ -60,10 +60,10 @@ func (k FaultKind) String() string {
 type Fault struct {
 	// Kind says what goes wrong.
 	Kind FaultKind
-	// Status is the HTTP status of a FaultStatus, from 400 to 599; it is
+	// StatusCode is the HTTP status of a FaultStatus, from 400 to 599; it is
 	// also the envelope's code, except for 401 (see FaultStatus). Other kinds
 	// ignore it.
-	Status int
+	StatusCode int
 	// Times is how many requests in a row the fault hits, at least 1.
 	Times int
 }
@@ -71,8 +71,8 @@ type Fault struct {
 func (f Fault) validate() error {
 	switch f.Kind {
 	case FaultStatus:
-		if f.Status < 400 || f.Status > 599 {
-			return fmt.Errorf("mock: fault status %d is not from 400 to 599", f.Status)
+		if f.StatusCode < 400 || f.StatusCode > 599 {
+			return fmt.Errorf("mock: fault status %d is not from 400 to 599", f.StatusCode)
 		}
 	case FaultBadGatewayHTML, FaultTruncatedJSON, FaultAbortMidBody:
 	default:
@@ -118,10 +118,10 @@ func (s *Server) injectFaults(next http.Handler) http.Handler {
 		switch {
 		case !ok:
 			next.ServeHTTP(w, r)
-		case f.Kind == FaultStatus && f.Status == http.StatusUnauthorized:
+		case f.Kind == FaultStatus && f.StatusCode == http.StatusUnauthorized:
 			respond(w, illegalAPIKey())
 		case f.Kind == FaultStatus:
-			respond(w, errorAnswer(f.Status, http.StatusText(f.Status)+"."))
+			respond(w, errorAnswer(f.StatusCode, http.StatusText(f.StatusCode)+"."))
 		case f.Kind == FaultBadGatewayHTML:
 			respond(w, badGateway())
 		default:

@@ -31,21 +31,28 @@ const (
 var _ api.StrictServerInterface = (*Server)(nil)
 
 // operation returns the generated handler of the Drop Cluster operation,
-// with the Server as its strict implementation. The middleware lets only
-// conforming requests through, so it routes every one of them.
+// with the Server as its strict implementation behind the strict middleware.
+// Every request that the router takes reaches the strict middleware, bound
+// or not, and the generated code writes every answer that it returns.
 func (s *Server) operation() http.Handler {
-	strict := api.NewStrictHandlerWithOptions(s, nil, api.StrictHTTPServerOptions{
-		// DropCluster never fails and its answers always encode, so the
-		// generated code reports only a write error, which means that the
-		// client has gone: there is no one left to answer.
+	strict := api.NewStrictHandlerWithOptions(s, s.strictMiddleware(), api.StrictHTTPServerOptions{
+		// Neither DropCluster nor the middleware ever fails, and their
+		// answers always encode, so the generated code reports only a write
+		// error, which means that the client has gone: there is no one left
+		// to answer.
 		ResponseErrorHandlerFunc: func(http.ResponseWriter, *http.Request, error) {},
 	})
 	return api.HandlerWithOptions(strict, api.StdHTTPServerOptions{
-		// The generated code refuses to bind a conforming request only for
-		// the Accept header, sent more than once. Its own answer would be
-		// plain text, which the spec does not declare.
-		ErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, _ error) {
-			respond(w, errorAnswer(http.StatusBadRequest, msgNonconforming))
+		BaseRouter: &router{},
+		// The generated code cannot bind an empty clusterId (the spec makes
+		// it required) or an Accept header sent more than once, and would
+		// answer in plain text. Such a request still goes through the strict
+		// middleware, marked unbound, so that its key and rate limit are
+		// checked first, as for any other request; the middleware refuses
+		// it before it reaches DropCluster.
+		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, _ error) {
+			r = r.WithContext(context.WithValue(r.Context(), unboundKey{}, true))
+			strict.DropCluster(w, r, r.PathValue("clusterId"), api.DropClusterParams{})
 		},
 	})
 }
@@ -53,12 +60,12 @@ func (s *Server) operation() http.Handler {
 // DropCluster drops a cluster: DELETE /v2/clusters/{clusterId}/drop.
 // https://docs.zilliz.com/reference/restful/drop-cluster-v2
 //
-// The middleware has vetted the request and authenticated its key, which
-// ctx carries. Like the real API, DropCluster answers business errors with
-// HTTP 200 and a non-zero code: 96016 when the key may not touch the
+// The strict middleware has vetted the request and authenticated its key,
+// which ctx carries. Like the real API, DropCluster answers business errors
+// with HTTP 200 and a non-zero code: 96016 when the key may not touch the
 // cluster, 96018 when the cluster does not exist or is already dropped. A
 // request that reaches it without a key (the generated handler mounted
-// without the Server's middleware) is refused with 401.
+// without the Server's strict middleware) is refused with 401.
 func (s *Server) DropCluster(ctx context.Context, request api.DropClusterRequestObject) (api.DropClusterResponseObject, error) {
 	key, ok := keyFrom(ctx)
 	switch {
@@ -118,14 +125,30 @@ func badGateway() api.DropCluster5XXTexthtmlResponse {
 	}
 }
 
-// respond writes res for the middleware that answers before the request
-// reaches the operation: an unknown path or method, a refused key, the rate
-// limit, a request that breaks the spec or that the generated code cannot
-// bind, a fault, a cancelled wait. The generated strict handler writes what
-// DropCluster returns, but its router cannot take those requests (it
-// redirects dot segments and cannot bind an empty clusterId) and these checks
-// must come first in any case, so their typed answers are written here. This
-// is the one place in the package that calls a Visit method.
+// respond writes res for the http middleware and the router, which answer
+// before the generated code has a request to bind. Everything else that the
+// Server answers goes through the generated code: DropCluster and the strict
+// middleware return typed answers, and the generated strict handler writes
+// them. What cannot go that way:
+//
+//   - a fault (FaultStatus, FaultBadGatewayHTML) replaces the answer to any
+//     request, whatever its path or method, so it answers before routing,
+//     and a request for another path never reaches the generated code;
+//   - a request cancelled during the latency is answered 503 before
+//     routing, for the same reason: the latency delays every request;
+//   - an unknown path (404) or a method other than DELETE (405) has no
+//     operation in the generated code to reach: the router must answer it
+//     itself, as net/http's ServeMux would, but with the envelope.
+//
+// A clusterId that is empty or a dot segment, which ServeMux would redirect
+// to a cleaned path, does reach the strict middleware: the router takes
+// ServeMux's place, and what the generated code cannot bind goes on to the
+// strict middleware marked unbound (see operation).
+//
+// The requestid header of every answer is set on the ResponseWriter first,
+// by setRequestID, rather than through the typed answers' Headers, which
+// only the answers of the generated code could carry. This is the one place
+// in the package that calls a Visit method.
 func respond(w http.ResponseWriter, res api.DropClusterResponseObject) {
 	_ = res.VisitDropClusterResponse(w) // A write error means the client has gone.
 }

@@ -87,6 +87,8 @@ func TestDropScenarios(t *testing.T) {
 		// generated handler cannot bind it; the answer is still the envelope.
 		{name: "accept twice", call: call{path: dropPath(dedicatedID), auth: bearer(keyAll), header: http.Header{"Accept": {"application/json", "application/json"}}},
 			wantStatus: 400, wantCode: 400, wantMsg: "The request does not conform to the Drop Cluster operation."},
+		{name: "bad key beats unbound accept", call: call{path: dropPath(dedicatedID), header: http.Header{"Accept": {"application/json", "application/json"}}, breaksSpec: true},
+			wantStatus: 401, wantCode: codeIllegalAPIKey},
 		{name: "scoped key in scope", call: call{path: dropPath(serverlessID), auth: bearer(keyScoped)},
 			wantStatus: 200, wantCode: 0, wantDrop: serverlessID},
 		{name: "scoped key out of scope", call: call{path: dropPath(dedicatedID), auth: bearer(keyScoped)},
@@ -107,6 +109,8 @@ func TestDropScenarios(t *testing.T) {
 		{name: "bearer without key", call: call{path: dropPath(dedicatedID), auth: "Bearer ", breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
 		{name: "bad key beats bad ID", call: call{path: dropPath(".."), breaksSpec: true},
+			wantStatus: 401, wantCode: codeIllegalAPIKey},
+		{name: "bad key beats empty ID", call: call{path: dropPath(""), auth: bearer("mock-key-unknown"), breaksSpec: true},
 			wantStatus: 401, wantCode: codeIllegalAPIKey},
 		{name: "empty ID", call: call{path: dropPath(""), auth: bearer(keyAll), breaksSpec: true},
 			wantStatus: 200, wantCode: codeEmptyClusterID},
@@ -339,7 +343,7 @@ func TestFaults(t *testing.T) {
 	}{
 		{
 			name:  "status with envelope",
-			fault: Fault{Kind: FaultStatus, Status: http.StatusServiceUnavailable, Times: 2},
+			fault: Fault{Kind: FaultStatus, StatusCode: http.StatusServiceUnavailable, Times: 2},
 			check: func(t *testing.T, a answer, err error) {
 				if err != nil || a.status != 503 || a.code != 503 || a.message == "" {
 					t.Errorf("got %+v, %v; want HTTP 503 with the envelope", a, err)
@@ -348,7 +352,7 @@ func TestFaults(t *testing.T) {
 		},
 		{
 			name:  "4xx status",
-			fault: Fault{Kind: FaultStatus, Status: http.StatusForbidden, Times: 1},
+			fault: Fault{Kind: FaultStatus, StatusCode: http.StatusForbidden, Times: 1},
 			check: func(t *testing.T, a answer, err error) {
 				if err != nil || a.status != 403 || a.code != 403 {
 					t.Errorf("got %+v, %v; want HTTP 403 with the envelope", a, err)
@@ -357,7 +361,7 @@ func TestFaults(t *testing.T) {
 		},
 		{
 			name:  "401 status",
-			fault: Fault{Kind: FaultStatus, Status: http.StatusUnauthorized, Times: 1},
+			fault: Fault{Kind: FaultStatus, StatusCode: http.StatusUnauthorized, Times: 1},
 			check: func(t *testing.T, a answer, err error) {
 				if err != nil || a.status != 401 || a.code != codeIllegalAPIKey || a.message != "The apikey is illegal." {
 					t.Errorf("got %+v, %v; want HTTP 401 code %d as the real API refuses a key", a, err, codeIllegalAPIKey)
@@ -379,7 +383,7 @@ func TestFaults(t *testing.T) {
 			check: func(t *testing.T, _ answer, err error) {
 				var verr *conformance.ViolationError
 				if !errors.As(err, &verr) || verr.StatusCode != http.StatusOK || !slices.ContainsFunc(verr.Violations, isBodyNotJSON) {
-					t.Errorf("got %v; want Enforce to refuse HTTP 200 for a body that is not valid JSON", err)
+					t.Errorf("got %v; want ModeEnforce to refuse HTTP 200 for a body that is not valid JSON", err)
 				}
 			},
 			dropped: true,
@@ -390,7 +394,7 @@ func TestFaults(t *testing.T) {
 			check: func(t *testing.T, _ answer, err error) {
 				var verr *conformance.ViolationError
 				if !errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &verr) {
-					t.Errorf("got %v; want Enforce to fail reading the body with an unexpected EOF", err)
+					t.Errorf("got %v; want ModeEnforce to fail reading the body with an unexpected EOF", err)
 				}
 			},
 			dropped: true,
@@ -451,8 +455,8 @@ func TestAbortMidBodyPanicsInAPlainHandler(t *testing.T) {
 }
 
 func TestFaultsQueueInOrder(t *testing.T) {
-	client, srv := startMock(t, seeded(WithFault(Fault{Kind: FaultStatus, Status: 500, Times: 1}))...)
-	if err := srv.InjectFault(Fault{Kind: FaultStatus, Status: 429, Times: 1}); err != nil {
+	client, srv := startMock(t, seeded(WithFault(Fault{Kind: FaultStatus, StatusCode: 500, Times: 1}))...)
+	if err := srv.InjectFault(Fault{Kind: FaultStatus, StatusCode: 429, Times: 1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []int{500, 429, 200} {
@@ -479,7 +483,11 @@ func TestLatency(t *testing.T) {
 		}
 	})
 	t.Run("server stops during the delay", func(t *testing.T) {
-		srv, err := New(seeded(WithLatency(time.Hour))...)
+		// The fake clock returns at once whether or not the wait heeds the
+		// request's context, so a wait that ignores it fails this test at
+		// once instead of hanging it.
+		clk := clocktest.New(testEpoch)
+		srv, err := New(seeded(WithLatency(time.Hour), withSleep(clk))...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -491,13 +499,15 @@ func TestLatency(t *testing.T) {
 		ts.Config.BaseContext = func(net.Listener) context.Context { return stopped }
 		ts.Start()
 		t.Cleanup(ts.Close)
-		// Answers at once, or the test times out.
 		a, err := newTestClient(t, ts).do(t.Context(), call{path: dropPath(dedicatedID), auth: bearer(keyAll)})
 		if err != nil || a.status != http.StatusServiceUnavailable || a.code != http.StatusServiceUnavailable || a.message == "" || a.header.Get("requestid") == "" {
 			t.Errorf("got %+v, %v; want HTTP 503 code 503 with a message and a requestid", a, err)
 		}
 		if c, _ := srv.Cluster(dedicatedID); c.Status != StatusRunning {
 			t.Errorf("a cancelled request dropped the cluster: %s", c.Status)
+		}
+		if got := clk.Sleeps(); len(got) != 0 {
+			t.Errorf("waited %v on a context that had ended", got)
 		}
 	})
 }
@@ -556,6 +566,60 @@ func TestDropClusterChecksKeyOnItsOwn(t *testing.T) {
 	}
 }
 
+// patternMux records what the generated code registers on its router.
+type patternMux struct {
+	http.ServeMux
+	patterns []string
+}
+
+func (m *patternMux) HandleFunc(pattern string, _ func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+}
+
+// boundOperation records what the generated code bound for the operation.
+type boundOperation struct {
+	called bool
+	id     api.ClusterId
+}
+
+func (b *boundOperation) DropCluster(_ http.ResponseWriter, _ *http.Request, id api.ClusterId, _ api.DropClusterParams) {
+	b.called, b.id = true, id
+}
+
+// The router matches the operation's path by hand, in place of net/http's
+// ServeMux. It must serve the one pattern that the generated code registers,
+// and bind the same clusterId as ServeMux wherever ServeMux routes without a
+// redirect.
+func TestRouterAgreesWithServeMux(t *testing.T) {
+	mux := &patternMux{}
+	api.HandlerWithOptions(&boundOperation{}, api.StdHTTPServerOptions{BaseRouter: mux})
+	if want := []string{"DELETE /v2/clusters/{clusterId}/drop"}; !slices.Equal(mux.patterns, want) {
+		t.Fatalf("the generated code registers %q; the router serves %q", mux.patterns, want)
+	}
+	tests := []struct{ method, path string }{
+		{http.MethodDelete, dropPath(dedicatedID)},
+		{http.MethodDelete, dropPath("in01-%61bc")},
+		{http.MethodDelete, dropPath("in01-a%2Fb")},
+		{http.MethodDelete, dropPath("in01-a%20b")},
+		{http.MethodDelete, dropPath("IN01-X")},
+		{http.MethodPost, dropPath(dedicatedID)},
+		{http.MethodDelete, "/v2/clusters/" + dedicatedID},
+		{http.MethodDelete, "/v2/clusters/a/b/drop"},
+		{http.MethodDelete, "/v1/clusters/" + dedicatedID + "/drop"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			var byMux, byRouter boundOperation
+			api.Handler(&byMux).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(tt.method, tt.path, nil))
+			api.HandlerWithOptions(&byRouter, api.StdHTTPServerOptions{BaseRouter: &router{}}).
+				ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(tt.method, tt.path, nil))
+			if byRouter != byMux {
+				t.Errorf("router bound %+v; ServeMux bound %+v", byRouter, byMux)
+			}
+		})
+	}
+}
+
 func TestOptionsCheckTheirInput(t *testing.T) {
 	longID := "in01-" + strings.Repeat("a", clusterIDMaxLength-4) // 65 bytes
 	tests := []struct {
@@ -577,8 +641,8 @@ func TestOptionsCheckTheirInput(t *testing.T) {
 		{"negative delete delay", WithDeleteDelay(-time.Second), "delete delay -1s is negative"},
 		{"negative rate limit", WithRateLimit(-1), "rate limit -1 is negative"},
 		{"negative latency", WithLatency(-time.Second), "latency -1s is negative"},
-		{"status fault below 400", WithFault(Fault{Kind: FaultStatus, Status: 200, Times: 1}), "fault status 200 is not from 400 to 599"},
-		{"status fault above 599", WithFault(Fault{Kind: FaultStatus, Status: 600, Times: 1}), "fault status 600 is not from 400 to 599"},
+		{"status fault below 400", WithFault(Fault{Kind: FaultStatus, StatusCode: 200, Times: 1}), "fault status 200 is not from 400 to 599"},
+		{"status fault above 599", WithFault(Fault{Kind: FaultStatus, StatusCode: 600, Times: 1}), "fault status 600 is not from 400 to 599"},
 		{"fault without times", WithFault(Fault{Kind: FaultAbortMidBody}), "must hit at least 1 request, not 0"},
 		{"unknown fault kind", WithFault(Fault{Kind: 99, Times: 1}), "unknown fault kind FaultKind(99)"},
 	}

@@ -33,7 +33,7 @@ func TestDropScenarios(t *testing.T) {
 		{name: "no scope", key: "scoped-key-0123456789", id: "in01-6183d6bac30f801", exit: exitAuth, status: 200, code: 96016, kind: "permission_denied", hint: "lacks access to this cluster"},
 		{name: "malformed ID reaches the server in observe mode", id: "in01-NOT-LOWER", exit: exitUsage, status: 200, code: 96036, kind: "invalid_cluster_id"},
 		{name: "rate limited", id: "in01-0000000000000aa", warmups: 1, opts: []mock.Option{mock.WithRateLimit(1)}, exit: exitNetwork, status: 429, code: 429, kind: "rate_limited"},
-		{name: "server fault", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, Status: 500, Times: 1})}, exit: exitNetwork, status: 500, code: 500, kind: "server", hint: "retry later"},
+		{name: "server fault", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: 500, Times: 1})}, exit: exitNetwork, status: 500, code: 500, kind: "server", hint: "retry later"},
 		{name: "gateway HTML page", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1})}, exit: exitNetwork, status: 502, kind: "server"},
 		{name: "truncated JSON", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 1})}, exit: exitNetwork, status: 200, kind: "unexpected_response", hint: "proxy"},
 		{name: "connection closed mid-body", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1})}, exit: exitNetwork, kind: "network", hint: "may or may not have happened"},

@@ -90,7 +90,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts = append(opts, mock.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
 	if *failStatus != 0 {
-		opts = append(opts, mock.WithFault(mock.Fault{Kind: mock.FaultStatus, Status: *failStatus, Times: *failTimes}))
+		opts = append(opts, mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: *failStatus, Times: *failTimes}))
 	}
 	for _, f := range []mock.Fault{
 		{Kind: mock.FaultBadGatewayHTML, Times: *html502},

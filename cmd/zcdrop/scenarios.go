@@ -51,7 +51,7 @@ var scenarios = []scenario{
 	{name: "rate limited", key: selftestKey, cluster: "in01-0000000000000aa", warmups: 1,
 		mock: []mock.Option{mock.WithRateLimit(1)}, want: zcdrop.ErrRateLimited, exit: exitNetwork},
 	{name: "server fault", key: selftestKey, cluster: selftestCluster,
-		mock: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, Status: 500, Times: 1})}, want: zcdrop.ErrServer, exit: exitNetwork},
+		mock: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: 500, Times: 1})}, want: zcdrop.ErrServer, exit: exitNetwork},
 	{name: "gateway HTML page", key: selftestKey, cluster: selftestCluster,
 		mock: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1})}, want: zcdrop.ErrServer, exit: exitNetwork},
 }
