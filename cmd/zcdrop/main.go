@@ -10,7 +10,30 @@
 //	zcdrop selftest [--spec openapi.yaml]
 //	zcdrop version (or --version, -v)
 //
-// Run "zcdrop help" for every command.
+// Each command takes --help. Flags come before operands. Run "zcdrop help"
+// for what each command does.
+//
+// # Environment
+//
+//	ZILLIZ_API_KEY  the API key of drop and probe, unless --api-key-file PATH
+//	                names a file holding only the key; never a flag's value
+//	stdin           drop asks a terminal to type the cluster ID back, and
+//	                without one refuses (exit 2) unless --yes is given
+//
+// The key is never a flag's value because flags show in process lists, and
+// drop refuses without a terminal so that a script never drops by accident.
+// A dry run (drop --dry-run) needs neither.
+//
+// # Exit codes
+//
+// Every command shares them, and they never change meaning:
+//
+//	0  success / every interaction conforms
+//	1  API error / a violation was found
+//	2  usage error, no API key, unreadable input, or a refused drop
+//	3  cluster not found (96018)
+//	4  API key rejected or without permission
+//	5  network or server failure (after retries for 429 and 503)
 package main
 
 import (
@@ -34,7 +57,7 @@ func main() {
 const (
 	exitOK       = 0 // success; for conformance: every interaction conforms
 	exitFailed   = 1 // an API error; for conformance: a violation was found
-	exitUsage    = 2 // bad usage, unreadable input, or a refused drop
+	exitUsage    = 2 // bad usage, no API key, unreadable input, or a refused drop
 	exitNotFound = 3 // the cluster does not exist (96018)
 	exitAuth     = 4 // the key is rejected or lacks permission
 	exitNetwork  = 5 // network or server failure after retries
@@ -54,10 +77,16 @@ Usage:
 
 Each command takes --help. Flags come before operands.
 
+Environment:
+  ZILLIZ_API_KEY  the API key of drop and probe, unless --api-key-file PATH
+                  names a file holding only the key; never a flag's value
+  stdin           drop asks a terminal to type the cluster ID back, and
+                  without one refuses (exit 2) unless --yes is given
+
 Exit codes:
   0  success / every interaction conforms
   1  API error / a violation was found
-  2  usage error, unreadable input, or a refused drop
+  2  usage error, no API key, unreadable input, or a refused drop
   3  cluster not found (96018)
   4  API key rejected or without permission
   5  network or server failure (after retries for 429 and 503)

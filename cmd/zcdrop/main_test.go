@@ -11,6 +11,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io"
 	"io/fs"
 	"net/http"
@@ -365,4 +367,52 @@ func TestTrimPackagePrefixes(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestPackageDocMatchesUsage(t *testing.T) {
+	// go doc ./cmd/zcdrop is the manual of a command that is not running:
+	// it must say what `zcdrop help` says about every command, the
+	// environment and the exit codes.
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	doc := flat(f.Doc.Text())
+	sections := map[string]*[]string{}
+	var section *[]string
+	for line := range strings.Lines(usage) {
+		switch {
+		case strings.TrimSpace(line) == "":
+			section = nil
+		case !strings.HasPrefix(line, " "):
+			section = new([]string)
+			sections[strings.TrimSpace(line)] = section
+		case section != nil:
+			*section = append(*section, line)
+		}
+	}
+	for _, name := range []string{"Environment:", "Exit codes:"} {
+		t.Run(name, func(t *testing.T) {
+			lines := sections[name]
+			if lines == nil || len(*lines) == 0 {
+				t.Fatalf("usage has no %q section", name)
+			}
+			if want := flat(strings.Join(*lines, "")); !strings.Contains(doc, want) {
+				t.Errorf("the package doc lacks usage's %s\n%s\nin:\n%s", name, want, f.Doc.Text())
+			}
+		})
+	}
+	t.Run("Usage:", func(t *testing.T) {
+		lines := sections["Usage:"]
+		if lines == nil || len(*lines) == 0 {
+			t.Fatal("usage has no Usage: section")
+		}
+		for _, line := range *lines {
+			cmd, _, _ := strings.Cut(strings.TrimSpace(line), "  ") // The command, without what it does.
+			if cmd != "zcdrop help" && !strings.Contains(doc, flat(cmd)) {
+				t.Errorf("the package doc lacks %q", cmd)
+			}
+		}
+	})
 }
