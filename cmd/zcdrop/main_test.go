@@ -23,8 +23,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
 	"github.com/zcdrop/zcdrop/mock"
 )
 
@@ -248,6 +250,17 @@ func fakeTerminal(t *testing.T, terminal bool) {
 	orig := isTerminal
 	isTerminal = func(io.Reader) bool { return terminal }
 	t.Cleanup(func() { isTerminal = orig })
+}
+
+// fakeSleep makes the waits between probes return at once for the rest of
+// the test, and returns the clock that records them.
+func fakeSleep(t *testing.T) *clocktest.Clock {
+	t.Helper()
+	clk := clocktest.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	orig := probeSleep
+	probeSleep = clk.Sleep
+	t.Cleanup(func() { probeSleep = orig })
+	return clk
 }
 
 // roundTripFunc answers a request without a network.

@@ -39,6 +39,12 @@ each answered probe is saved as DIR/probe-<name>.yaml with the key redacted;
 `,
 }
 
+// probeSleep is the probe.Config.Sleep of every probe run, selftest's
+// included: nil waits for real. Tests replace it with a fake clock's Sleep,
+// as they replace isTerminal, so that the pacing between probes costs them
+// no time.
+var probeSleep func(ctx context.Context, d time.Duration) error
+
 // runProbe is "zcdrop probe".
 func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("probe", probeHelp, stderr)
@@ -88,6 +94,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		RecordDir:     *recordDir,
 		DropClusterID: *dropID,
 		ConfirmDrop:   *confirmed,
+		Sleep:         probeSleep,
 	})
 	var noAnswer *probe.Error
 	isNoAnswer := errors.As(err, &noAnswer)

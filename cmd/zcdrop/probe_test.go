@@ -7,10 +7,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zcdrop/zcdrop/mock"
+	"github.com/zcdrop/zcdrop/probe"
 )
 
 func TestProbeRecordsWithoutLeakingKey(t *testing.T) {
@@ -26,6 +29,7 @@ func TestProbeRecordsWithoutLeakingKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("ZILLIZ_API_KEY", tt.env)
+			clk := fakeSleep(t)
 			srv, m, requests := probeMock(t)
 			dir := t.TempDir()
 			args := append([]string{"probe", "--base-url", srv.URL, "--record", dir, "--format", "json"}, tt.args...)
@@ -58,6 +62,9 @@ func TestProbeRecordsWithoutLeakingKey(t *testing.T) {
 			}
 			if n := requests.Load(); n != 2 {
 				t.Errorf("%d requests reached the mock, want 2", n)
+			}
+			if got := clk.Sleeps(); !slices.Equal(got, []time.Duration{probe.MinInterval}) {
+				t.Errorf("waited %v between the probes, want %v", got, probe.MinInterval)
 			}
 
 			// The gate accepts what was recorded, unchanged.
@@ -107,6 +114,7 @@ func TestProbeDropNeedsDoubleOptIn(t *testing.T) {
 
 func TestProbeDropWithDoubleOptIn(t *testing.T) {
 	t.Setenv("ZILLIZ_API_KEY", canaryKey)
+	clk := fakeSleep(t)
 	srv, m, requests := probeMock(t)
 	dir := t.TempDir()
 	code, stdout, stderr := runCLI(t, "probe", "--base-url", srv.URL, "--record", dir,
@@ -120,6 +128,9 @@ func TestProbeDropWithDoubleOptIn(t *testing.T) {
 	}
 	if n := requests.Load(); n != 3 {
 		t.Errorf("%d requests, want 3", n)
+	}
+	if got, want := clk.Sleeps(), []time.Duration{probe.MinInterval, probe.MinInterval}; !slices.Equal(got, want) {
+		t.Errorf("waited %v between the probes, want %v", got, want)
 	}
 	if c, _ := m.Cluster(seededDedicated); c.Status != mock.StatusDeleting {
 		t.Errorf("dropped cluster is %s, want DELETING", c.Status)
@@ -135,6 +146,7 @@ func TestProbeDropWithDoubleOptIn(t *testing.T) {
 }
 
 func TestProbeExitCodes(t *testing.T) {
+	clk := fakeSleep(t)
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close()
 	// A control plane that says yes to everything: both probes must fail.
@@ -198,4 +210,8 @@ func TestProbeExitCodes(t *testing.T) {
 		})
 	}
 	assertRunning(t, m)
+	// The fake clock took every wait: between two probes, and none else.
+	if got := clk.Sleeps(); len(got) == 0 || slices.ContainsFunc(got, func(d time.Duration) bool { return d != probe.MinInterval }) {
+		t.Errorf("waited %v; want the probes' waits of %v, through the fake clock", got, probe.MinInterval)
+	}
 }

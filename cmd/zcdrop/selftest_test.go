@@ -3,11 +3,16 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/zcdrop/zcdrop/probe"
 )
 
 func TestSelftestPasses(t *testing.T) {
+	clk := fakeSleep(t)
 	code, stdout, stderr := runCLI(t, "selftest", "--spec", "../../openapi.yaml")
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
@@ -25,6 +30,9 @@ func TestSelftestPasses(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "live cycle PASS  probe --record against the mock wrote 2 cassettes without the key, destroyed nothing, passed the gate, and replayed offline") {
 		t.Errorf("no live-cycle verdict in:\n%s", stdout)
+	}
+	if got := clk.Sleeps(); !slices.Equal(got, []time.Duration{probe.MinInterval}) {
+		t.Errorf("the live cycle's probes waited %v, want %v through the fake clock", got, probe.MinInterval)
 	}
 }
 
