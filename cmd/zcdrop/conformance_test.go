@@ -82,7 +82,7 @@ func TestConformanceJSONFormat(t *testing.T) {
 			ID         *int
 			Method     string
 			URL        string
-			Status     int
+			StatusCode int `json:"status"`
 			OK         bool
 			Violations []struct{ Kind, Pointer, Message string }
 		}
@@ -101,7 +101,7 @@ func TestConformanceJSONFormat(t *testing.T) {
 	}
 	last := report.Interactions[15]
 	if last.OK || last.File != negativeCorpus+"/missing-authorization.yaml" || last.ID == nil || last.Method != "DELETE" ||
-		last.Status != 200 || !strings.HasSuffix(last.URL, "/drop") || len(last.Violations) != 1 ||
+		last.StatusCode != 200 || !strings.HasSuffix(last.URL, "/drop") || len(last.Violations) != 1 ||
 		last.Violations[0].Kind != "semantic" || last.Violations[0].Pointer != "header/Authorization" {
 		t.Errorf("last interaction %+v, want the failed missing-authorization one", last)
 	}

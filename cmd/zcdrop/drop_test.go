@@ -66,7 +66,7 @@ func TestDropScenarios(t *testing.T) {
 			}
 			var got struct {
 				Error struct {
-					HTTPStatus int    `json:"httpStatus"`
+					StatusCode int    `json:"httpStatus"`
 					Code       int    `json:"code"`
 					Message    string `json:"message"`
 					RequestID  string `json:"requestId"`
@@ -78,7 +78,7 @@ func TestDropScenarios(t *testing.T) {
 				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
 			}
 			e := got.Error
-			if e.HTTPStatus != tt.status || e.Code != tt.code || e.Kind != tt.kind || e.Message == "" || !strings.Contains(e.Hint, tt.hint) {
+			if e.StatusCode != tt.status || e.Code != tt.code || e.Kind != tt.kind || e.Message == "" || !strings.Contains(e.Hint, tt.hint) {
 				t.Errorf("got %+v, want status %d code %d kind %s hint containing %q", e, tt.status, tt.code, tt.kind, tt.hint)
 			}
 		})
@@ -230,7 +230,7 @@ func TestDropJSONFailures(t *testing.T) {
 			code, stdout, stderr := runDropCLI(t, tt.stdin, append([]string{"--base-url", base}, tt.args...)...)
 			var got struct {
 				Error struct {
-					HTTPStatus *int   `json:"httpStatus"`
+					StatusCode *int   `json:"httpStatus"`
 					Message    string `json:"message"`
 					Kind       string `json:"kind"`
 				} `json:"error"`
@@ -239,7 +239,7 @@ func TestDropJSONFailures(t *testing.T) {
 			if err := dec.Decode(&got); err != nil || dec.More() {
 				t.Fatalf("stdout is not one JSON document (%v):\n%s", err, stdout)
 			}
-			if code != exitUsage || got.Error.Kind != tt.kind || got.Error.Message == "" || got.Error.HTTPStatus == nil {
+			if code != exitUsage || got.Error.Kind != tt.kind || got.Error.Message == "" || got.Error.StatusCode == nil {
 				t.Errorf("exit %d, stdout %s; want exit 2 and an error of kind %q", code, stdout, tt.kind)
 			}
 			if strings.HasPrefix(got.Error.Message, "zcdrop") {

@@ -113,6 +113,8 @@ func orNone(s string) string {
 }
 
 // failureReport is the JSON form of a failed drop: {"error": failureReport}.
+// Its status keeps the wire key "httpStatus", which predates the StatusCode
+// name everywhere else: scripts parse it, and the CLI's output is a contract.
 type failureReport struct {
 	StatusCode int    `json:"httpStatus"`
 	Code       int    `json:"code"`

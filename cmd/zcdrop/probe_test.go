@@ -39,9 +39,9 @@ func TestProbeRecordsWithoutLeakingKey(t *testing.T) {
 			}
 			var report struct {
 				Interactions []struct {
-					File   string
-					Status int
-					OK     bool
+					File       string
+					StatusCode int `json:"status"`
+					OK         bool
 				}
 				Summary struct{ Total, Passed, Failed int }
 			}
@@ -52,9 +52,10 @@ func TestProbeRecordsWithoutLeakingKey(t *testing.T) {
 			if report.Summary.Total != 2 || report.Summary.Passed != 2 || len(report.Interactions) != 2 {
 				t.Fatalf("report %+v, want 2 probes passed", report)
 			}
+			wantStatus := []int{200, 401} // A business error, then a rejected key.
 			for i, f := range wantFiles {
-				if report.Interactions[i].File != f {
-					t.Errorf("probe %d reported as %q, want %q", i, report.Interactions[i].File, f)
+				if got := report.Interactions[i]; got.File != f || got.StatusCode != wantStatus[i] || !got.OK {
+					t.Errorf("probe %d reported as %+v, want %q, status %d, OK", i, got, f, wantStatus[i])
 				}
 				if _, err := os.Stat(f); err != nil {
 					t.Errorf("cassette not written: %v", err)

@@ -24,7 +24,7 @@ const (
 )
 
 // scenario is one behaviour of the control plane, checked twice: through the
-// client with an Enforce transport, and through `zcdrop drop`, each against
+// client with a ModeEnforce transport, and through `zcdrop drop`, each against
 // its own fresh reference server on a loopback socket.
 type scenario struct {
 	name string
