@@ -41,7 +41,7 @@ usage errors included.
 `,
 	exitCodes: `  0  dropped (or a dry run)
   1  API error, or a response that breaks the spec under --validate enforce
-  2  usage error, invalid cluster ID, no key, or refused; nothing sent
+  2  usage error, invalid cluster ID, no API key, or refused; nothing sent
   3  cluster not found (96018)
   4  key rejected or without permission
   5  network or server failure (after retries for 429 and 503)

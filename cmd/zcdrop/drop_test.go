@@ -368,3 +368,37 @@ func TestDropConnectionRefusedSaysNothingWasSent(t *testing.T) {
 		t.Errorf("exit %d, stdout %s; want a network failure saying nothing was sent", code, stdout)
 	}
 }
+
+func TestDropHelpExitCodeTwo(t *testing.T) {
+	// Each cause that drop --help gives for exit 2 ends in exit 2, before
+	// anything is sent.
+	_, _, help := runDropCLI(t, "", "--help")
+	const line = "\n  2  usage error, invalid cluster ID, no API key, or refused; nothing sent\n"
+	if !strings.Contains(help, line) {
+		t.Fatalf("drop --help lacks %q:\n%s", line, help)
+	}
+	tests := []struct {
+		cause string // as the help names it
+		key   string
+		args  []string
+	}{
+		{cause: "usage error", key: dropKey, args: []string{"--yes"}},
+		{cause: "invalid cluster ID", key: dropKey, args: []string{"--yes", "in01-../x"}},
+		{cause: "no API key", args: []string{"--yes", seededDedicated}},
+		{cause: "refused", key: dropKey, args: []string{seededDedicated}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cause, func(t *testing.T) {
+			if !strings.Contains(line, tt.cause) {
+				t.Fatalf("the help's exit 2 line does not name %q", tt.cause)
+			}
+			fakeTerminal(t, false)
+			base, _, n := dropMock(t)
+			t.Setenv("ZILLIZ_API_KEY", tt.key)
+			code, _, stderr := runDropCLI(t, "", append([]string{"--base-url", base}, tt.args...)...)
+			if code != exitUsage || n.Load() != 0 {
+				t.Errorf("exit %d after %d requests, stderr %q; want exit 2 and nothing sent", code, n.Load(), stderr)
+			}
+		})
+	}
+}
