@@ -122,8 +122,9 @@ type DropResult struct {
 // built (see ValidateClusterID). The errors are an *APIError for the API's
 // envelope (HTTP 200 with a non-zero code included), an
 // *UnexpectedResponseError for a body that cannot be understood, a
-// *ClusterIDError, or the transport's error; the sentinels (ErrClusterNotFound
-// and the rest) match them with errors.Is.
+// *ClusterIDError, or the transport's error, wrapped in a *RetryError when
+// the call was retried; the sentinels (ErrClusterNotFound and the rest)
+// match them with errors.Is.
 func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult, error) {
 	if err := ValidateClusterID(clusterID); err != nil {
 		return nil, err
@@ -143,10 +144,10 @@ func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult
 			if attempt == 1 {
 				return nil, err
 			}
-			return nil, fmt.Errorf("zcdrop: giving up after %d attempts: %w", attempt, err)
+			return nil, &RetryError{Attempts: attempt, Err: err}
 		}
 		if serr := c.clock.Sleep(ctx, c.retryWait(attempt, httpRes)); serr != nil {
-			return nil, fmt.Errorf("zcdrop: stopped waiting to retry after %d attempt(s): %w (last error: %w)", attempt, serr, err)
+			return nil, &RetryError{Attempts: attempt, Err: err, Stopped: serr}
 		}
 	}
 }

@@ -27,6 +27,9 @@ type reply struct {
 	header      map[string]string
 }
 
+// envelope is the error envelope with code and a message naming it.
+func envelope(code int) string { return fmt.Sprintf(`{"code":%d,"message":"m%d"}`, code, code) }
+
 func jsonReply(status int, body string) reply {
 	return reply{status: status, contentType: "application/json", body: body}
 }
@@ -105,7 +108,6 @@ func TestDropClusterSuccess(t *testing.T) {
 }
 
 func TestDropClusterErrors(t *testing.T) {
-	envelope := func(code int) string { return fmt.Sprintf(`{"code":%d,"message":"m%d"}`, code, code) }
 	tests := []struct {
 		name     string
 		replies  []reply

@@ -133,6 +133,38 @@ func (e *UnexpectedResponseError) Is(target error) bool {
 	return target != nil && statusSentinel(e.StatusCode) == target
 }
 
+// RetryError is returned by DropCluster when it retried and then gave up:
+// every attempt got an answer that the CheckRetry said to retry and the
+// attempts ran out, or ctx ended while it waited to retry. errors.Is and
+// errors.As see both the last attempt's error and ctx's.
+type RetryError struct {
+	// Attempts is how many requests were sent.
+	Attempts int
+	// Err is the last attempt's error: an *APIError or an
+	// *UnexpectedResponseError.
+	Err error
+	// Stopped is ctx's error when ctx ended during a wait to retry; nil
+	// when the attempts ran out.
+	Stopped error
+}
+
+// Error says how many attempts were made, why they stopped, and the last
+// attempt's error.
+func (e *RetryError) Error() string {
+	if e.Stopped != nil {
+		return fmt.Sprintf("zcdrop: stopped waiting to retry after %d attempt(s): %v (last error: %v)", e.Attempts, e.Stopped, e.Err)
+	}
+	return fmt.Sprintf("zcdrop: giving up after %d attempts: %v", e.Attempts, e.Err)
+}
+
+// Unwrap returns the last attempt's error and, if ctx ended, ctx's error.
+func (e *RetryError) Unwrap() []error {
+	if e.Stopped != nil {
+		return []error{e.Err, e.Stopped}
+	}
+	return []error{e.Err}
+}
+
 // ClusterIDError is returned, before any request is built, for a cluster ID
 // that could change the request path or that no cluster can have. It
 // matches ErrInvalidClusterID.

@@ -59,6 +59,45 @@ func TestRetryStopsWhenContextEnds(t *testing.T) {
 	if n.Load() != 1 {
 		t.Errorf("%d requests, want 1", n.Load())
 	}
+	var re *RetryError
+	if !errors.As(err, &re) || re.Attempts != 1 || !errors.Is(re.Stopped, context.Canceled) {
+		t.Errorf("got %#v, want a *RetryError after 1 attempt, stopped by context.Canceled", re)
+	}
+}
+
+// TestRetryErrorSaysHowManyAttempts: giving up is a *RetryError with the
+// count, wrapping the last answer's error; a call that was not retried is
+// not one.
+func TestRetryErrorSaysHowManyAttempts(t *testing.T) {
+	tests := []struct {
+		name     string
+		reply    reply
+		attempts int // 0: not a *RetryError
+	}{
+		{name: "429 three times", reply: jsonReply(429, envelope(429)), attempts: 3},
+		{name: "503 three times", reply: jsonReply(503, envelope(503)), attempts: 3},
+		{name: "500 is not retried", reply: jsonReply(500, envelope(500))},
+		{name: "a business error is not retried", reply: jsonReply(200, envelope(96018))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, n, _ := server(t, tt.reply)
+			c, _ := newTestClient(t, srv)
+			_, err := c.DropCluster(context.Background(), "in01-abc")
+			var re *RetryError
+			var apiErr *APIError
+			switch {
+			case !errors.As(err, &apiErr):
+				t.Fatalf("got %v, want the last answer's *APIError in the chain", err)
+			case tt.attempts == 0 && errors.As(err, &re):
+				t.Errorf("got a *RetryError for a call that was not retried: %v", err)
+			case tt.attempts != 0 && (!errors.As(err, &re) || re.Attempts != tt.attempts || re.Stopped != nil):
+				t.Errorf("got %v, want a *RetryError after %d attempts", err, tt.attempts)
+			case int(n.Load()) != max(tt.attempts, 1):
+				t.Errorf("%d requests, want %d", n.Load(), max(tt.attempts, 1))
+			}
+		})
+	}
 }
 
 func TestRetryAfterIsSecondsOrADate(t *testing.T) {

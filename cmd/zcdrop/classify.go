@@ -25,6 +25,9 @@ func classify(err error) failureReport {
 	var violation *conformance.ViolationError
 	var urlErr *url.Error
 	var r failureReport
+	if retried, ok := errors.AsType[*zcdrop.RetryError](err); ok {
+		r.Attempts = retried.Attempts
+	}
 	switch {
 	case errors.As(err, &apiErr):
 		r.StatusCode, r.Code, r.Message, r.RequestID = apiErr.StatusCode, apiErr.Code, apiErr.Message, apiErr.RequestID

@@ -64,6 +64,10 @@ type dropFlags struct {
 
 // runDrop is "zcdrop drop". Every failure is reported through one
 // dropOutput, so that --output json holds for usage errors too.
+// dropBackoff is how long a drop waits before it retries a 429 or 503.
+// Tests replace it, so that they do not wait for real.
+var dropBackoff zcdrop.Backoff = zcdrop.DefaultBackoff
+
 func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var f dropFlags
 	// The flag package reports its errors before --output is known: they
@@ -150,7 +154,8 @@ func drop(ctx context.Context, f dropFlags, operands []string, stdin io.Reader, 
 	}}
 	// WithTransport keeps the client's policy of following no redirect: Go
 	// would resend the key to the new URL.
-	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithTransport(transport), zcdrop.WithRetry(f.attempts, 30*time.Second))
+	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithTransport(transport),
+		zcdrop.WithRetry(f.attempts, 30*time.Second), zcdrop.WithRetryPolicy(zcdrop.DefaultCheckRetry, dropBackoff))
 	if err != nil {
 		return out.stop(usageFailure("usage", "", "%v", err))
 	}

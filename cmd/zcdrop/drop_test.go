@@ -402,3 +402,43 @@ func TestDropHelpExitCodeTwo(t *testing.T) {
 		})
 	}
 }
+
+// TestDropSaysItRetried: a drop that gave up after retrying says how many
+// attempts it made, in text and in JSON; one that was not retried does not.
+func TestDropSaysItRetried(t *testing.T) {
+	tests := []struct {
+		name     string
+		attempts string
+		want     int // the attempts reported; 0: none
+	}{
+		{name: "retried", attempts: "3", want: 3},
+		{name: "not retried", attempts: "1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			waits := fakeBackoff(t)
+			base, _, hits := dropMock(t, mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: 503, Times: 10}))
+			t.Setenv("ZILLIZ_API_KEY", dropKey)
+			_, _, stderr := runDropCLI(t, "", "--yes", "--attempts", tt.attempts, "--base-url", base, "in01-6183d6bac30f801")
+			_, stdout, _ := runDropCLI(t, "", "--yes", "--attempts", tt.attempts, "--output", "json", "--base-url", base, "in01-6183d6bac30f801")
+			var got struct {
+				Error struct {
+					Attempts int `json:"attempts"`
+				} `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+			}
+			said := strings.Contains(stderr, fmt.Sprintf("giving up after %d attempts: ", tt.want))
+			if got.Error.Attempts != tt.want || said != (tt.want > 0) {
+				t.Errorf("JSON attempts %d, text %q; want %d", got.Error.Attempts, stderr, tt.want)
+			}
+			if int(hits.Load()) != 2*max(tt.want, 1) {
+				t.Errorf("%d requests for two drops, want %d", hits.Load(), 2*max(tt.want, 1))
+			}
+			if want := 2 * max(tt.want-1, 0); len(*waits) != want {
+				t.Errorf("waited %v before retrying, want %d waits", *waits, want)
+			}
+		})
+	}
+}

@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
 	"github.com/zcdrop/zcdrop/mock"
@@ -261,6 +262,20 @@ func fakeSleep(t *testing.T) *clocktest.Clock {
 	probeSleep = clk.Sleep
 	t.Cleanup(func() { probeSleep = orig })
 	return clk
+}
+
+// fakeBackoff makes drops retry at once, and returns the waits that
+// zcdrop.DefaultBackoff would have asked for.
+func fakeBackoff(t *testing.T) *[]time.Duration {
+	t.Helper()
+	var waits []time.Duration
+	orig := dropBackoff
+	dropBackoff = func(attempt int, res *http.Response, now time.Time) time.Duration {
+		waits = append(waits, zcdrop.DefaultBackoff(attempt, res, now))
+		return 0
+	}
+	t.Cleanup(func() { dropBackoff = orig })
+	return &waits
 }
 
 // roundTripFunc answers a request without a network.

@@ -43,6 +43,9 @@ func (o *dropOutput) failure(err error) int {
 	if line == "" {
 		line = c.Message
 	}
+	if c.Attempts > 1 {
+		line = fmt.Sprintf("giving up after %d attempts: %s", c.Attempts, line)
+	}
 	printError(o.stderr, "drop", "%s", line)
 	if c.Hint != "" {
 		fmt.Fprintf(o.stderr, "hint: %s\n", c.Hint)
@@ -122,7 +125,10 @@ type failureReport struct {
 	RequestID  string `json:"requestId"`
 	Kind       string `json:"kind"`
 	Hint       string `json:"hint,omitempty"`
-	exit       int
+	// Attempts is how many requests were sent, when the drop was retried
+	// (429, 503) before it gave up.
+	Attempts int `json:"attempts,omitempty"`
+	exit     int
 	// line, when set, is what a line of text says instead of Message: an
 	// API error's Message is the server's alone.
 	line string
