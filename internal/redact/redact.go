@@ -65,14 +65,28 @@ func (s *Secrets) Bytes(b []byte) []byte {
 // replaced. It never modifies h, which may be the very map of a request
 // that the program still holds. A nil h stays nil.
 func (s *Secrets) Header(h http.Header) http.Header {
-	if h == nil {
+	return s.values(h, func(name string) bool { return strings.EqualFold(name, "Authorization") })
+}
+
+// Values returns a copy of m, a form or query, with every secret in names
+// and values replaced. Unlike Header, it cuts no field to the placeholder:
+// a field named "authorization" is no header. A nil m stays nil.
+func (s *Secrets) Values(m url.Values) url.Values {
+	return s.values(m, func(string) bool { return false })
+}
+
+// values copies a multi-map with every secret replaced, and each value of a
+// name that isAuthorization accepts cut to its scheme.
+func (s *Secrets) values(m map[string][]string, isAuthorization func(string) bool) map[string][]string {
+	if m == nil {
 		return nil
 	}
-	out := make(http.Header, len(h))
-	for name, values := range h {
+	out := make(map[string][]string, len(m))
+	for name, values := range m {
+		auth := isAuthorization(name)
 		vs := make([]string, len(values))
 		for i, v := range values {
-			if strings.EqualFold(name, "Authorization") {
+			if auth {
 				v = Authorization(v)
 			}
 			vs[i] = s.String(v)

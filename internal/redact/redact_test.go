@@ -325,3 +325,19 @@ func TestError(t *testing.T) {
 		t.Errorf("Error(nil) = %v, want nil", got)
 	}
 }
+
+func TestValues(t *testing.T) {
+	s := New(key)
+	in := url.Values{"authorization": {"foo"}, "token": {key}, key: {"v"}}
+	got := s.Values(in)
+	want := url.Values{"authorization": {"foo"}, "token": {"REDACTED"}, "REDACTED": {"v"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Values = %v, want %v", got, want)
+	}
+	if in.Get("token") != key {
+		t.Error("Values edited its input")
+	}
+	if s.Values(nil) != nil {
+		t.Error("Values(nil) is not nil")
+	}
+}

@@ -2,7 +2,6 @@ package vcr
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/zcdrop/zcdrop/internal/redact"
@@ -24,29 +23,12 @@ func (i *Interaction) Redact(s *redact.Secrets) {
 	req.Body, req.ContentLength = scrubBody(s, req.Body, req.ContentLength)
 	req.Headers = fixLength(s.Header(req.Headers), body, req.Body)
 	req.Trailer = s.Header(req.Trailer)
-	req.Form = scrubForm(s, req.Form)
+	req.Form = s.Values(req.Form)
 	res.Status = s.String(res.Status)
 	body = res.Body
 	res.Body, res.ContentLength = scrubBody(s, res.Body, res.ContentLength)
 	res.Headers = fixLength(s.Header(res.Headers), body, res.Body)
 	res.Trailer = s.Header(res.Trailer)
-}
-
-// scrubForm scrubs names and values alike. A field named "authorization"
-// is no header: it is scrubbed of secrets, not cut to the placeholder.
-func scrubForm(s *redact.Secrets, f url.Values) url.Values {
-	if f == nil {
-		return nil
-	}
-	out := make(url.Values, len(f))
-	for name, values := range f {
-		vs := make([]string, len(values))
-		for i, v := range values {
-			vs[i] = s.String(v)
-		}
-		out[s.String(name)] = vs
-	}
-	return out
 }
 
 // scrubBody scrubs body and keeps a content length that described it true.
