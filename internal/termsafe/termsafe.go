@@ -1,0 +1,61 @@
+// Package termsafe makes text that a server, a recording or a file system
+// chose safe to print on a terminal. Every text output of zcdrop passes
+// such text through String; JSON output carries the raw value, which its
+// encoding already escapes.
+package termsafe
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// String returns s with every byte that could act on a terminal escaped as
+// Go escapes it: control characters (C0, DEL and C1, so newlines, ESC and
+// the CSI, OSC and DCS introducers), the bidirectional overrides and
+// isolates that reorder what is shown, and invalid UTF-8. A server's text
+// then cannot move the cursor, set the clipboard or a title, hide what
+// follows, or fake a line of zcdrop's own. Printable text, in any script,
+// is left as it is, and so is a string with nothing to escape.
+func String(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i]), 16))
+		case unsafe(r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unsafe(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// unsafe reports whether r can act on a terminal rather than be shown.
+func unsafe(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	}
+	return false
+}
