@@ -74,7 +74,7 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// are held back until the format is.
 	var parseErrors bytes.Buffer
 	fs := newFlagSet("drop", dropHelp, &parseErrors)
-	fs.StringVar(&f.keyFile, "api-key-file", "", "read the API key from `PATH` instead of ZILLIZ_API_KEY")
+	fs.StringVar(&f.keyFile, "api-key-file", "", apiKeyFileUsage)
 	fs.StringVar(&f.keyFlag, "api-key", "", "refused: use ZILLIZ_API_KEY or --api-key-file")
 	fs.StringVar(&f.region, "region", "global", "control plane: global or cn")
 	fs.StringVar(&f.baseURL, "base-url", "", "send requests to `URL` (https, or http on loopback); overrides --region")

@@ -48,7 +48,7 @@ var probeSleep func(ctx context.Context, d time.Duration) error
 // runProbe is "zcdrop probe".
 func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("probe", probeHelp, stderr)
-	keyFile := fs.String("api-key-file", "", "read the API key from `PATH` instead of ZILLIZ_API_KEY")
+	keyFile := fs.String("api-key-file", "", apiKeyFileUsage)
 	region := fs.String("region", "global", "control plane: global or cn")
 	override := fs.String("base-url", "", "send requests to `URL` (https, or http on loopback); overrides --region")
 	formatName := fs.String("format", string(conformance.FormatText), "report `format`: text, json or junit")
