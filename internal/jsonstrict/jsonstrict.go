@@ -47,13 +47,17 @@ type Error struct {
 	Err error
 }
 
-// Error names the member by its pointer, quoted, then says what is wrong
-// with it: `"/code" is null`.
+// Error names the member by its path, quoted and dotted, then says what is
+// wrong with it: `"code" is null`, `"data.clusterId" is missing`.
 func (e *Error) Error() string {
 	if e.Pointer == "" {
-		return e.Reason
+		return "document " + e.Reason
 	}
-	return strconv.Quote(e.Pointer) + " " + e.Reason
+	segments := strings.Split(e.Pointer[1:], "/")
+	for i, s := range segments {
+		segments[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+	}
+	return strconv.Quote(strings.Join(segments, ".")) + " " + e.Reason
 }
 
 // Unwrap returns the kind, so that errors.Is(err, ErrNull) works.

@@ -24,12 +24,12 @@ func TestDecode(t *testing.T) {
 		{name: "empty object", in: `{}`, keys: nil},
 		{name: "case variants are distinct keys", in: `{"code":96018,"CODE":0}`, keys: []string{"code", "CODE"}},
 		{name: "huge number is still JSON", in: `{"n":1e999}`, keys: []string{"n"}},
-		{name: "duplicate at the root", in: `{"code":96018,"message":"m","code":0}`, err: ErrDuplicateKey, pointer: "/code", contains: `"/code" appears more than once`},
+		{name: "duplicate at the root", in: `{"code":96018,"message":"m","code":0}`, err: ErrDuplicateKey, pointer: "/code", contains: `"code" appears more than once`},
 		{name: "escaped duplicate", in: `{"code":1,"\u0063ode":0}`, err: ErrDuplicateKey, pointer: "/code"},
 		{name: "duplicate in data", in: `{"code":0,"data":{"clusterId":"a","clusterId":"b"}}`, err: ErrDuplicateKey, pointer: "/data/clusterId"},
-		{name: "duplicate deep in an array", in: `{"a":[0,{"x/y":{"k~":1,"k~":2}}]}`, err: ErrDuplicateKey, pointer: "/a/1/x~1y/k~0"},
+		{name: "duplicate deep in an array", in: `{"a":[0,{"x/y":{"k~":1,"k~":2}}]}`, err: ErrDuplicateKey, pointer: "/a/1/x~1y/k~0", contains: `"a.1.x/y.k~" appears more than once`},
 		{name: "same key in sibling objects is fine", in: `{"a":{"k":1},"b":{"k":2},"c":[{"k":1},{"k":1}]}`, keys: []string{"a", "b", "c"}},
-		{name: "array", in: `[{"code":0}]`, err: ErrType, contains: "is not a JSON object"},
+		{name: "array", in: `[{"code":0}]`, err: ErrType, contains: "document is not a JSON object"},
 		{name: "string", in: `"code"`, err: ErrType},
 		{name: "null", in: `null`, err: ErrType},
 		{name: "truncated", in: `{"code":0,"data":{"clu`, err: ErrSyntax, contains: "is not valid JSON"},
@@ -80,12 +80,12 @@ func TestMembers(t *testing.T) {
 	}{
 		{key: "code", want: 96018},
 		{key: "neg", want: -7},
-		{key: "float", err: ErrType, msg: `"/float" is not an integer`},
+		{key: "float", err: ErrType, msg: `"float" is not an integer`},
 		{key: "exp", err: ErrType},
-		{key: "big", err: ErrType, msg: `"/big" is an integer too large for 64 bits`},
+		{key: "big", err: ErrType, msg: `"big" is an integer too large for 64 bits`},
 		{key: "num", err: ErrType},
-		{key: "nul", err: ErrNull, msg: `"/nul" is null`},
-		{key: "missing", err: ErrMissing, msg: `"/missing" is missing`},
+		{key: "nul", err: ErrNull, msg: `"nul" is null`},
+		{key: "missing", err: ErrMissing, msg: `"missing" is missing`},
 		{key: "cODE", err: ErrMissing},
 	}
 	for _, tt := range ints {
@@ -123,7 +123,7 @@ func TestMembers(t *testing.T) {
 			t.Errorf("pointer %q, want /data", data.Pointer())
 		}
 		_, err = data.String("prompt")
-		if want := `"/data/prompt" is null`; !errors.Is(err, ErrNull) || err.Error() != want {
+		if want := `"data.prompt" is null`; !errors.Is(err, ErrNull) || err.Error() != want {
 			t.Errorf("got %v, want %s", err, want)
 		}
 		for key, kind := range map[string]error{"arr": ErrType, "str": ErrType, "nul": ErrNull, "Data": ErrMissing} {
