@@ -17,6 +17,11 @@
 // when the test ends. From a shell, `zcdrop mock` serves one. Its API keys are
 // the mock's own: never give it a real Zilliz Cloud key.
 //
+// A Server bounds what it reads of a request, but not how long a client
+// takes to send it: an http.Server that faces other programs needs
+// ReadHeaderTimeout, ReadTimeout, WriteTimeout (longer than WithLatency) and
+// IdleTimeout, as `zcdrop mock` sets them.
+//
 // # Answers
 //
 // A drop request meets these checks in turn, and the first that fails

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +19,30 @@ import (
 // once it has been told to stop.
 const shutdownGrace = 5 * time.Second
 
+// serverTimeouts bound how long `zcdrop mock` gives a client, so that one
+// that drips its request, or holds an idle connection, cannot keep a
+// connection for good.
+type serverTimeouts struct {
+	readHeader time.Duration // to send a request's headers
+	read       time.Duration // to send the whole request, body included
+	write      time.Duration // to write an answer, once --latency has passed
+	idle       time.Duration // for a kept-alive connection's next request
+}
+
+// mockTimeouts are the timeouts of `zcdrop mock`, as its --help states them.
+// Tests shorten them, so that they wait milliseconds, not seconds.
+var mockTimeouts = serverTimeouts{readHeader: 10 * time.Second, read: 30 * time.Second, write: 30 * time.Second, idle: 2 * time.Minute}
+
+// apply sets the timeouts on hs, whose answers wait latency first.
+func (to serverTimeouts) apply(hs *http.Server, latency time.Duration) {
+	hs.ReadHeaderTimeout = to.readHeader
+	hs.ReadTimeout = to.read
+	hs.IdleTimeout = to.idle
+	// net/http starts the write deadline once the headers are read: the
+	// body, then the latency, come before the answer is written.
+	hs.WriteTimeout = to.read + latency + to.write
+}
+
 // clusterList collects the repeatable --cluster flag.
 type clusterList []string
 
@@ -29,15 +55,20 @@ func (l *clusterList) Set(id string) error {
 
 var mockHelp = help{
 	usage: "zcdrop mock --api-key KEY --cluster ID [--cluster ID ...] [flags]",
-	description: `Serves a mock Zilliz Cloud control plane for Drop Cluster until it is
+	description: fmt.Sprintf(`Serves a mock Zilliz Cloud control plane for Drop Cluster until it is
 interrupted, and prints the base URL it listens on. It accepts --api-key
-alone, a key for this mock only, and knows the clusters seeded with
---cluster. Faults apply in the order --fail-status, --html-502,
---truncate-json, --abort-mid-body.
+alone, a key for this mock only, which it shows as a fingerprint (the first
+8 hex digits of its SHA-256), and knows the clusters seeded with --cluster.
+Faults apply in the order --fail-status, --html-502, --truncate-json,
+--abort-mid-body.
+
+A client has %s to send a request's headers and %s to send the whole
+request; an answer has %s to be written once --latency has passed; an idle
+connection is closed after %s. A slow or silent client loses its connection.
 
 Each request is logged on stderr, one line with its method, path, status,
 code (the envelope's, 0 for a success) and latency; -q turns the log off.
-`,
+`, mockTimeouts.readHeader, mockTimeouts.read, mockTimeouts.write, mockTimeouts.idle),
 	exitCodes: `  0  stopped when interrupted
   1  could not shut down cleanly
   2  usage error
@@ -86,8 +117,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		mock.WithDeleteDelay(*deleteDelay),
 		mock.WithLatency(*latency),
 	}
+	logHandler := slog.NewTextHandler(stderr, nil)
 	if !*quiet {
-		opts = append(opts, mock.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
+		opts = append(opts, mock.WithLogger(slog.New(logHandler)))
 	}
 	if *failStatus != 0 {
 		opts = append(opts, mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: *failStatus, Times: *failTimes}))
@@ -113,17 +145,24 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitNetwork
 	}
 	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler: srv,
 		// Requests see ctx, so that a --latency wait ends when the mock stops.
 		BaseContext: func(net.Listener) context.Context { return ctx },
+		// The server's own errors go where the requests are logged, quoted
+		// as slog quotes a value, so that nothing a client sent reaches the
+		// terminal raw; run sends the standard logger nowhere.
+		ErrorLog: slog.NewLogLogger(logHandler, slog.LevelError),
 	}
+	mockTimeouts.apply(hs, *latency)
 	// The banner is written before serving starts, so that it shows the
 	// seeded state even if a client is quick, and printed after, so that a
 	// slow reader of stdout never holds up serving.
 	var banner strings.Builder
 	fmt.Fprintf(&banner, "zcdrop mock: serving Drop Cluster on http://%s\n", ln.Addr())
-	fmt.Fprintf(&banner, "API key: %s (accepted by this mock only; it is not a Zilliz Cloud key)\n", *key)
+	// The key is a flag's value, so the user knows it; a fingerprint tells
+	// which key it is without putting it in a terminal's scrollback or a
+	// CI log.
+	fmt.Fprintf(&banner, "API key: SHA-256 fingerprint %s (the key itself is not shown; it is accepted by this mock only, and is not a Zilliz Cloud key)\n", fingerprint(*key))
 	for _, id := range clusters {
 		c, _ := srv.Cluster(id)
 		fmt.Fprintf(&banner, "cluster: %s (%s, %s)\n", c.ID, c.Plan, c.Status)
@@ -147,4 +186,11 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	<-served // http.ErrServerClosed, by Shutdown's contract.
 	fmt.Fprintln(stdout, "zcdrop mock: stopped")
 	return exitOK
+}
+
+// fingerprint is the first 8 hex digits of key's SHA-256: enough to tell
+// two keys apart, and nothing to log in with.
+func fingerprint(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:4])
 }

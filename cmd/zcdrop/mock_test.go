@@ -3,9 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zcdrop/zcdrop/api"
 )
@@ -36,10 +41,15 @@ func TestMockServesUntilCancelled(t *testing.T) {
 		t.Errorf("no stop message in %q", rest)
 	}
 	out := strings.Join(printed, "\n") + "\n" + rest
-	for _, want := range []string{"API key: " + mockKey, "cluster: " + mockCluster + " (Dedicated, RUNNING)", "cluster: in03-2c4e6a8b0d1f3e5 (Free, RUNNING)"} {
+	sum := sha256.Sum256([]byte(mockKey))
+	fingerprint := "API key: SHA-256 fingerprint " + hex.EncodeToString(sum[:])[:8] + " (the key itself is not shown;"
+	for _, want := range []string{fingerprint, "cluster: " + mockCluster + " (Dedicated, RUNNING)", "cluster: in03-2c4e6a8b0d1f3e5 (Free, RUNNING)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, mockKey) {
+		t.Errorf("the banner shows the key:\n%s", out)
 	}
 	if _, err := http.Get(baseURL); err == nil {
 		t.Error("the mock still answers after it stopped")
@@ -181,5 +191,91 @@ func TestUsageListsMock(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "zcdrop mock --api-key KEY") {
 		t.Errorf("usage does not mention zcdrop mock:\n%s", stdout.String())
+	}
+}
+
+// shortMockTimeouts makes `zcdrop mock` give clients to for the rest of the
+// test, so that a test of the timeouts waits for milliseconds.
+func shortMockTimeouts(t *testing.T, to serverTimeouts) {
+	t.Helper()
+	orig := mockTimeouts
+	mockTimeouts = to
+	t.Cleanup(func() { mockTimeouts = orig })
+}
+
+// TestMockDropsSlowClients: a client that drips its request, or keeps an
+// idle connection, loses it to the mock's timeouts, instead of holding it
+// for as long as it likes.
+func TestMockDropsSlowClients(t *testing.T) {
+	shortMockTimeouts(t, serverTimeouts{readHeader: 200 * time.Millisecond, read: 300 * time.Millisecond, write: 300 * time.Millisecond, idle: 200 * time.Millisecond})
+	request := "DELETE /v2/clusters/" + mockCluster + "/drop HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + mockKey + "\r\n"
+	tests := []struct {
+		name  string
+		start string // sent at once
+		drip  bool   // then one byte every few milliseconds, for as long as the connection lasts
+	}{
+		{name: "headers dripped", start: request, drip: true},
+		{name: "body dripped", start: request + "Content-Length: 100000\r\n\r\n", drip: true},
+		{name: "idle after an answer", start: request + "\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			baseURL, _, stop := startMock(t, "-q", "--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster)
+			defer stop()
+			conn, err := net.Dial("tcp", strings.TrimPrefix(baseURL, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			start := time.Now()
+			// The client's own limit: far beyond the mock's timeouts.
+			_ = conn.SetDeadline(start.Add(5 * time.Second))
+			if _, err := io.WriteString(conn, tt.start); err != nil {
+				t.Fatal(err)
+			}
+			closed := make(chan error, 1)
+			go func() {
+				_, err := io.Copy(io.Discard, conn) // Until the mock hangs up.
+				closed <- err
+			}()
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case err := <-closed:
+					if ne, ok := err.(net.Error); ok && ne.Timeout() {
+						t.Fatalf("the mock kept the connection open for %s", time.Since(start).Round(time.Millisecond))
+					}
+					if d := time.Since(start); d > 2*time.Second {
+						t.Errorf("the mock hung up after %s, want about its timeouts (300ms)", d.Round(time.Millisecond))
+					}
+					return
+				case <-tick.C:
+					if tt.drip {
+						_, _ = io.WriteString(conn, "x") // Fails once the mock has hung up.
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestMockWriteTimeoutAllowsForLatency: an answer held back by --latency is
+// still written, though the latency is longer than the time to write it.
+func TestMockWriteTimeoutAllowsForLatency(t *testing.T) {
+	shortMockTimeouts(t, serverTimeouts{readHeader: 100 * time.Millisecond, read: 100 * time.Millisecond, write: 100 * time.Millisecond, idle: 100 * time.Millisecond})
+	baseURL, _, stop := startMock(t, "-q", "--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster, "--latency", "400ms")
+	defer stop()
+	if res := dropThroughClient(t, baseURL, mockKey); res.StatusCode() != http.StatusOK {
+		t.Errorf("HTTP %d after --latency 400ms, want 200", res.StatusCode())
+	}
+}
+
+func TestMockHelpStatesTheTimeouts(t *testing.T) {
+	_, _, help := runCLI(t, "mock", "--help")
+	for _, want := range []string{"10s to send a request's headers", "30s to send the whole request", "idle connection is closed after 2m"} {
+		if !strings.Contains(strings.Join(strings.Fields(help), " "), want) {
+			t.Errorf("mock --help lacks %q:\n%s", want, help)
+		}
 	}
 }
