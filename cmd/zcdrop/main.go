@@ -40,6 +40,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -95,6 +96,12 @@ Exit codes:
 // run is the whole program; main only wires it to the process, so that tests
 // drive it in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// net/http logs through the standard logger, and quotes the wire there:
+	// "Unsolicited response received on idle HTTP channel starting with …"
+	// prints whatever a server sent past an answer, an echoed key included,
+	// raw. No command speaks through that logger; each prints what it has
+	// to say itself, redacted and escaped.
+	log.SetOutput(io.Discard)
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage

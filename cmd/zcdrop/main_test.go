@@ -15,12 +15,14 @@ import (
 	"go/token"
 	"io"
 	"io/fs"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -443,4 +445,91 @@ func TestPackageDocMatchesUsage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// lockedBuffer is a bytes.Buffer that a goroutine of net/http may write to
+// while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestStandardLoggerNeverPrintsTheWire: net/http's Transport logs through
+// the standard logger "Unsolicited response received on idle HTTP channel
+// starting with ...", quoting bytes that a server sent past a complete
+// answer. A server that echoes the key there must get it nowhere: not on
+// the command's stderr, and not through the standard logger.
+func TestStandardLoggerNeverPrintsTheWire(t *testing.T) {
+	fakeSleep(t)
+	var served, hungUp atomic.Int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("DELETE /v2/clusters/{id}/drop", func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		served.Add(1)
+		body := fmt.Sprintf(`{"code":0,"data":{"clusterId":%q,"prompt":"ok"}}`, r.PathValue("id"))
+		// A complete answer, then bytes that no request asked for.
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nX-Echo: %s\x1b]52;c;ZXZpbA==\x07\x1b[2K\r\n\r\n", dropKey)
+		_ = buf.Flush()
+		_, _ = io.Copy(io.Discard, conn) // Until the client hangs up, having seen the extra bytes.
+		hungUp.Add(1)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name string
+		args []string
+		exit int
+	}{
+		{name: "drop", args: []string{"drop", "--yes", "--validate", "off", "--base-url", srv.URL, seededDedicated}, exit: exitOK},
+		// The probes expect no success, but the exit code is not the point.
+		{name: "probe", args: []string{"probe", "--base-url", srv.URL}, exit: exitFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdlog lockedBuffer
+			orig := log.Writer()
+			log.SetOutput(&stdlog) // Where the logger writes unless run moves it.
+			t.Cleanup(func() { log.SetOutput(orig) })
+			t.Setenv("ZILLIZ_API_KEY", dropKey)
+			var stderr strings.Builder
+			for range 2 { // The second run finds the first's connection kept alive, or its log line written.
+				var errOut bytes.Buffer
+				code := run(t.Context(), tt.args, strings.NewReader(""), io.Discard, &errOut)
+				if code != tt.exit {
+					t.Fatalf("exit %d, want %d; stderr %q", code, tt.exit, errOut.String())
+				}
+				stderr.WriteString(errOut.String())
+			}
+			// A client hangs up once it has logged the extra bytes.
+			for deadline := time.Now().Add(5 * time.Second); hungUp.Load() < served.Load(); time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the client hung up on %d of %d connections", hungUp.Load(), served.Load())
+				}
+			}
+			for name, out := range map[string]string{"stderr": stderr.String(), "the standard logger": stdlog.String()} {
+				if strings.Contains(out, dropKey) || strings.ContainsAny(out, "\x1b\x07\r") {
+					t.Errorf("%s holds the key or raw control bytes: %q", name, out)
+				}
+			}
+		})
+	}
 }
