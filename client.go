@@ -168,21 +168,18 @@ func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, *
 		return nil, nil, fmt.Errorf("zcdrop: drop cluster %s: reading the answer (http %d) failed, so whether the drop happened is unknown: %w",
 			clusterID, httpRes.StatusCode, c.secrets.Error(err))
 	}
-	// A server that echoes the key (a proxy's debug page, an error message)
-	// must not put it into an error string.
-	body = c.secrets.Bytes(body)
-	if id := httpRes.Header.Get("requestid"); id != "" {
-		httpRes.Header.Set("requestid", c.secrets.String(id))
-	}
+	// The verdict is reached on the body as it arrived; interpret hides a
+	// key that the server echoes (a proxy's debug page, an error message)
+	// only in what it reports.
 	if len(body) > maxBodyBytes {
-		return nil, nil, unexpected(httpRes, body[:maxBodyBytes], fmt.Sprintf("body exceeds %d bytes", maxBodyBytes))
+		return nil, nil, unexpected(httpRes, body[:maxBodyBytes], fmt.Sprintf("body exceeds %d bytes", maxBodyBytes), c.secrets)
 	}
-	res, err := interpret(httpRes, body)
+	res, err := interpret(httpRes, body, c.secrets)
 	if err != nil {
 		return nil, httpRes, err
 	}
 	if res.ClusterID != clusterID {
-		return nil, nil, unexpected(httpRes, body, fmt.Sprintf("success names cluster %q, not the requested %q", res.ClusterID, clusterID))
+		return nil, nil, unexpected(httpRes, body, fmt.Sprintf("success names cluster %q, not the requested %q", res.ClusterID, clusterID), c.secrets)
 	}
 	return res, nil, nil
 }

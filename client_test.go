@@ -15,6 +15,7 @@ import (
 
 	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
+	"github.com/zcdrop/zcdrop/internal/jsonstrict"
 )
 
 const testKey = "zc-TEST-KEY-d41d8cd98f00b204"
@@ -137,6 +138,30 @@ func TestDropClusterErrors(t *testing.T) {
 		{name: "code 0 without data", replies: []reply{jsonReply(200, `{"code":0}`)}, requests: 1, contains: `success without "data.clusterId"`},
 		{name: "code as string", replies: []reply{jsonReply(200, `{"code":"96018","message":"x"}`)}, requests: 1, contains: `"code" is not an integer`},
 		{name: "envelope without message", replies: []reply{jsonReply(200, `{"code":96018}`)}, requests: 1, contains: "without a non-zero code and a message"},
+		// Keys match exactly, as the Validator reads them: a case variant
+		// is not the code, a key given twice and a null code are no answer.
+		{name: "CODE beside code", replies: []reply{jsonReply(200, `{"code":96018,"CODE":0,"message":"m","data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"}}`)}, sentinel: ErrClusterNotFound, apiCode: 96018, requests: 1},
+		{name: "Code instead of code", replies: []reply{jsonReply(200, `{"Code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"}}`)}, requests: 1, contains: `"code" is missing`},
+		{name: "Data instead of data", replies: []reply{jsonReply(200, `{"code":0,"Data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"}}`)}, requests: 1, contains: `success with "Data", which differs from "data" only in case`},
+		{name: "CLUSTERID instead of clusterId", replies: []reply{jsonReply(200, `{"code":0,"data":{"CLUSTERID":"in01-6183d6bac30f801","prompt":"p"}}`)}, requests: 1, contains: `success with "data.CLUSTERID", which differs from "data.clusterId" only in case`},
+		{name: "null code", replies: []reply{jsonReply(200, `{"code":null,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"}}`)}, requests: 1, contains: `"code" is null`},
+		{name: "code twice", replies: []reply{jsonReply(200, `{"code":96018,"message":"m","code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"}}`)}, requests: 1, contains: `"code" appears more than once`},
+		{name: "clusterId twice", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-other","clusterId":"in01-6183d6bac30f801","prompt":"p"}}`)}, requests: 1, contains: `"data.clusterId" appears more than once`},
+		{name: "null clusterId", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":null,"prompt":"p"}}`)}, requests: 1, contains: `success without "data.clusterId"`},
+		{name: "null message", replies: []reply{jsonReply(200, `{"code":96018,"message":null}`)}, requests: 1, contains: "without a non-zero code and a message"},
+		{name: "code as float", replies: []reply{jsonReply(200, `{"code":0.0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"}}`)}, requests: 1, contains: `"code" is not an integer`},
+		{name: "code 0 beside CODE 96018", replies: []reply{jsonReply(200, `{"code":0,"CODE":96018,"message":"m","data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"}}`)}, requests: 1, contains: `success with "CODE", which differs from "code" only in case`},
+		{name: "data beside DATA", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"},"DATA":null}`)}, requests: 1, contains: `success with "DATA", which differs from "data" only in case`},
+		{name: "clusterId beside ClusterID", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","ClusterID":"in01-other","prompt":"p"}}`)}, requests: 1, contains: `success with "data.ClusterID", which differs from "data.clusterId" only in case`},
+		{name: "array body", replies: []reply{jsonReply(200, `[{"code":0}]`)}, requests: 1, contains: "not a JSON object"},
+		// The status is the stronger signal: a 5XX, 429 or 401 that carries
+		// 96018 is not "already gone", whatever its code says.
+		{name: "500 with 96018", replies: []reply{jsonReply(500, envelope(96018))}, sentinel: ErrServer, apiCode: 96018, requests: 1},
+		{name: "503 with 96018", replies: []reply{jsonReply(503, envelope(96018))}, sentinel: ErrServer, apiCode: 96018, requests: 3},
+		{name: "429 with 96018", replies: []reply{jsonReply(429, envelope(96018))}, sentinel: ErrRateLimited, apiCode: 96018, requests: 3},
+		{name: "401 with 96018", replies: []reply{jsonReply(401, envelope(96018))}, sentinel: ErrUnauthorized, apiCode: 96018, requests: 1},
+		{name: "502 with 96014", replies: []reply{jsonReply(502, envelope(96014))}, sentinel: ErrServer, apiCode: 96014, requests: 1},
+		{name: "404 with 96018 agrees", replies: []reply{jsonReply(404, envelope(96018))}, sentinel: ErrClusterNotFound, apiCode: 96018, requests: 1},
 		{name: "long body is cut", replies: []reply{{status: 502, contentType: "text/html", body: strings.Repeat("x", 5000)}}, sentinel: ErrServer, requests: 1, contains: strings.Repeat("x", snippetLen) + `..."`},
 	}
 	for _, tt := range tests {
@@ -247,7 +272,9 @@ func TestEveryKnownCodeIsClassified(t *testing.T) {
 
 // FuzzInterpret feeds arbitrary answers to the response classifier: it must
 // never panic, never return both or neither of a result and an error, and
-// call a drop successful only for a JSON body whose code is 0.
+// call a drop successful only for an HTTP 200 JSON body whose code is 0
+// however it is read: strictly, without a key twice or a case variant of
+// "code", and by encoding/json.
 func FuzzInterpret(f *testing.F) {
 	f.Add(200, "application/json", `{"code":0,"data":{"clusterId":"in01-abc","prompt":"p"}}`)
 	f.Add(200, "application/json", `{"code":96018,"message":"m"}`)
@@ -255,12 +282,17 @@ func FuzzInterpret(f *testing.F) {
 	f.Add(401, "application/json", `{"code":21119,"message":"The apikey is illegal."}`)
 	f.Add(502, "text/html", `<html>`)
 	f.Add(429, "application/json; charset=utf-8", `{"code":"x"}`)
+	// The hostile bodies of issue 8: each was once read as a success.
+	f.Add(200, "application/json", `{"code":96018,"CODE":0,"message":"m","data":{"clusterId":"in01-abc","prompt":"p"}}`)
+	f.Add(200, "application/json", `{"code":null,"data":{"clusterId":"in01-abc","prompt":"p"}}`)
+	f.Add(200, "application/json", `{"code":96018,"message":"m","code":0,"data":{"clusterId":"in01-abc","prompt":"p"}}`)
+	f.Add(500, "application/json", `{"code":96018,"message":"m"}`)
 	f.Fuzz(func(t *testing.T, status int, contentType, body string) {
 		if status < 100 || status > 999 {
 			return
 		}
 		res := &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {contentType}}}
-		got, err := interpret(res, []byte(body))
+		got, err := interpret(res, []byte(body), nil)
 		if (got == nil) == (err == nil) {
 			t.Fatalf("interpret returned %v and %v", got, err)
 		}
@@ -270,6 +302,13 @@ func FuzzInterpret(f *testing.F) {
 			}
 			if json.Unmarshal([]byte(body), &probe) != nil || probe.Code == nil || *probe.Code != 0 || status != 200 {
 				t.Fatalf("success from status %d body %q", status, body)
+			}
+			obj, err := jsonstrict.Decode([]byte(body))
+			if err != nil {
+				t.Fatalf("success from a body that is not strict JSON (%v): %q", err, body)
+			}
+			if code, err := obj.Int("code"); err != nil || code != 0 || len(obj.CaseVariants("code")) > 0 {
+				t.Fatalf("success from a body whose exact code is %d (%v), with variants %q: %q", code, err, obj.CaseVariants("code"), body)
 			}
 		}
 	})

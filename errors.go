@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// Sentinels for errors.Is. Each matches an *APIError by its HTTP status or
-// its business code, and ErrRateLimited, ErrServer and ErrUnauthorized also
+// Sentinels for errors.Is. Each matches an *APIError by its HTTP status or,
+// when the status has no sentinel, its business code (see APIError), and
+// ErrRateLimited, ErrServer and ErrUnauthorized also
 // match an *UnexpectedResponseError by status, so that a proxy's HTML page
 // is classified like the API's own answer.
 var (
@@ -70,14 +71,22 @@ func statusSentinel(status int) error {
 // APIError is returned when the API answers with its error envelope
 // {"code","message"}: an HTTP 200 whose code is not 0 (a business error), a
 // 401, or any other 4XX or 5XX that carries the envelope.
+//
+// When the status and the code disagree (a 500, 503, 429 or 401 whose body
+// carries 96018, "not found"), the status wins: Code keeps what the body
+// said, for diagnosis, but errors.Is matches the status's sentinel alone.
+// A server that failed or refused the call has not judged the cluster, so
+// such an answer is never "already gone".
 type APIError struct {
 	// StatusCode is the response status: 200 for business errors.
 	StatusCode int
 	// Code is the envelope's code; never 0.
 	Code int
-	// Message is the envelope's message, as the server wrote it.
+	// Message is the envelope's message, as the server wrote it, decoded,
+	// with the key hidden.
 	Message string
-	// RequestID is the response's requestid header; quote it to support.
+	// RequestID is the response's requestid header, with the key hidden;
+	// quote it to support.
 	RequestID string
 }
 
@@ -90,12 +99,19 @@ func (e *APIError) Error() string {
 	return s
 }
 
-// Is matches the sentinel for the error's code or, failing that, its status.
+// Is matches one sentinel at most. A status with a sentinel of its own (401
+// ErrUnauthorized, 429 ErrRateLimited, 5XX ErrServer) decides alone;
+// otherwise (200, and a 4XX but 401 and 429) the code's sentinel does, if
+// the code has one.
 func (e *APIError) Is(target error) bool {
-	if s, ok := codeSentinels[e.Code]; ok && s == target {
-		return true
+	if target == nil {
+		return false
 	}
-	return target != nil && statusSentinel(e.StatusCode) == target
+	if s := statusSentinel(e.StatusCode); s != nil {
+		return s == target
+	}
+	s, ok := codeSentinels[e.Code]
+	return ok && s == target
 }
 
 // UnexpectedResponseError is returned when a response cannot be understood:
@@ -105,13 +121,16 @@ func (e *APIError) Is(target error) bool {
 type UnexpectedResponseError struct {
 	// StatusCode is the response status.
 	StatusCode int
-	// ContentType is the response's Content-Type header.
+	// ContentType is the response's Content-Type header, with the key
+	// hidden.
 	ContentType string
-	// Reason says what was wrong.
+	// Reason says what was wrong, with the key hidden.
 	Reason string
-	// Snippet is the body's first 200 bytes at most, made printable.
+	// Snippet is the body's first 200 bytes at most, made printable, with
+	// the key hidden.
 	Snippet string
-	// RequestID is the response's requestid header, if any.
+	// RequestID is the response's requestid header, if any, with the key
+	// hidden.
 	RequestID string
 }
 

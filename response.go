@@ -2,11 +2,15 @@ package zcdrop
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/jsonstrict"
+	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
 // maxBodyBytes caps what is read of an answer: Drop Cluster bodies are a
@@ -15,85 +19,120 @@ const maxBodyBytes = 1 << 20
 
 // interpret sorts a complete response into a success, an *APIError or an
 // *UnexpectedResponseError. It never returns two nils.
-func interpret(httpRes *http.Response, body []byte) (*DropResult, error) {
-	requestID := httpRes.Header.Get("requestid")
+//
+// It judges body as the server sent it, and secrets hide only what it
+// reports: the server-supplied strings of its errors and of a success,
+// after JSON decoding, so that a key written with \u escapes is hidden
+// too, and a redaction can never change the verdict. The caller compares
+// DropResult.ClusterID, which is left as the server wrote it, with the
+// cluster it asked for.
+func interpret(httpRes *http.Response, body []byte, secrets *redact.Secrets) (*DropResult, error) {
+	fail := func(reason string) error { return unexpected(httpRes, body, reason, secrets) }
 	httpRes.Body = io.NopCloser(bytes.NewReader(body))
+	// The generated parser sorts the answer as the spec declares it: by
+	// status, and whether the content type is JSON.
 	parsed, err := api.ParseDropClusterResponse(httpRes)
 	if err != nil {
-		return nil, unexpected(httpRes, body, "malformed JSON: "+err.Error())
+		return nil, fail("malformed JSON: " + err.Error())
 	}
-	var envelope *api.ErrorEnvelope
-	switch {
-	case parsed.JSON200 != nil:
-		res, env, reason := decode200(parsed.JSON200)
+	if parsed.JSON200 == nil && parsed.JSON401 == nil && parsed.JSON4XX == nil && parsed.JSON5XX == nil {
+		return nil, fail("not a JSON body")
+	}
+	// The generated types read keys as encoding/json does, ignoring case
+	// and keeping the last of two, so the envelope is read again, strictly:
+	// the client must believe what the Validator judges, and a body that
+	// says two things is no answer.
+	obj, err := jsonstrict.Decode(body)
+	if err != nil {
+		return nil, fail(err.Error())
+	}
+	code, err := obj.Int("code")
+	if err != nil {
+		return nil, fail(err.Error())
+	}
+	requestID := secrets.String(httpRes.Header.Get("requestid"))
+	if httpRes.StatusCode == http.StatusOK && code == 0 {
+		res, reason := decodeSuccess(obj)
 		if reason != "" {
-			return nil, unexpected(httpRes, body, reason)
+			return nil, fail(reason)
 		}
-		if env == nil {
-			res.RequestID = requestID
-			return res, nil
-		}
-		envelope = env
-	case parsed.JSON401 != nil:
-		envelope = parsed.JSON401
-	case parsed.JSON4XX != nil:
-		envelope = parsed.JSON4XX
-	case parsed.JSON5XX != nil:
-		envelope = parsed.JSON5XX
-	default:
-		return nil, unexpected(httpRes, body, "not a JSON body")
+		res.Prompt = secrets.String(res.Prompt)
+		res.RequestID = requestID
+		return res, nil
 	}
-	if envelope.Code == 0 || envelope.Message == "" {
-		return nil, unexpected(httpRes, body, "error envelope without a non-zero code and a message")
+	message, err := obj.String("message")
+	if code == 0 || err != nil || message == "" {
+		return nil, fail("error envelope without a non-zero code and a message")
 	}
 	return nil, &APIError{
 		StatusCode: httpRes.StatusCode,
-		Code:       int(envelope.Code),
-		Message:    envelope.Message,
+		Code:       int(code),
+		Message:    secrets.String(message),
 		RequestID:  requestID,
 	}
 }
 
-func unexpected(httpRes *http.Response, body []byte, reason string) error {
+// unexpected builds an *UnexpectedResponseError, with every string that
+// the server chose redacted, the snippet before it is cut, so that no part
+// of a secret survives at the cut.
+func unexpected(httpRes *http.Response, body []byte, reason string, secrets *redact.Secrets) error {
 	return &UnexpectedResponseError{
 		StatusCode:  httpRes.StatusCode,
-		ContentType: httpRes.Header.Get("Content-Type"),
-		Reason:      reason,
-		Snippet:     snippet(body),
-		RequestID:   httpRes.Header.Get("requestid"),
+		ContentType: secrets.String(httpRes.Header.Get("Content-Type")),
+		Reason:      secrets.String(reason),
+		Snippet:     snippet(secrets.Bytes(body)),
+		RequestID:   secrets.String(httpRes.Header.Get("requestid")),
 	}
 }
 
-// decode200 reads an HTTP 200 body: success, or a business error (non-zero
-// code), or a reason why it is neither.
-func decode200(r *api.DropClusterResult) (*DropResult, *api.ErrorEnvelope, string) {
-	raw, err := r.MarshalJSON()
-	if err != nil {
-		return nil, nil, "unreadable body: " + err.Error()
+// decodeSuccess reads the data of a success (code 0), or says why it is not
+// one. A prompt is optional: it informs, and decides nothing.
+//
+// A success must be one whatever reads it: a key that differs from "code",
+// "data" or "data.clusterId" only in case, beside it or instead of it,
+// makes it no success, since a reader that ignores case, as encoding/json
+// does, may take it for the real one.
+// An error envelope stays an error, whatever its variants say.
+func decodeSuccess(obj *jsonstrict.Object) (*DropResult, string) {
+	const noID = `success without "data.clusterId"`
+	if reason := caseVariant(obj, "code", "data"); reason != "" {
+		return nil, reason
 	}
-	var probe struct {
-		Code json.RawMessage `json:"code"`
+	data, err := obj.Object("data")
+	switch {
+	case errors.Is(err, jsonstrict.ErrMissing) || errors.Is(err, jsonstrict.ErrNull):
+		return nil, noID
+	case err != nil:
+		return nil, err.Error()
 	}
-	if err := json.Unmarshal(raw, &probe); err != nil || probe.Code == nil {
-		return nil, nil, `body has no "code"`
+	if reason := caseVariant(data, "clusterId"); reason != "" {
+		return nil, reason
 	}
-	var code int64
-	if err := json.Unmarshal(probe.Code, &code); err != nil {
-		return nil, nil, `"code" is not an integer`
+	id, err := data.String("clusterId")
+	switch {
+	case errors.Is(err, jsonstrict.ErrMissing) || errors.Is(err, jsonstrict.ErrNull) || (err == nil && id == ""):
+		return nil, noID
+	case err != nil:
+		return nil, err.Error()
 	}
-	if code != 0 {
-		env, err := r.AsErrorEnvelope()
-		if err != nil {
-			return nil, nil, "malformed error envelope: " + err.Error()
+	prompt, err := data.String("prompt")
+	if err != nil && !errors.Is(err, jsonstrict.ErrMissing) && !errors.Is(err, jsonstrict.ErrNull) {
+		return nil, err.Error()
+	}
+	return &DropResult{ClusterID: id, Prompt: prompt}, ""
+}
+
+// caseVariant says which key of obj differs from one of keys only in case,
+// or "" when none does.
+func caseVariant(obj *jsonstrict.Object, keys ...string) string {
+	prefix := strings.ReplaceAll(strings.TrimPrefix(obj.Pointer(), "/"), "/", ".")
+	if prefix != "" {
+		prefix += "."
+	}
+	for _, key := range keys {
+		if v := obj.CaseVariants(key); len(v) > 0 {
+			return fmt.Sprintf("success with %q, which differs from %q only in case", prefix+v[0], prefix+key)
 		}
-		return nil, &env, ""
 	}
-	ok, err := r.AsDropClusterSuccess()
-	if err != nil {
-		return nil, nil, "malformed success body: " + err.Error()
-	}
-	if ok.Data.ClusterId == "" {
-		return nil, nil, `success without "data.clusterId"`
-	}
-	return &DropResult{ClusterID: ok.Data.ClusterId, Prompt: ok.Data.Prompt}, nil, ""
+	return ""
 }
