@@ -19,6 +19,7 @@ import (
 	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/conformance"
 	"github.com/zcdrop/zcdrop/internal/redact"
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
 var dropHelp = help{
@@ -188,7 +189,7 @@ func confirm(id, base string, stdin io.Reader, stderr io.Writer) (refusal string
 	if !isTerminal(stdin) {
 		return "refusing to drop without confirmation: stdin is not a terminal; pass --yes to drop from a script. Nothing sent."
 	}
-	fmt.Fprintf(stderr, "This drops cluster %s at %s.\nType the cluster ID to confirm: ", id, base)
+	fmt.Fprintf(stderr, "This drops cluster %s at %s.\nType the cluster ID to confirm: ", id, termsafe.String(base))
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		fmt.Fprintln(stderr) // End the prompt's line, which no typed newline ended.

@@ -442,3 +442,93 @@ func TestDropSaysItRetried(t *testing.T) {
 		})
 	}
 }
+
+// hostileText is what a hostile server puts in every string it controls: a
+// line of zcdrop's own, an OSC 52 that sets the clipboard, an erase of the
+// line and a return, and a bidi override.
+const hostileText = "gone\nzcdrop drop: dropped cluster in01-6183d6bac30f801 (request id 1): ok\x1b]52;c;ZXZpbA==\x07\x1b[2K\rhint: none\u202e"
+
+// hostileHeader is what a hostile server can put in a header value: Go's
+// client refuses a control byte there, but not a bidi override, a C1
+// control encoded in UTF-8, or a raw C1 byte.
+const hostileHeader = "req-\u202e-\u009b2J-\x9b31m"
+
+// hostileServer answers every drop with status and envelope, in which {id}
+// stands for the requested cluster ID and {text} for hostileText as a JSON
+// string, and with hostileHeader as its requestid. It writes the answer by
+// hand, so that the header reaches the client as it was written.
+func hostileServer(t *testing.T, status int, envelope string) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("DELETE /v2/clusters/{id}/drop", func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		text, _ := json.Marshal(hostileText)
+		body := strings.NewReplacer("{id}", r.PathValue("id"), "{text}", string(text)).Replace(envelope)
+		fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nrequestid: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+			status, http.StatusText(status), hostileHeader, len(body), body)
+		_ = buf.Flush()
+	})
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// TestDropTextCannotLie: whatever a server puts in a message, a prompt or a
+// request ID reaches text output escaped, so that it cannot fake a line,
+// set the clipboard or erase the hint; JSON output carries it raw.
+func TestDropTextCannotLie(t *testing.T) {
+	tests := []struct {
+		name     string
+		status   int
+		envelope string
+		exit     int
+		// lines is how many lines the text output has, on stdout and
+		// stderr together: the verdict, and a failure's hint.
+		lines int
+		// field is the JSON output's field that must hold hostileText raw.
+		field string
+	}{
+		{name: "success", status: 200, envelope: `{"code":0,"data":{"clusterId":"{id}","prompt":{text}}}`, exit: exitOK, lines: 1, field: "prompt"},
+		{name: "business error", status: 200, envelope: `{"code":96018,"message":{text}}`, exit: exitNotFound, lines: 2, field: "message"},
+		{name: "error status", status: 400, envelope: `{"code":400,"message":{text}}`, exit: exitFailed, lines: 1, field: "message"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := hostileServer(t, tt.status, tt.envelope)
+			t.Setenv("ZILLIZ_API_KEY", dropKey)
+			for _, validate := range []string{"observe", "off"} {
+				args := []string{"--yes", "--attempts", "1", "--validate", validate, "--base-url", base, seededDedicated}
+				if validate == "observe" {
+					args = append([]string{"-v"}, args...) // The log of -v, and any warning, are text too.
+				}
+				code, stdout, stderr := runDropCLI(t, "", args...)
+				text := stdout + stderr
+				if code != tt.exit || hasRawControl(text) {
+					t.Errorf("--validate %s: exit %d, want %d and nothing raw that acts on a terminal:\n%q", validate, code, tt.exit, text)
+				}
+				if validate == "off" && strings.Count(text, "\n") != tt.lines {
+					t.Errorf("--validate %s: %d lines, want %d:\n%s", validate, strings.Count(text, "\n"), tt.lines, text)
+				}
+				if tt.exit == exitOK && !strings.HasPrefix(stdout, "dropped cluster "+seededDedicated+` (request id req-\u202e-\u009b2J-\x9b31m): gone\nzcdrop drop: `) {
+					t.Errorf("--validate %s: stdout %q; want the success, the request ID escaped", validate, stdout)
+				}
+			}
+			code, stdout, _ := runDropCLI(t, "", "--yes", "--attempts", "1", "--validate", "off", "--output", "json", "--base-url", base, seededDedicated)
+			var got map[string]any
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("exit %d, stdout is not JSON (%v): %q", code, err, stdout)
+			}
+			if e, ok := got["error"].(map[string]any); ok {
+				got = e
+			}
+			if got[tt.field] != hostileText || (tt.exit == exitOK && got["requestId"] != strings.ToValidUTF8(hostileHeader, "\ufffd")) {
+				t.Errorf("JSON %s is %q, request ID %q; want the server's raw %q and %q", tt.field, got[tt.field], got["requestId"], hostileText, hostileHeader)
+			}
+		})
+	}
+}

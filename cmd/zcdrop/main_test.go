@@ -30,6 +30,7 @@ import (
 	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 	"github.com/zcdrop/zcdrop/mock"
 )
 
@@ -278,6 +279,17 @@ func fakeBackoff(t *testing.T) *[]time.Duration {
 	}
 	t.Cleanup(func() { dropBackoff = orig })
 	return &waits
+}
+
+// hasRawControl reports whether any line of s holds what termsafe.String
+// would escape: a byte or character that acts on a terminal.
+func hasRawControl(s string) bool {
+	for line := range strings.SplitSeq(s, "\n") {
+		if termsafe.String(line) != line {
+			return true
+		}
+	}
+	return false
 }
 
 // roundTripFunc answers a request without a network.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
 // dropOutput prints what `zcdrop drop` has to say, as text or, with
@@ -27,7 +28,10 @@ func (o *dropOutput) success(res *zcdrop.DropResult) int {
 		}{res.ClusterID, res.Prompt, res.RequestID})
 		return exitOK
 	}
-	fmt.Fprintf(o.stdout, "dropped cluster %s (request id %s): %s\n", res.ClusterID, orNone(res.RequestID), res.Prompt)
+	// Each field is the server's, and escaped: a prompt must not fake a
+	// line, or act on the terminal.
+	fmt.Fprintf(o.stdout, "dropped cluster %s (request id %s): %s\n",
+		termsafe.String(res.ClusterID), termsafe.String(orNone(res.RequestID)), termsafe.String(res.Prompt))
 	return exitOK
 }
 
@@ -98,9 +102,9 @@ func (o *dropOutput) dryRun(req *http.Request, vs []conformance.Violation, would
 		})
 		return
 	}
-	fmt.Fprintf(o.stdout, "%s %s\nAuthorization: %s\nAccept: %s\n", req.Method, req.URL, req.Header.Get("Authorization"), req.Header.Get("Accept"))
+	fmt.Fprintf(o.stdout, "%s %s\nAuthorization: %s\nAccept: %s\n", req.Method, termsafe.String(req.URL.String()), req.Header.Get("Authorization"), req.Header.Get("Accept"))
 	for _, x := range vs {
-		fmt.Fprintf(o.stdout, "violation: %s\n", x)
+		fmt.Fprintf(o.stdout, "violation: %s\n", termsafe.String(x.String()))
 	}
 	fmt.Fprintln(o.stdout, "dry run: nothing sent")
 	if wouldFail != "" {
@@ -155,7 +159,9 @@ func trimPackagePrefixes(msg string) string {
 }
 
 // printError writes an error line of "zcdrop cmd" to w, with one prefix
-// only: the command's.
+// only: the command's. The line is escaped whole: an error may quote what a
+// server, a recording or a file name said, and one line must not become
+// two, or act on the terminal.
 func printError(w io.Writer, cmd, format string, a ...any) {
-	fmt.Fprintf(w, "zcdrop %s: %s\n", cmd, trimPackagePrefixes(fmt.Sprintf(format, a...)))
+	fmt.Fprintf(w, "zcdrop %s: %s\n", cmd, termsafe.String(trimPackagePrefixes(fmt.Sprintf(format, a...))))
 }

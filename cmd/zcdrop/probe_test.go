@@ -216,3 +216,33 @@ func TestProbeExitCodes(t *testing.T) {
 		t.Errorf("waited %v; want the probes' waits of %v, through the fake clock", got, probe.MinInterval)
 	}
 }
+
+// TestProbeTextCannotLie: what a server says, and a file name, reach the
+// probe's text output escaped.
+func TestProbeTextCannotLie(t *testing.T) {
+	fakeSleep(t)
+	hostileFile := filepath.Join(t.TempDir(), "key\nzcdrop probe: ok\x1b]52;c;ZXZpbA==\x07")
+	tests := []struct {
+		name string
+		base string
+		args []string
+		exit int
+	}{
+		{name: "business error", base: hostileServer(t, 200, `{"code":96018,"message":{text}}`), exit: exitFailed},
+		{name: "server error", base: hostileServer(t, 500, `{"code":500,"message":{text}}`), exit: exitNetwork},
+		{name: "success", base: hostileServer(t, 200, `{"code":0,"data":{"clusterId":"{id}","prompt":{text}}}`), exit: exitFailed},
+		{name: "key file name", base: hostileServer(t, 500, `{}`), args: []string{"--api-key-file", hostileFile}, exit: exitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("ZILLIZ_API_KEY", canaryKey)
+			code, stdout, stderr := runCLI(t, append([]string{"probe", "--base-url", tt.base}, tt.args...)...)
+			if code != tt.exit || hasRawControl(stdout+stderr) {
+				t.Errorf("exit %d, want %d and nothing raw that acts on a terminal:\nstdout:\n%q\nstderr:\n%q", code, tt.exit, stdout, stderr)
+			}
+			if strings.Count(stderr, "\n") > 1 {
+				t.Errorf("stderr has %d lines, want at most one:\n%s", strings.Count(stderr, "\n"), stderr)
+			}
+		})
+	}
+}

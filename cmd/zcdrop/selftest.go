@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
 var selftestHelp = help{
@@ -48,7 +49,7 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			printError(stderr, "selftest", "%v", err)
 			return exitFailed
 		}
-		fmt.Fprintf(stdout, "spec       PASS  %s\n", msg)
+		fmt.Fprintf(stdout, "spec       PASS  %s\n", termsafe.String(msg))
 	}
 	v, err := conformance.NewValidator()
 	if err != nil {
@@ -75,10 +76,12 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			verdict = "FAIL"
 			failed++
 		}
-		fmt.Fprintf(stdout, "scenario   %s  %-18s client: %s; cli: %s\n", verdict, sc.name, clientMsg, cliMsg)
+		// What the checks say may quote the server or the CLI's output:
+		// each line is escaped.
+		fmt.Fprintf(stdout, "scenario   %s  %-18s client: %s; cli: %s\n", verdict, sc.name, termsafe.String(clientMsg), termsafe.String(cliMsg))
 		for _, e := range []error{clientErr, cliErr} {
 			if e != nil {
-				fmt.Fprintf(stdout, "           %v\n", e)
+				fmt.Fprintf(stdout, "           %s\n", termsafe.String(e.Error()))
 			}
 		}
 	}
@@ -86,7 +89,7 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		len(scenarios), len(scenarios)-failed, failed)
 	msg, err := liveCycle(ctx, v)
 	if err != nil {
-		fmt.Fprintf(stdout, "live cycle FAIL  %v\n", err)
+		fmt.Fprintf(stdout, "live cycle FAIL  %s\n", termsafe.String(err.Error()))
 		failed++
 	} else {
 		fmt.Fprintf(stdout, "live cycle PASS  %s\n", msg)

@@ -60,3 +60,41 @@ func TestSelftestCatchesAStaleSpec(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want exit 1 for an example that breaks its schema", code, stderr)
 	}
 }
+
+// TestSelftestEscapesTheSpecFileName: a file name is text that the file
+// system chose, and reaches the terminal escaped, in a verdict and in an
+// error alike.
+func TestSelftestEscapesTheSpecFileName(t *testing.T) {
+	spec, err := os.ReadFile("../../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakeSleep(t)
+	dir := filepath.Join(t.TempDir(), "spec\nspec       PASS  fake\x1b]52;c;ZXZpbA==\x07")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		content string
+		exit    int
+	}{
+		{name: "valid", content: string(spec), exit: exitOK},
+		{name: "stale", content: strings.Replace(string(spec), "summary: Drop a cluster", "summary: Drop a cluster at once", 1), exit: exitFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := filepath.Join(dir, tt.name+".yaml")
+			if err := os.WriteFile(file, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runCLI(t, "selftest", "--spec", file)
+			if code != tt.exit || hasRawControl(stdout+stderr) || strings.Count("\n"+stdout, "\nspec       PASS") > 1 {
+				t.Errorf("exit %d, want %d, and the file name escaped:\nstdout:\n%q\nstderr:\n%q", code, tt.exit, stdout, stderr)
+			}
+			if !strings.Contains(stdout+stderr, `spec\nspec       PASS  fake\x1b]52;c;ZXZpbA==\a/`+tt.name+".yaml") {
+				t.Errorf("the file name is not there, escaped:\n%s%s", stdout, stderr)
+			}
+		})
+	}
+}
