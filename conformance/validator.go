@@ -3,7 +3,6 @@ package conformance
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/jsonstrict"
 	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
@@ -88,6 +88,8 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	var out []Violation
 	add := func(vs ...Violation) {
 		for _, x := range vs {
+			// A pointer names the body's own keys, which the server chose.
+			x.Pointer = secrets.String(x.Pointer)
 			x.Message = secrets.String(x.Message)
 			out = append(out, x)
 		}
@@ -130,6 +132,11 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 
 	if vs := checkStatusAndType(route.Operation, ex.Response); len(vs) > 0 {
 		add(vs...)
+		return out
+	}
+	keyViolations, readable := checkKeys(ex.Response)
+	add(keyViolations...)
+	if !readable {
 		return out
 	}
 	resIn := &openapi3filter.ResponseValidationInput{
@@ -230,23 +237,79 @@ func checkStatusAndType(op *openapi3.Operation, res *Response) []Violation {
 	return nil
 }
 
+// envelopeKeys are the keys that the client reads, by the pointer of the
+// object that holds them.
+var envelopeKeys = map[string][]string{
+	"":      {"code", "message", "data"},
+	"/data": {"clusterId", "prompt"},
+}
+
+// checkKeys reads a JSON body as the client does, with exact keys, and
+// reports what a reader that ignores case, or that keeps the last of two
+// equal keys, as encoding/json does, would read differently: a key that
+// appears twice in any object, and a key beside or instead of an envelope
+// key that differs from it only in case. It says whether the body can be
+// judged further; one with a key twice cannot, since it says two things.
+// Bodies that are not JSON objects are left to the schema.
+func checkKeys(res *Response) ([]Violation, bool) {
+	if !strings.Contains(res.Header.Get("Content-Type"), "json") {
+		return nil, true
+	}
+	obj, err := jsonstrict.Decode(res.Body)
+	var jerr *jsonstrict.Error
+	switch {
+	case errors.Is(err, jsonstrict.ErrDuplicateKey) && errors.As(err, &jerr):
+		return []Violation{{Kind: KindResponse, Pointer: jerr.Pointer, Message: "appears more than once; readers disagree on which one counts"}}, false
+	case err != nil:
+		return nil, true
+	}
+	out := caseVariants(obj)
+	if data, err := obj.Object("data"); err == nil {
+		out = append(out, caseVariants(data)...)
+	}
+	return out, true
+}
+
+// caseVariants reports every key of obj that differs from one of its
+// envelope keys only in case.
+func caseVariants(obj *jsonstrict.Object) []Violation {
+	var out []Violation
+	for _, key := range envelopeKeys[obj.Pointer()] {
+		for _, v := range obj.CaseVariants(key) {
+			out = append(out, Violation{
+				Kind:    KindSemantic,
+				Pointer: obj.Pointer() + "/" + strings.ReplaceAll(strings.ReplaceAll(v, "~", "~0"), "/", "~1"),
+				Message: fmt.Sprintf("differs from %q only in case; a reader that ignores case may take it for %q", key, key),
+			})
+		}
+	}
+	return out
+}
+
 // checkEcho reports a success that names another cluster than the one asked
-// for: the schema allows it, a client must not.
+// for: the schema allows it, a client must not. It reads the body as the
+// client does, with exact keys.
 func checkEcho(requested string, res *Response) []Violation {
 	if res.StatusCode != http.StatusOK {
 		return nil
 	}
-	var body struct {
-		Code *int64 `json:"code"`
-		Data *struct {
-			ClusterID *string `json:"clusterId"`
-		} `json:"data"`
+	// The schema check has already judged bodies without these members.
+	obj, err := jsonstrict.Decode(res.Body)
+	if err != nil {
+		return nil
 	}
-	if json.Unmarshal(res.Body, &body) != nil || body.Code == nil || *body.Code != 0 ||
-		body.Data == nil || body.Data.ClusterID == nil {
-		return nil // The schema check has already judged these.
+	if code, err := obj.Int("code"); err != nil || code != 0 {
+		return nil
 	}
-	if got := *body.Data.ClusterID; got != requested {
+	data, err := obj.Object("data")
+	if err != nil {
+		return nil
+	}
+	got, err := data.String("clusterId")
+	if err != nil {
+		return nil
+	}
+	if got != requested {
 		return []Violation{{
 			Kind:    KindSemantic,
 			Pointer: "/data/clusterId",

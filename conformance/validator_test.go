@@ -82,6 +82,32 @@ func TestValidate(t *testing.T) {
 		{name: "basic auth", header: map[string]string{"Authorization": "Basic abc"},
 			want: []Violation{{KindSemantic, PointerAuthorization, "does not use the Bearer scheme"}}},
 		{name: "dot-dot id", url: "https://api.cloud.zilliz.com/v2/clusters/in01-a%2F..%2F/drop", wantSub: "regular expression"},
+		// The Validator reads keys as the client does, exactly, and flags
+		// what a reader that ignores case, or keeps the last of two keys,
+		// would read differently.
+		{name: "CODE beside code", res: jsonResponse(200, `{"code":96018,"CODE":0,"message":"m","data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{{KindSemantic, "/CODE", `differs from "code" only in case; a reader that ignores case may take it for "code"`}}},
+		{name: "Code instead of code", res: jsonResponse(200, `{"Code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{
+				{KindSemantic, "/Code", `differs from "code" only in case; a reader that ignores case may take it for "code"`},
+				{KindResponse, "/code", `property "code" is missing (closest oneOf branch: DropClusterSuccess)`},
+			}},
+		{name: "Data instead of data", res: jsonResponse(200, `{"code":0,"Data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{
+				{KindSemantic, "/Data", `differs from "data" only in case; a reader that ignores case may take it for "data"`},
+				{KindResponse, "/data", `property "data" is missing (closest oneOf branch: DropClusterSuccess)`},
+			}},
+		{name: "MESSAGE beside message on a 401", res: jsonResponse(401, `{"code":21119,"message":"m","MESSAGE":"n"}`),
+			want: []Violation{{KindSemantic, "/MESSAGE", `differs from "message" only in case; a reader that ignores case may take it for "message"`}}},
+		{name: "CLUSTERID beside clusterId", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x","CLUSTERID":"in01-000000000000000"}}`),
+			want: []Violation{{KindSemantic, "/data/CLUSTERID", `differs from "clusterId" only in case; a reader that ignores case may take it for "clusterId"`}}},
+		{name: "code twice", res: jsonResponse(200, `{"code":96018,"message":"m","code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{{KindResponse, "/code", "appears more than once; readers disagree on which one counts"}}},
+		{name: "clusterId twice", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-000000000000000","clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{{KindResponse, "/data/clusterId", "appears more than once; readers disagree on which one counts"}}},
+		{name: "null code", res: jsonResponse(200, `{"code":null,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{{KindResponse, "/code", "value must be of type integer (closest oneOf branch: DropClusterSuccess)"}}},
+		{name: "keys in other objects may differ in case", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x","extra":{"Code":1,"code":2}}}`)},
 		{name: "request body", body: `{"x":1}`,
 			want: []Violation{{KindRequest, PointerBody, "request body not allowed for this request"}}},
 	}
@@ -125,16 +151,24 @@ func TestValidateNeverEchoesTheKey(t *testing.T) {
 	const key = "sk-SECRET-4242"
 	// The response echoes the key in places the schema rejects, so that any
 	// message quoting the value would leak it.
-	req := newRequest(t, http.MethodDelete, "https://h/v2/clusters/in01-abc/drop", map[string]string{"Authorization": "Bearer " + key})
-	res := jsonResponse(200, `{"code":"`+key+`","data":{"clusterId":"`+key+`","prompt":"`+key+`"}}`)
-	got := v.Validate(context.Background(), Exchange{Request: req, Response: res})
-	if len(got) == 0 {
-		t.Fatal("want violations for a string code")
+	bodies := map[string]string{
+		"string code":      `{"code":"` + key + `","data":{"clusterId":"` + key + `","prompt":"` + key + `"}}`,
+		"key as a key":     `{"code":0,"data":{"clusterId":"in01-abc","prompt":"p","` + key + `":{"k":1,"k":2}}}`,
+		"key as a key too": `{"code":0,"data":{"clusterId":"in01-abc","prompt":"p"},"` + key + `":1,"` + key + `":2}`,
 	}
-	for _, x := range got {
-		if strings.Contains(x.String(), key) {
-			t.Errorf("violation leaks the key: %s", x)
-		}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			req := newRequest(t, http.MethodDelete, "https://h/v2/clusters/in01-abc/drop", map[string]string{"Authorization": "Bearer " + key})
+			got := v.Validate(context.Background(), Exchange{Request: req, Response: jsonResponse(200, body)})
+			if len(got) == 0 {
+				t.Fatal("want violations")
+			}
+			for _, x := range got {
+				if strings.Contains(x.String(), key) {
+					t.Errorf("violation leaks the key: %s", x)
+				}
+			}
+		})
 	}
 }
 
@@ -146,6 +180,11 @@ func FuzzValidate(f *testing.F) {
 	f.Add(401, "application/json", `{"code":21119,"message":"The apikey is illegal."}`)
 	f.Add(502, "text/html", `<html>`)
 	f.Add(204, "", ``)
+	// The hostile bodies of issue 8, which a case-insensitive reader once
+	// took for a success.
+	f.Add(200, "application/json", `{"code":96018,"CODE":0,"message":"m","data":{"clusterId":"in01-abc","prompt":"p"}}`)
+	f.Add(200, "application/json", `{"code":null,"data":{"clusterId":"in01-abc","prompt":"p"}}`)
+	f.Add(200, "application/json", `{"code":96018,"message":"m","code":0,"data":{"clusterId":"in01-abc","prompt":"p"}}`)
 	const key = "sk-FUZZ-SECRET-1234"
 	v := newTestValidator(f)
 	f.Fuzz(func(t *testing.T, status int, contentType, body string) {
