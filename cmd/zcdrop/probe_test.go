@@ -7,11 +7,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/zcdrop/zcdrop/conformance"
 	"github.com/zcdrop/zcdrop/mock"
 	"github.com/zcdrop/zcdrop/probe"
 )
@@ -245,4 +250,92 @@ func TestProbeTextCannotLie(t *testing.T) {
 			}
 		})
 	}
+}
+
+// heapPeak samples the heap until stop is called, and returns the most it
+// held: live objects and garbage not yet swept.
+func heapPeak(t *testing.T) (stop func() uint64) {
+	t.Helper()
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	done := make(chan struct{})
+	peak := make(chan uint64, 1)
+	go func() {
+		var most uint64
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			most = max(most, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				peak <- most
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		return <-peak
+	}
+}
+
+// TestProbeRecordBoundsAHugeBody: `probe --record` against a server that
+// answers with a 1 GiB body reads no more of it than the cap, keeps the
+// heap small, records nothing over the cap, fails the probes, and is over
+// quickly, the server having stopped streaming when the probe hung up.
+func TestProbeRecordBoundsAHugeBody(t *testing.T) {
+	fakeSleep(t)
+	const huge = 1 << 30
+	var sent atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(huge))
+		chunk := []byte(`{"code":0,"data":{"clusterId":"in01-x","prompt":"` + strings.Repeat("x", 32<<10))
+		for sent.Load() < huge {
+			n, err := w.Write(chunk[:min(len(chunk), int(huge-sent.Load()))])
+			sent.Add(int64(n))
+			if err != nil {
+				return // The client hung up.
+			}
+			chunk = chunk[len(chunk)-32<<10:] // The envelope's start once, then padding.
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("ZILLIZ_API_KEY", canaryKey)
+	dir := t.TempDir()
+
+	start := time.Now()
+	peak := heapPeak(t)
+	code, stdout, stderr := runCLI(t, "probe", "--base-url", srv.URL, "--record", dir, "--format", "json")
+	most := peak()
+	elapsed := time.Since(start)
+
+	if code != exitFailed || !strings.Contains(stdout, `"failed": 2`) || !strings.Contains(stdout, "body exceeds") {
+		t.Errorf("exit %d, want %d with both probes failed for a body over the cap\nstdout:\n%s\nstderr:\n%s", code, exitFailed, stdout, stderr)
+	}
+	if most > 64<<20 {
+		t.Errorf("the heap peaked at %d MiB, want under 64 MiB", most>>20)
+	}
+	if elapsed > 10*time.Second {
+		t.Errorf("took %s, want it over in seconds", elapsed.Round(time.Millisecond))
+	}
+	if n := sent.Load(); n > 64<<20 {
+		t.Errorf("the server sent %d MiB before the probe hung up", n>>20)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Size() > conformance.DefaultMaxBodyBytes {
+			t.Errorf("%s is %d bytes, over the cap of %d", e.Name(), info.Size(), conformance.DefaultMaxBodyBytes)
+		}
+	}
+	t.Logf("heap peak %d MiB, %d MiB sent, %d files, %s", most>>20, sent.Load()>>20, len(entries), elapsed.Round(time.Millisecond))
 }
