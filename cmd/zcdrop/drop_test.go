@@ -532,3 +532,14 @@ func TestDropTextCannotLie(t *testing.T) {
 		})
 	}
 }
+
+// TestDropConfirmationEscapesTheBaseURL: the prompt names --base-url, which
+// the shell passed on; a bidi override in it must not reorder the prompt.
+func TestDropConfirmationEscapesTheBaseURL(t *testing.T) {
+	fakeTerminal(t, true)
+	t.Setenv("ZILLIZ_API_KEY", dropKey)
+	code, _, stderr := runDropCLI(t, "no\n", "--base-url", "http://127.0.0.1:1/\u202eprefix", seededDedicated)
+	if code != exitUsage || !strings.Contains(stderr, `at http://127.0.0.1:1/\u202eprefix.`) || hasRawControl(stderr) {
+		t.Errorf("exit %d, stderr %q; want a refusal, and the base URL escaped in the prompt", code, stderr)
+	}
+}
