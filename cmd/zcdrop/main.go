@@ -16,7 +16,8 @@
 // # Environment
 //
 //	ZILLIZ_API_KEY  the API key of drop and probe, unless --api-key-file PATH
-//	                names a file holding only the key; never a flag's value
+//	                names a file holding only the key (a regular file of at
+//	                most 4 KiB); never a flag's value
 //	stdin           drop asks a terminal to type the cluster ID back, and
 //	                without one refuses (exit 2) unless --yes is given
 //
@@ -80,7 +81,8 @@ Each command takes --help. Flags come before operands.
 
 Environment:
   ZILLIZ_API_KEY  the API key of drop and probe, unless --api-key-file PATH
-                  names a file holding only the key; never a flag's value
+                  names a file holding only the key (a regular file of at
+                  most 4 KiB); never a flag's value
   stdin           drop asks a terminal to type the cluster ID back, and
                   without one refuses (exit 2) unless --yes is given
 
