@@ -2,6 +2,8 @@ package redact
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -10,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 const key = "zc-TEST-KEY-5f4dcc3b5aa765d6"
@@ -25,7 +28,19 @@ func TestString(t *testing.T) {
 		{name: "every occurrence", secrets: []string{key}, in: key + "," + key, want: "REDACTED,REDACTED"},
 		{name: "no secret in the text", secrets: []string{key}, in: "nothing to hide", want: "nothing to hide"},
 		{name: "longest secret first", secrets: []string{"abc", "abcdef"}, in: "x abcdef y abc", want: "x REDACTED y REDACTED"},
-		{name: "longest first whatever the order", secrets: []string{"abcdef", "abc"}, in: "abcdefabc", want: "REDACTEDREDACTED"},
+		{name: "longest first whatever the order", secrets: []string{key + "-more", key}, in: key + "-more" + key, want: "REDACTEDREDACTED"},
+		{name: "longest first whatever the order, short", secrets: []string{"abcdef", "abc"}, in: "abcdef/abc", want: "REDACTED/REDACTED"},
+		// A secret shorter than 16 bytes is hidden only as a whole token: not
+		// inside a run of letters, digits, '_', '-' or non-ASCII bytes. A
+		// longer one is hidden wherever it is.
+		{name: "short secret inside a cluster ID", secrets: []string{"in01"}, in: "dropped in01-6183d6bac30f801", want: "dropped in01-6183d6bac30f801"},
+		{name: "short secret inside a word", secrets: []string{"K"}, in: "Kindly note: OK, K.", want: "Kindly note: OK, REDACTED."},
+		{name: "short secret after a letter", secrets: []string{"short-key"}, in: "xshort-key short-key_x short-key", want: "xshort-key short-key_x REDACTED"},
+		{name: "short secret beside non-ASCII", secrets: []string{"K"}, in: "Ké éK K", want: "Ké éK REDACTED"},
+		{name: "short secret in quotes and headers", secrets: []string{"demo-key"}, in: `{"k":"demo-key"} Bearer demo-key,demo-key`, want: `{"k":"REDACTED"} Bearer REDACTED,REDACTED`},
+		{name: "short secret that ends in a symbol", secrets: []string{"k3y!"}, in: "k3y!x xk3y!", want: "REDACTEDx xk3y!"},
+		{name: "long secret inside a word", secrets: []string{key}, in: "x" + key + "_y", want: "xREDACTED_y"},
+		{name: "overlapping copies", secrets: []string{"a.a"}, in: "a.a.a", want: "REDACTED.a"},
 		{name: "empty secrets are ignored", secrets: []string{"", ""}, in: "abc", want: "abc"},
 		{name: "empty among real ones", secrets: []string{"", key}, in: "a" + key + "b", want: "aREDACTEDb"},
 		{name: "the placeholder is not a secret", secrets: []string{Placeholder}, in: "Bearer REDACTED", want: "Bearer REDACTED"},
@@ -46,6 +61,65 @@ func TestString(t *testing.T) {
 				t.Errorf("Bytes modified its input: %q", in)
 			}
 		})
+	}
+}
+
+// TestEncodings: the common encodings of a secret are hidden as the secret
+// is, so that a recording or a message that carries the key base64- or
+// percent-encoded, or written with JSON \u escapes, loses it too.
+func TestEncodings(t *testing.T) {
+	// '?' and '>' make base64's standard and URL alphabets differ, and
+	// percent-encoding change the key.
+	const odd = "sk-live_A?>~b/c+12"
+	escapeAll := func(s, format string) string {
+		var b strings.Builder
+		for _, c := range []byte(s) {
+			fmt.Fprintf(&b, format, c)
+		}
+		return b.String()
+	}
+	// jsonEscapeAll writes every UTF-16 unit of s as a \u escape, as
+	// JSON spells a character outside the BMP.
+	jsonEscapeAll := func(s, format string) string {
+		var b strings.Builder
+		for _, u := range utf16.Encode([]rune(s)) {
+			fmt.Fprintf(&b, format, u)
+		}
+		return b.String()
+	}
+	for _, secret := range []string{key, odd, "short-key", "clé-🔑-unicode-key"} {
+		forms := map[string]string{
+			"raw":                                secret,
+			"base64 std":                         base64.StdEncoding.EncodeToString([]byte(secret)),
+			"base64 std unpadded":                base64.RawStdEncoding.EncodeToString([]byte(secret)),
+			"base64 url":                         base64.URLEncoding.EncodeToString([]byte(secret)),
+			"base64 url unpadded":                base64.RawURLEncoding.EncodeToString([]byte(secret)),
+			"query escaped":                      url.QueryEscape(secret),
+			"path escaped":                       url.PathEscape(secret),
+			"percent, every byte":                escapeAll(secret, "%%%02X"),
+			"percent, every byte, abc":           escapeAll(secret, "%%%02x"),
+			"json escapes, every character":      jsonEscapeAll(secret, `\u%04x`),
+			"json escapes, every character, ABC": jsonEscapeAll(secret, `\u%04X`),
+		}
+		if b, err := json.Marshal(secret); err == nil {
+			forms["json string"] = strings.Trim(string(b), `"`)
+		}
+		for name, form := range forms {
+			t.Run(secret+"/"+name, func(t *testing.T) {
+				s := New(secret)
+				in := `{"message":"echo ` + form + `"} ` + form
+				want := `{"message":"echo REDACTED"} REDACTED`
+				if got := s.String(in); got != want {
+					t.Errorf("String(%q)\n = %q\nwant %q", in, got, want)
+				}
+				if got := s.Bytes([]byte(in)); string(got) != want {
+					t.Errorf("Bytes(%q) = %q", in, got)
+				}
+			})
+		}
+	}
+	if odd := base64.StdEncoding.EncodeToString([]byte(odd)); odd == base64.URLEncoding.EncodeToString([]byte(odd)) {
+		t.Fatal("the odd key does not tell the base64 alphabets apart")
 	}
 }
 
