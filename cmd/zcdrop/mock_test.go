@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -243,7 +244,7 @@ func TestMockDropsSlowClients(t *testing.T) {
 			for {
 				select {
 				case err := <-closed:
-					if ne, ok := err.(net.Error); ok && ne.Timeout() {
+					if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
 						t.Fatalf("the mock kept the connection open for %s", time.Since(start).Round(time.Millisecond))
 					}
 					if d := time.Since(start); d > 2*time.Second {
