@@ -2,6 +2,7 @@ package zcdrop
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -326,6 +327,14 @@ func TestEchoedKeyNeverReachesAnError(t *testing.T) {
 		{name: "html page", reply: reply{status: 502, contentType: "text/html", body: "<pre>" + pad + "Bearer " + testKey + "</pre>"}, shown: `Bearer RED..."`},
 		{name: "envelope message", reply: jsonReply(200, `{"code":80001,"message":"token `+testKey+` illegal"}`), shown: "token REDACTED illegal"},
 		{name: "request id", reply: reply{status: 200, contentType: "application/json", body: `{"code":96018,"message":"m"}`, header: map[string]string{"requestid": testKey}}, shown: "(request id REDACTED)"},
+		{name: "content type", reply: reply{status: 502, contentType: "text/html; key=" + testKey, body: "<html>"}, shown: `content-type "text/html; key=REDACTED"`},
+		{name: "unexpected JSON", reply: reply{status: 200, contentType: "application/json", body: `{"code":0,"data":{"clusterId":"` + testKey + `","prompt":"p"}}`}, shown: `success names cluster "REDACTED"`},
+		// A copy written with \u escapes is decoded into the message, and
+		// hidden there; the snippet shows the escaped copy, hidden too.
+		{name: "escaped key in a message", reply: jsonReply(200, `{"code":80001,"message":"token `+jsonEscapeAll(testKey)+` illegal"}`), shown: "token REDACTED illegal"},
+		{name: "escaped key in a snippet", reply: jsonReply(200, `{"code":"`+jsonEscapeAll(testKey)+`"}`), shown: `body starts "{\"code\":\"REDACTED\"}"`},
+		{name: "base64 key in a page", reply: reply{status: 502, contentType: "text/html", body: "<p>" + base64.StdEncoding.EncodeToString([]byte(testKey)) + "</p>"}, shown: "<p>REDACTED</p>"},
+		{name: "percent-encoded key in a page", reply: reply{status: 502, contentType: "text/html", body: "<a href=\"/?k=" + percentEscapeAll(testKey) + "\">"}, shown: "/?k=REDACTED"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -335,13 +344,66 @@ func TestEchoedKeyNeverReachesAnError(t *testing.T) {
 			if err == nil {
 				t.Fatal("want an error")
 			}
-			for _, part := range []string{testKey, testKey[:3], testKey[len(testKey)-12:]} {
+			for _, part := range []string{testKey, testKey[:3], testKey[len(testKey)-12:], jsonEscapeAll(testKey)[:18], base64.StdEncoding.EncodeToString([]byte(testKey))[:8]} {
 				if strings.Contains(fmt.Sprintf("%v %+v", err, err), part) {
 					t.Errorf("error leaks (part of) the key: %v", err)
 				}
 			}
 			if !strings.Contains(err.Error(), tt.shown) {
 				t.Errorf("error %v does not contain %q", err, tt.shown)
+			}
+		})
+	}
+}
+
+// jsonEscapeAll writes every byte of an ASCII s as a JSON \u escape.
+func jsonEscapeAll(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		fmt.Fprintf(&b, `\u%04x`, c)
+	}
+	return b.String()
+}
+
+// percentEscapeAll percent-encodes every byte of s.
+func percentEscapeAll(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+// TestRedactionNeverChangesAVerdict: the client judges the answer as it
+// arrived, and hides the key only in what it reports; and a short key is
+// hidden as a whole token only, so it never cuts a word apart.
+func TestRedactionNeverChangesAVerdict(t *testing.T) {
+	const id = "in01-6183d6bac30f801"
+	tests := []struct {
+		name   string
+		key    string
+		prompt string
+		want   string // the prompt as reported
+	}{
+		// A long key is hidden wherever it occurs, the echoed cluster ID
+		// included; the comparison with the requested ID comes first.
+		{name: "key inside the echoed ID", key: "in01-6183d6bac30", prompt: "p", want: "p"},
+		{name: "short key inside a word", key: "demo-key", prompt: "demo-keys are kept; Kindly note", want: "demo-keys are kept; Kindly note"},
+		{name: "short key as a word", key: "demo-key", prompt: "the key demo-key was used.", want: "the key REDACTED was used."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _, _ := server(t, jsonReply(200, fmt.Sprintf(`{"code":0,"data":{"clusterId":%q,"prompt":%q}}`, id, tt.prompt)))
+			c, err := New(tt.key, WithBaseURL(srv.URL))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := c.DropCluster(context.Background(), id)
+			if err != nil {
+				t.Fatalf("a successful drop was reported as %v", err)
+			}
+			if res.ClusterID != id || res.Prompt != tt.want {
+				t.Errorf("got %+v, want cluster %s and prompt %q", res, id, tt.want)
 			}
 		})
 	}
