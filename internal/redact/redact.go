@@ -45,9 +45,11 @@ const Placeholder = "REDACTED"
 const anywhereLength = 16
 
 // Secrets hides a fixed set of secrets. The zero value and nil hide nothing
-// but Authorization values. It is safe for concurrent use.
+// but Authorization values. It is safe for concurrent use, and printing it
+// never shows a secret: they sit in a closure, which fmt prints as an
+// address, even where it prints the fields of an unexported struct field.
 type Secrets struct {
-	patterns []pattern // longest first
+	patterns func() []pattern // longest first
 }
 
 // pattern is one written form of a secret.
@@ -85,7 +87,15 @@ func New(secrets ...string) *Secrets {
 	slices.SortFunc(patterns, func(a, b pattern) int {
 		return cmp.Or(len(b.text)-len(a.text), strings.Compare(a.text, b.text))
 	})
-	return &Secrets{patterns: patterns}
+	return &Secrets{patterns: func() []pattern { return patterns }}
+}
+
+// list returns the patterns of s, none for nil or the zero value.
+func (s *Secrets) list() []pattern {
+	if s == nil || s.patterns == nil {
+		return nil
+	}
+	return s.patterns()
 }
 
 // encodings returns s and its common encodings (see the package doc).
@@ -130,12 +140,13 @@ func encodings(s string) []string {
 
 // String returns v with every secret replaced.
 func (s *Secrets) String(v string) string {
-	if s == nil || len(s.patterns) == 0 {
+	patterns := s.list()
+	if len(patterns) == 0 {
 		return v
 	}
 	type span struct{ start, end int }
 	var found []span
-	for _, p := range s.patterns {
+	for _, p := range patterns {
 		for i := 0; i < len(v); {
 			j := strings.Index(v[i:], p.text)
 			if j < 0 {
@@ -184,7 +195,7 @@ func isTokenByte(c byte) bool {
 
 // Bytes returns b with every secret replaced; b itself is not modified.
 func (s *Secrets) Bytes(b []byte) []byte {
-	if s == nil || len(s.patterns) == 0 {
+	if len(s.list()) == 0 {
 		return b
 	}
 	return []byte(s.String(string(b)))
@@ -278,7 +289,7 @@ func (s *Secrets) URL(raw string) string {
 // nor answers errors.As: every error behind it may print the secret, and
 // nothing may hand one to a caller who then prints it.
 func (s *Secrets) Error(err error) error {
-	if err == nil || s == nil || len(s.patterns) == 0 {
+	if err == nil || len(s.list()) == 0 {
 		return err
 	}
 	msg := err.Error()

@@ -415,3 +415,24 @@ func TestValues(t *testing.T) {
 		t.Error("Values(nil) is not nil")
 	}
 }
+
+// TestSecretsNeverPrint: no fmt verb shows a secret that a Secrets holds,
+// nor one of its encodings, even through a struct's unexported field, where
+// fmt prints fields without calling any method.
+func TestSecretsNeverPrint(t *testing.T) {
+	s := New(key)
+	type holder struct{ s *Secrets }
+	type valueHolder struct{ s Secrets }
+	for name, v := range map[string]any{"pointer": s, "value": *s, "field": holder{s}, "value field": valueHolder{*s}} {
+		t.Run(name, func(t *testing.T) {
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+				out := fmt.Sprintf(verb, v)
+				for _, form := range encodings(key) {
+					if strings.Contains(out, form) {
+						t.Errorf("%s prints %q: %s", verb, form, out)
+					}
+				}
+			}
+		})
+	}
+}
