@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -285,6 +286,61 @@ func TestParseModeRefusesUnknownNames(t *testing.T) {
 			want := `conformance: unknown mode "` + name + `" (want enforce, observe or off)`
 			if err == nil || err.Error() != want || m != 0 {
 				t.Errorf("ParseMode(%q) = %v, %v; want 0, %q", name, m, err, want)
+			}
+		})
+	}
+}
+
+// TestTransportBasePath: a request whose context carries WithBasePath is
+// routed without exactly that prefix; any other keeps its whole path.
+func TestTransportBasePath(t *testing.T) {
+	v := newTestValidator(t)
+	srv, _ := upstream(t, 200, "application/json", goodBody)
+	tests := []struct {
+		name    string
+		path    string // below srv.URL
+		mark    string // the base path marked on the context; "" for none
+		wantErr string // substring; empty means success
+	}{
+		{name: "marked", path: "/zilliz/v2/clusters/in01-abc/drop", mark: "/zilliz"},
+		{name: "marked with a trailing slash", path: "/zilliz/v2/clusters/in01-abc/drop", mark: "/zilliz/"},
+		{name: "two segments", path: "/a/b/v2/clusters/in01-abc/drop", mark: "/a/b"},
+		{name: "unmarked", path: "/zilliz/v2/clusters/in01-abc/drop",
+			wantErr: "request path: no operation in the spec matches path /zilliz/v2/clusters/in01-abc/drop"},
+		{name: "another prefix", path: "/other/v2/clusters/in01-abc/drop", mark: "/zilliz",
+			wantErr: "no operation in the spec matches path /other/v2/clusters/in01-abc/drop"},
+		{name: "part of a segment", path: "/zilliz/v2/clusters/in01-abc/drop", mark: "/zil",
+			wantErr: "no operation in the spec matches path /zilliz/v2/clusters/in01-abc/drop"},
+		{name: "prefix only once", path: "/zilliz/zilliz/v2/clusters/in01-abc/drop", mark: "/zilliz",
+			wantErr: "no operation in the spec matches path /zilliz/zilliz/v2/clusters/in01-abc/drop"},
+		{name: "marked, unprefixed", path: "/v2/clusters/in01-abc/drop", mark: "/zilliz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tt.mark != "" {
+				ctx = WithBasePath(ctx, tt.mark)
+			}
+			req, err := http.NewRequestWithContext(ctx, http.MethodDelete, srv.URL+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer k-123")
+			client := &http.Client{Transport: &Transport{Validator: v, Mode: ModeEnforce}}
+			res, err := client.Do(req)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				return
+			}
+			if err == nil {
+				res.Body.Close()
+				t.Fatalf("the request passed; want %q", tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("got %v, want %q", err, tt.wantErr)
 			}
 		})
 	}

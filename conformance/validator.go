@@ -96,7 +96,8 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	}
 	add(checkAuthorization(ex.Request.Header)...)
 
-	route, rawParams, err := v.router.FindRoute(ex.Request)
+	routed := withoutBasePath(ex.Request)
+	route, rawParams, err := v.router.FindRoute(routed)
 	if err != nil {
 		rv := routeViolation(ex.Request, err)
 		if ex.Response != nil {
@@ -110,7 +111,7 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	add(checkQuery(route.Operation, ex.Request.URL)...)
 
 	reqIn := &openapi3filter.RequestValidationInput{
-		Request:    cloneWithBody(ctx, ex.Request, ex.RequestBody),
+		Request:    cloneWithBody(ctx, routed, ex.RequestBody),
 		PathParams: params,
 		Route:      route,
 		Options: &openapi3filter.Options{
@@ -158,6 +159,51 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	}
 	add(checkEcho(params["clusterId"], ex.Response)...)
 	return out
+}
+
+// basePathKey is the context key of WithBasePath.
+type basePathKey struct{}
+
+// WithBasePath marks the requests made with ctx as built from a base URL
+// whose path is prefix: "/zilliz" for a proxy at https://host/zilliz. A
+// Validator, and so a Transport, finds the operation of a request so marked
+// by its path without exactly that prefix, whole segments only; a request
+// that is not marked, or whose path does not start with the prefix, is
+// routed by its whole path. zcdrop.Client marks every request it builds
+// from a base URL with a path. A trailing slash of prefix is ignored; an
+// empty prefix, or "/", marks nothing.
+func WithBasePath(ctx context.Context, prefix string) context.Context {
+	prefix = strings.TrimRight(prefix, "/")
+	if prefix == "" {
+		return ctx
+	}
+	if !strings.HasPrefix(prefix, "/") {
+		prefix = "/" + prefix
+	}
+	return context.WithValue(ctx, basePathKey{}, prefix)
+}
+
+// withoutBasePath returns req, or a shallow copy of it whose URL lacks the
+// base path that req's context marks (see WithBasePath).
+func withoutBasePath(req *http.Request) *http.Request {
+	prefix, _ := req.Context().Value(basePathKey{}).(string)
+	if prefix == "" {
+		return req
+	}
+	escaped := req.URL.EscapedPath()
+	rest, ok := strings.CutPrefix(escaped, prefix)
+	if !ok || !strings.HasPrefix(rest, "/") {
+		return req
+	}
+	path, err := url.PathUnescape(rest)
+	if err != nil {
+		return req
+	}
+	u := *req.URL
+	u.Path, u.RawPath = path, rest
+	out := *req
+	out.URL = &u
+	return &out
 }
 
 // checkAuthorization reports a request that does not carry a Bearer key.
