@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/conformance"
 	"github.com/zcdrop/zcdrop/internal/clock"
 	"github.com/zcdrop/zcdrop/internal/redact"
 )
@@ -23,23 +26,55 @@ const (
 )
 
 // Client drops clusters. It is safe for concurrent use. Its key is never
-// printed: not by errors, not by %v of the Client.
+// printed: not by errors, not by any fmt verb or logger given the Client or
+// a copy of it.
 type Client struct {
-	api      api.ClientInterface
-	server   string // the base URL, with the trailing slash the generated client adds
-	edit     api.RequestEditorFn
-	secrets  *redact.Secrets
-	attempts int
-	maxWait  time.Duration
+	api            api.ClientInterface
+	server         string // the base URL, with the trailing slash the generated client adds
+	basePath       string // the base URL's path, without a trailing slash; "" for none
+	key            apiKey
+	userAgent      string
+	secrets        *redact.Secrets
+	attempts       int
+	maxWait        time.Duration
+	attemptTimeout time.Duration
 
 	checkRetry CheckRetry
 	backoff    Backoff
 	clock      clock.Clock
 }
 
+// MinAPIKeyLength is the shortest key New accepts. Real keys are far
+// longer. A shorter one is a mistake, and so short a string also occurs
+// inside ordinary words and cluster IDs, where it could be neither hidden
+// nor told apart.
+const MinAPIKeyLength = 8
+
+// apiKey holds the key in a closure. Its String, GoString, Format and
+// LogValue print the placeholder wherever fmt or a logger can call them,
+// and where they cannot (a Client in another struct's unexported field,
+// whose fields fmt prints raw), fmt prints a func as an address: so no fmt
+// verb, no logger and no dereference of a Client prints the key.
+type apiKey func() string
+
+// newAPIKey keeps key where fmt cannot reach it.
+func newAPIKey(key string) apiKey { return func() string { return key } }
+
+// String returns the placeholder.
+func (apiKey) String() string { return redact.Placeholder }
+
+// GoString returns the placeholder, for %#v.
+func (apiKey) GoString() string { return redact.Placeholder }
+
+// Format prints the placeholder, whatever the verb.
+func (apiKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redact.Placeholder) }
+
+// LogValue logs the placeholder.
+func (apiKey) LogValue() slog.Value { return slog.StringValue(redact.Placeholder) }
+
 // New returns a Client that authenticates with apiKey. It refuses an empty
-// key, and a key with whitespace or control characters, which no header can
-// carry.
+// key, a key with whitespace or control characters, which no header can
+// carry, and a key shorter than MinAPIKeyLength.
 func New(apiKey string, opts ...Option) (*Client, error) {
 	if apiKey == "" {
 		return nil, errors.New("zcdrop: empty API key")
@@ -49,40 +84,77 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 			return nil, errors.New("zcdrop: API key contains whitespace or a control character")
 		}
 	}
+	if len(apiKey) < MinAPIKeyLength {
+		return nil, fmt.Errorf("zcdrop: API key is %d bytes; keys are at least %d", len(apiKey), MinAPIKeyLength)
+	}
 	o := defaultOptions()
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err
 		}
 	}
-	ua := o.userAgent
-	edit := func(_ context.Context, req *http.Request) error {
-		req.Header.Set("Authorization", "Bearer "+apiKey)
-		req.Header.Set("User-Agent", ua)
-		return nil
-	}
-	raw, err := api.NewClient(o.baseURL, api.WithHTTPClient(o.doer), api.WithRequestEditorFn(edit))
+	base, err := url.Parse(o.baseURL)
 	if err != nil {
 		return nil, fmt.Errorf("zcdrop: %w", err)
 	}
-	return &Client{
-		api:        raw,
-		server:     raw.Server,
-		edit:       edit,
-		secrets:    redact.New(apiKey),
-		attempts:   o.attempts,
-		maxWait:    o.maxWait,
-		checkRetry: o.checkRetry,
-		backoff:    o.backoff,
-		clock:      clock.Real,
-	}, nil
+	c := &Client{
+		basePath:       strings.TrimRight(base.EscapedPath(), "/"),
+		key:            newAPIKey(apiKey),
+		userAgent:      o.userAgent,
+		secrets:        redact.New(apiKey),
+		attempts:       o.attempts,
+		maxWait:        o.maxWait,
+		attemptTimeout: o.attemptTimeout,
+		checkRetry:     o.checkRetry,
+		backoff:        o.backoff,
+		clock:          clock.Real,
+	}
+	raw, err := api.NewClient(o.baseURL, api.WithHTTPClient(o.doer), api.WithRequestEditorFn(c.authorize))
+	if err != nil {
+		return nil, fmt.Errorf("zcdrop: %w", err)
+	}
+	c.api, c.server = raw, raw.Server
+	return c, nil
 }
 
-// String describes the client without its key.
-func (c *Client) String() string { return "zcdrop.Client{" + strings.TrimSuffix(c.server, "/") + "}" }
+// authorize adds the key and the User-Agent to every request the
+// generated client builds.
+func (c *Client) authorize(_ context.Context, req *http.Request) error {
+	req.Header.Set("Authorization", "Bearer "+c.key())
+	req.Header.Set("User-Agent", c.userAgent)
+	return nil
+}
+
+// String describes the client without its key. It and the other printing
+// methods are on the value, so that a dereferenced Client prints as safely
+// as a pointer.
+func (c Client) String() string { return "zcdrop.Client{" + strings.TrimSuffix(c.server, "/") + "}" }
 
 // GoString describes the client without its key, for %#v.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
+
+// Format prints String, formatted by verb and flags as a string would be,
+// and GoString for %#v: never a field of the Client.
+func (c Client) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, c.GoString())
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
+}
+
+// LogValue logs String, so that log/slog never walks the Client's fields.
+func (c Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// markBasePath tells a conformance.Transport, through ctx, that the
+// request's path starts with the base URL's path, so that it routes the
+// request without it.
+func (c *Client) markBasePath(ctx context.Context) context.Context {
+	if c.basePath == "" {
+		return ctx
+	}
+	return conformance.WithBasePath(ctx, c.basePath)
+}
 
 // DropRequestForDisplay builds the request that DropCluster would send
 // first, for dry runs and logs, and sends nothing. Its Authorization header
@@ -96,8 +168,9 @@ func (c *Client) DropRequestForDisplay(ctx context.Context, clusterID string) (*
 	if err != nil {
 		return nil, fmt.Errorf("zcdrop: build request: %w", err)
 	}
+	ctx = c.markBasePath(ctx)
 	req = req.WithContext(ctx)
-	if err := c.edit(ctx, req); err != nil {
+	if err := c.authorize(ctx, req); err != nil {
 		return nil, err
 	}
 	req.Header.Set("Authorization", redact.Authorization(req.Header.Get("Authorization")))
@@ -156,8 +229,19 @@ func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult
 // it is one that a retry policy may judge: complete, and not about another
 // cluster.
 func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, *http.Response, error) {
-	httpRes, err := c.api.DropCluster(ctx, clusterID, dropParams())
+	attemptCtx := ctx
+	if c.attemptTimeout > 0 {
+		var cancel context.CancelFunc
+		attemptCtx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
+		// The body is read below, before the attempt's context ends.
+		defer cancel()
+	}
+	httpRes, err := c.api.DropCluster(c.markBasePath(attemptCtx), clusterID, dropParams())
 	if err != nil {
+		if ctx.Err() == nil && attemptCtx.Err() != nil {
+			return nil, nil, fmt.Errorf("zcdrop: drop cluster %s: no whole answer within the attempt timeout of %v, so whether the drop happened is unknown: %w",
+				clusterID, c.attemptTimeout, c.secrets.Error(err))
+		}
 		return nil, nil, fmt.Errorf("zcdrop: drop cluster %s: %w", clusterID, c.secrets.Error(err))
 	}
 	body, err := io.ReadAll(io.LimitReader(httpRes.Body, maxBodyBytes+1))

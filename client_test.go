@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/conformance"
 	"github.com/zcdrop/zcdrop/internal/clock/clocktest"
 	"github.com/zcdrop/zcdrop/internal/jsonstrict"
 )
@@ -543,5 +544,40 @@ func TestDropRequestForDisplay(t *testing.T) {
 	}
 	if _, err := c.DropRequestForDisplay(context.Background(), ".."); !errors.Is(err, ErrInvalidClusterID) {
 		t.Errorf("got %v, want ErrInvalidClusterID", err)
+	}
+}
+
+// TestBasePathThroughEnforce: a client whose base URL has a path (a proxy
+// at /zilliz) passes an enforcing conformance.Transport, which routes the
+// request without the prefix because the client built it from that base.
+func TestBasePathThroughEnforce(t *testing.T) {
+	const id = "in01-6183d6bac30f801"
+	mux := http.NewServeMux()
+	mux.HandleFunc("DELETE /zilliz/v2/clusters/{id}/drop", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"code":0,"data":{"clusterId":%q,"prompt":"p"}}`, r.PathValue("id"))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	v, err := conformance.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, base := range []string{srv.URL + "/zilliz", srv.URL + "/zilliz/"} {
+		t.Run(base, func(t *testing.T) {
+			var reports []conformance.Result
+			gate := &conformance.Transport{Validator: v, Mode: conformance.ModeEnforce, Report: func(r conformance.Result) { reports = append(reports, r) }}
+			c, _ := newTestClient(t, srv, WithBaseURL(base), WithTransport(gate))
+			res, err := c.DropCluster(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ClusterID != id {
+				t.Errorf("got %+v", res)
+			}
+			if len(reports) != 1 || !reports[0].OK || !strings.HasSuffix(reports[0].URL, "/zilliz/v2/clusters/"+id+"/drop") {
+				t.Errorf("reports %+v, want one that passed, with the full URL", reports)
+			}
+		})
 	}
 }

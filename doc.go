@@ -22,14 +22,36 @@
 // them with errors.Is, and errors.Is(err, context.DeadlineExceeded) holds of
 // a request that ran out of time.
 //
+// The envelope is read with exact keys. A body that holds a key twice, or
+// whose code is missing, null or not an integer, is an
+// *UnexpectedResponseError, and a success is believed only when no key
+// beside "code", "data" or "data.clusterId" differs from it only in case:
+// for a destructive call, no doubtful answer is a success. When the status
+// and the code disagree (a 500 whose body says 96018), errors.Is follows the
+// status, and APIError.Code keeps the code.
+//
 // # Safety
 //
 // A Client sends its key only where it was told to: ServerGlobal by default,
 // or the https (or loopback http) base URL of WithBaseURL. It follows no
-// redirect (unless WithHTTPClient hands it a client that does), and the key
-// appears in no error, in no String of the Client and in no
-// DropRequestForDisplay. A cluster ID that could change the request
-// path is refused before any request is built (see ValidateClusterID).
+// redirect (unless WithHTTPClient hands it a client that does). New refuses
+// a key shorter than MinAPIKeyLength. The key appears in no error, in no
+// DropRequestForDisplay, and in nothing that fmt or a logger prints of the
+// Client, by pointer or by value. A copy of the key that a server echoes,
+// as it is or base64-, percent- or \u-encoded, is hidden in every string an
+// error or a DropResult reports, after JSON decoding; a key under 16 bytes
+// only where no letter, digit, '_', '-' or non-ASCII character extends it,
+// so that no word or cluster ID is cut apart. The answer is judged before
+// anything is hidden. A cluster ID that could
+// change the request path is refused before any request is built (see
+// ValidateClusterID).
+//
+// # Timeouts
+//
+// Each attempt, from sending the request to reading the whole answer, has
+// DefaultAttemptTimeout (a minute) unless WithAttemptTimeout says
+// otherwise, so that a server that never answers cannot hold a caller whose
+// ctx has no deadline. Answers are read up to 1 MiB.
 //
 // # Retries
 //
@@ -43,5 +65,8 @@
 //
 // To check every exchange against openapi.yaml as it happens, plug a
 // conformance.Transport into WithTransport, which keeps the no-redirect
-// policy; in conformance.ModeEnforce a violation fails the call.
+// policy; in conformance.ModeEnforce a violation fails the call. A base URL
+// with a path (a proxy at https://host/zilliz) is fine: the Client marks
+// its requests with that path (conformance.WithBasePath), and the Transport
+// routes them without it.
 package zcdrop

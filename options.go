@@ -18,30 +18,57 @@ import (
 type Option func(*options) error
 
 type options struct {
-	baseURL    string
-	doer       api.HttpRequestDoer
-	userAgent  string
-	attempts   int
-	maxWait    time.Duration
-	checkRetry CheckRetry
-	backoff    Backoff
+	baseURL        string
+	doer           api.HttpRequestDoer
+	userAgent      string
+	attempts       int
+	maxWait        time.Duration
+	attemptTimeout time.Duration
+	checkRetry     CheckRetry
+	backoff        Backoff
 }
 
 func defaultOptions() options {
 	return options{
-		baseURL:    ServerGlobal,
-		doer:       httpclient.NoRedirects(nil),
-		userAgent:  "zcdrop",
-		attempts:   3,
-		maxWait:    30 * time.Second,
-		checkRetry: DefaultCheckRetry,
-		backoff:    DefaultBackoff,
+		baseURL:        ServerGlobal,
+		doer:           httpclient.NoRedirects(nil),
+		userAgent:      "zcdrop",
+		attempts:       3,
+		maxWait:        30 * time.Second,
+		attemptTimeout: DefaultAttemptTimeout,
+		checkRetry:     DefaultCheckRetry,
+		backoff:        DefaultBackoff,
+	}
+}
+
+// DefaultAttemptTimeout bounds each attempt of DropCluster unless
+// WithAttemptTimeout says otherwise. The API answers a drop in well under a
+// second; a minute leaves room for a slow network and a slow proxy.
+const DefaultAttemptTimeout = 60 * time.Second
+
+// WithAttemptTimeout bounds each attempt of DropCluster, from sending the
+// request to reading the whole answer (default DefaultAttemptTimeout), so
+// that a server that never answers cannot hold a caller whose ctx has no
+// deadline. ctx's own deadline still applies when it comes sooner. An
+// attempt that runs out of time is not retried, since the drop may have
+// happened, and its error matches context.DeadlineExceeded. Zero lifts the
+// bound, leaving ctx alone to end the call; a negative d is refused.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d < 0 {
+			return fmt.Errorf("zcdrop: WithAttemptTimeout: negative timeout %s", d)
+		}
+		o.attemptTimeout = d
+		return nil
 	}
 }
 
 // WithBaseURL sends requests to base instead of ServerGlobal: ServerChina,
 // or a test server. It must be https, except on a loopback host, so that the
-// key never crosses a network in clear.
+// key never crosses a network in clear. A path in base (a proxy at
+// https://host/zilliz) prefixes every request's path, and the client marks
+// its requests with it (conformance.WithBasePath), so that a
+// conformance.Transport routes them without it.
 func WithBaseURL(base string) Option {
 	return func(o *options) error {
 		if err := checkBaseURL(base); err != nil {
