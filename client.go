@@ -182,9 +182,10 @@ func (c *Client) DropRequestForDisplay(ctx context.Context, clusterID string) (*
 type DropResult struct {
 	// ClusterID is the dropped cluster, as the API echoed it.
 	ClusterID string
-	// Prompt is the API's notice about the 30-day recycle bin.
+	// Prompt is the API's notice about the 30-day recycle bin, with the key
+	// hidden.
 	Prompt string
-	// RequestID is the response's requestid header.
+	// RequestID is the response's requestid header, with the key hidden.
 	RequestID string
 }
 
