@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/zcdrop/zcdrop/internal/httpclient"
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
@@ -57,21 +58,22 @@ type ReplayReport struct {
 
 // Err returns nil when every exchange served conforms and every request was
 // matched, or else one error that lists each violation and each unmatched
-// request.
+// request, one to a line. What cassettes and requests supplied passes
+// through termsafe.String, since the error is printed for people.
 func (r ReplayReport) Err() error {
 	var b strings.Builder
 	for _, res := range r.Served {
 		if res.OK {
 			continue
 		}
-		fmt.Fprintf(&b, "\nreplayed %s %s (HTTP %d) breaks openapi.yaml:", res.Method, res.URL, res.StatusCode)
+		fmt.Fprintf(&b, "\nreplayed %s %s (HTTP %d) breaks openapi.yaml:", termsafe.String(res.Method), termsafe.String(res.URL), res.StatusCode)
 		for _, v := range res.Violations {
 			b.WriteString("\n\t")
-			b.WriteString(v.String())
+			b.WriteString(termsafe.String(v.String()))
 		}
 	}
 	for _, u := range r.Unmatched {
-		fmt.Fprintf(&b, "\nno unused interaction matches %s; record it with conformance.NewRecorder, or add it to a cassette", u)
+		fmt.Fprintf(&b, "\nno unused interaction matches %s; record it with conformance.NewRecorder, or add it to a cassette", termsafe.String(u))
 	}
 	if b.Len() == 0 {
 		return nil

@@ -257,3 +257,19 @@ func TestReplayerRefusesWhatItCannotAnswer(t *testing.T) {
 		t.Errorf("a request after Close: %v, want it refused", err)
 	}
 }
+
+// TestReplayReportErrEscapes: the error lists what cassettes and requests
+// supplied, escaped, one item to a line, so that none can forge a line.
+func TestReplayReportErrEscapes(t *testing.T) {
+	h := hostileResult()
+	r := ReplayReport{Dir: "d", Served: []Result{h}, Unmatched: []string{"DELETE https://h/\x1b]52;c;eA==\x07\nPASS"}}
+	msg := r.Err().Error()
+	if strings.ContainsAny(msg, "\x1b\x07\r\x00") || strings.Contains(msg, "\u202e") {
+		t.Errorf("raw control characters in %q", msg)
+	}
+	// A header line, one for the served exchange and one for its violation,
+	// and one for the unmatched request.
+	if n := strings.Count(msg, "\n"); n != 3 {
+		t.Errorf("%d line breaks, want 3:\n%s", n, msg)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
 // Format is the shape of a report written by WriteReport.
@@ -82,12 +84,16 @@ func verdict(r Result) string {
 	return "FAIL"
 }
 
+// writeText writes the report for people. File names, methods, URLs and
+// violations come from files and servers, and pass through termsafe.String,
+// so that none can forge a line of the report or act on a terminal.
 func writeText(w io.Writer, results []Result) error {
 	var b strings.Builder
 	for _, r := range results {
-		fmt.Fprintf(&b, "%s  %s  #%d  %s %s  %d\n", verdict(r), r.File, r.ID, r.Method, r.URL, r.StatusCode)
+		fmt.Fprintf(&b, "%s  %s  #%d  %s %s  %d\n", verdict(r), termsafe.String(r.File), r.ID,
+			termsafe.String(r.Method), termsafe.String(r.URL), r.StatusCode)
 		for _, v := range r.Violations {
-			fmt.Fprintf(&b, "      %s\n", v)
+			fmt.Fprintf(&b, "      %s\n", termsafe.String(v.String()))
 		}
 	}
 	s := Summarize(results)
@@ -152,15 +158,28 @@ type junitFailure struct {
 
 const junitSuiteName = "zcdrop conformance"
 
+// xmlText escapes s as the text report does, and also the two characters
+// that XML forbids and termsafe leaves, U+FFFE and U+FFFF. encoding/xml
+// would turn what XML forbids into U+FFFD in an attribute, losing it, and
+// writes it raw into CDATA, where it breaks the document.
+func xmlText(s string) string {
+	return xmlForbidden.Replace(termsafe.String(s))
+}
+
+var xmlForbidden = strings.NewReplacer("\ufffe", `\ufffe`, "\uffff", `\uffff`)
+
+// writeJUnit writes the report for CI systems, which show its names and
+// messages to people: they are escaped as in the text report, which also
+// keeps the XML well-formed whatever bytes they held.
 func writeJUnit(w io.Writer, results []Result) error {
 	s := Summarize(results)
 	suite := junitTestSuite{Name: junitSuiteName, Tests: s.Total, Failures: s.Failed}
 	for _, r := range results {
-		tc := junitTestCase{ClassName: r.File, Name: fmt.Sprintf("#%d %s %s", r.ID, r.Method, r.URL)}
+		tc := junitTestCase{ClassName: xmlText(r.File), Name: xmlText(fmt.Sprintf("#%d %s %s", r.ID, r.Method, r.URL))}
 		if !r.OK {
 			lines := make([]string, len(r.Violations))
 			for i, v := range r.Violations {
-				lines[i] = v.String()
+				lines[i] = xmlText(v.String())
 			}
 			tc.Failure = &junitFailure{
 				Message: strings.Join(lines, "; "),

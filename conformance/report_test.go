@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -226,4 +229,133 @@ func TestWriteReportErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hostileResult is a failed interaction whose every string was chosen by a
+// hostile file system, cassette author or server: a file name with a
+// newline and a fake verdict, escapes that clear the screen and set the
+// clipboard, invalid UTF-8, a bidirectional override, bytes XML forbids,
+// and "]]>", which ends a CDATA section.
+func hostileResult() Result {
+	evil := "a\nPASS  fake.yaml  #0\x1b[2K\r\x1b]52;c;ZXZpbA==\x07\xff\u202e\x00\ufffe]]>"
+	return Result{File: "dir/" + evil + ".yaml", ID: 1, Method: "DEL\x1b[8mETE", URL: "https://h/" + evil, StatusCode: 200,
+		Violations: []Violation{{Kind: KindResponse, Pointer: "/data/" + evil, Message: "message " + evil}}}
+}
+
+// TestWriteReportTextEscapes: every file- and server-supplied string of the
+// text report passes through termsafe, so a report cannot forge a line or
+// act on the terminal that shows it.
+func TestWriteReportTextEscapes(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteReport(&buf, FormatText, []Result{hostileResult()}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Errorf("got %d lines, want 3 (the interaction, its violation, the summary):\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "PASS") {
+			t.Errorf("a forged line: %q", l)
+		}
+		for _, r := range l {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x202e || r == utf8.RuneError {
+				t.Errorf("raw %U in %q", r, l)
+			}
+		}
+	}
+	for _, want := range []string{`dir/a\nPASS  fake.yaml  #0\x1b[2K\r\x1b]52;c;ZXZpbA==\a\xff\u202e\x00`, `DEL\x1b[8mETE`, `message a\nPASS`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// TestWriteReportJSONCarriesRawValues: JSON carries what was recorded, as
+// its encoding escapes it.
+func TestWriteReportJSONCarriesRawValues(t *testing.T) {
+	want := hostileResult()
+	var buf bytes.Buffer
+	if err := WriteReport(&buf, FormatJSON, []Result{want}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(buf.String(), "\x1b\x00\x07\r") {
+		t.Errorf("raw control bytes in JSON:\n%q", buf.String())
+	}
+	var got struct{ Interactions []Result }
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	// encoding/json writes invalid UTF-8 as U+FFFD; everything else comes back.
+	fix := func(s string) string { return strings.ToValidUTF8(s, "\ufffd") }
+	if g := got.Interactions[0]; g.File != fix(want.File) || g.Method != want.Method || g.URL != fix(want.URL) ||
+		g.Violations[0].Message != fix(want.Violations[0].Message) {
+		t.Errorf("got %+v, want %+v", g, want)
+	}
+}
+
+// TestWriteReportJUnitStaysWellFormed: whatever bytes a name or a message
+// holds, the JUnit report parses, and says what the text report says.
+func TestWriteReportJUnitStaysWellFormed(t *testing.T) {
+	var every strings.Builder
+	for b := range 256 {
+		every.WriteByte(byte(b))
+	}
+	every.WriteString("\ufffe\uffff\U0010ffff]]>")
+	all := every.String()
+	for name, r := range map[string]Result{
+		"hostile":    hostileResult(),
+		"every byte": {File: all, Method: all, URL: all, Violations: []Violation{{Kind: KindSemantic, Pointer: all, Message: all}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteReport(&buf, FormatJUnit, []Result{r}); err != nil {
+				t.Fatal(err)
+			}
+			var doc junitDoc
+			if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+				t.Fatalf("not well-formed: %v\n%q", err, buf.String())
+			}
+			// As the text report escapes them, and the two characters that
+			// XML forbids and termsafe leaves as they are.
+			escape := func(s string) string {
+				return strings.NewReplacer("\ufffe", `\ufffe`, "\uffff", `\uffff`).Replace(termsafe.String(s))
+			}
+			tc := doc.Suites[0].Cases[0]
+			if tc.ClassName != escape(r.File) || tc.Failure == nil || !strings.Contains(tc.Failure.Text, escape(r.Violations[0].Message)) {
+				t.Errorf("got %+v, want the names and messages escaped as the text report escapes them", tc)
+			}
+		})
+	}
+}
+
+// FuzzWriteReport: whatever the strings, the text report holds no byte that
+// acts on a terminal but its line ends, and the JUnit report parses.
+func FuzzWriteReport(f *testing.F) {
+	h := hostileResult()
+	f.Add(h.File, h.Method, h.URL, h.Violations[0].Message)
+	f.Add("a.yaml", "DELETE", "https://h/x", "ok")
+	f.Fuzz(func(t *testing.T, file, method, url, message string) {
+		rs := []Result{{File: file, Method: method, URL: url, Violations: []Violation{{Kind: KindResponse, Pointer: message, Message: message}}}}
+		var text, junit bytes.Buffer
+		if err := WriteReport(&text, FormatText, rs); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range strings.ReplaceAll(text.String(), "\n", "") {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError {
+				t.Fatalf("raw %U in %q", r, text.String())
+			}
+		}
+		if n := strings.Count(text.String(), "\n"); n != 3 {
+			t.Fatalf("%d lines, want 3: %q", n, text.String())
+		}
+		if err := WriteReport(&junit, FormatJUnit, rs); err != nil {
+			t.Fatal(err)
+		}
+		var doc junitDoc
+		if err := xml.Unmarshal(junit.Bytes(), &doc); err != nil {
+			t.Fatalf("not well-formed: %v\n%q", err, junit.String())
+		}
+	})
 }
