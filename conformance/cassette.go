@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -16,10 +13,11 @@ import (
 )
 
 // CassetteError is returned by CheckCassettes when an input cannot be read as
-// go-vcr v4 cassettes: the path does not exist, a file is not YAML or not a
-// format version 2 cassette, a cassette holds no interactions or an unusable
-// one, or a directory holds no cassettes. Nothing has been checked when it is
-// returned, so a gate must treat it as a failure of its input, not a verdict.
+// go-vcr v4 cassettes: the path does not exist, a file is not a regular file,
+// is over the budget (MaxCassetteBytes and its kin), is not one YAML document
+// or not a format version 2 cassette, a cassette holds no interactions or an
+// unusable one, or a directory holds no cassettes. No verdict is given when
+// it is returned, so a gate must treat it as a failure of its input.
 type CassetteError struct {
 	// File is the path at fault: a cassette file, or the path or directory
 	// that was given.
@@ -36,13 +34,14 @@ func (e *CassetteError) Error() string {
 // Unwrap returns Err, so that errors.Is sees fs.ErrNotExist for a missing path.
 func (e *CassetteError) Unwrap() error { return e.Err }
 
-// recorded is one interaction, turned into an Exchange and ready to check.
+// recorded is one interaction, parsed enough to be known to be traffic.
+// Its bodies are copied into an Exchange only when it is checked, so that
+// the gate holds one cassette at a time and copies the bodies of one
+// interaction at a time, however large the corpus.
 type recorded struct {
-	file     string
-	id       int
-	method   string
-	url      string
-	exchange Exchange
+	file string
+	in   *vcr.Interaction
+	req  *http.Request
 }
 
 // CheckCassettes checks every interaction recorded in the go-vcr v4 cassettes
@@ -51,47 +50,66 @@ type recorded struct {
 // files. Results come in a stable order: paths as given, the files under a
 // directory in lexical order, and each cassette's interactions as recorded.
 //
-// Every input is read before anything is checked, so that an unreadable input
-// yields a *CassetteError and no Results, never a partial verdict. A cassette
-// without interactions is unreadable too: it proves nothing.
+// An unreadable input yields a *CassetteError and no Results, never a
+// partial verdict. A cassette is unreadable when it is not a regular file
+// (or a link to one), when it is over the budget (MaxCassetteBytes,
+// MaxCassetteTextBytes, MaxCassetteAliasNodes), when it is not exactly one
+// YAML document with "version: 2", and when it holds no interactions, which
+// prove nothing. CheckCassettes returns ctx's error, and no Results, as soon
+// as ctx is done.
 func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Result, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("conformance: no cassette paths given")
 	}
-	var all []recorded
+	var files []string
 	for _, p := range paths {
-		files, err := cassetteFiles(p)
+		found, err := cassetteFiles(ctx, p)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range files {
-			rs, err := loadCassette(f)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, rs...)
-		}
+		files = append(files, found...)
 	}
-	results := make([]Result, 0, len(all))
-	for _, r := range all {
-		if err := ctx.Err(); err != nil {
+	var results []Result
+	for _, f := range files {
+		rs, err := loadCassette(ctx, f)
+		if err != nil {
 			return nil, err
 		}
-		violations := append(v.Validate(ctx, r.exchange), checkRecordedSecrets(r.exchange.Request)...)
-		if violations == nil {
-			violations = []Violation{} // The JSON report says [], not null.
+		for _, r := range rs {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			results = append(results, v.checkRecorded(ctx, r))
 		}
-		results = append(results, Result{
-			File:       r.file,
-			ID:         r.id,
-			Method:     r.method,
-			URL:        noSecrets.URL(r.url),
-			StatusCode: r.exchange.Response.StatusCode,
-			OK:         len(violations) == 0,
-			Violations: violations,
-		})
 	}
 	return results, nil
+}
+
+// checkRecorded judges one recorded interaction.
+func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
+	in := r.in
+	violations := v.Validate(ctx, Exchange{
+		Request:     r.req,
+		RequestBody: []byte(in.Request.Body),
+		Response: &Response{
+			StatusCode: in.Response.Code,
+			Header:     canonicalHeader(in.Response.Headers),
+			Body:       []byte(in.Response.Body),
+		},
+	})
+	violations = append(violations, checkRecordedSecrets(r.req)...)
+	if violations == nil {
+		violations = []Violation{} // The JSON report says [], not null.
+	}
+	return Result{
+		File:       r.file,
+		ID:         in.ID,
+		Method:     in.Request.Method,
+		URL:        noSecrets.URL(in.Request.URL),
+		StatusCode: in.Response.Code,
+		OK:         len(violations) == 0,
+		Violations: violations,
+	}
 }
 
 // noSecrets renders recorded URLs for reports. It knows no key, since a
@@ -119,57 +137,10 @@ func checkRecordedSecrets(req *http.Request) []Violation {
 	return out
 }
 
-// cassetteFiles resolves path to the cassette files it names: itself when it
-// is a file, its *.yaml and *.yml files, in lexical order, when it is a
-// directory.
-func cassetteFiles(path string) ([]string, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, &CassetteError{File: path, Err: pathCause(err)}
-	}
-	if !info.IsDir() {
-		return []string{path}, nil
-	}
-	var files []string
-	// WalkDir visits entries in lexical order, which makes reports stable.
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return &CassetteError{File: p, Err: pathCause(err)}
-		}
-		// Symlinks count too: skipping them would skip cassettes silently.
-		if !d.IsDir() && isCassetteName(p) {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		return nil, &CassetteError{File: path, Err: errors.New("directory holds no *.yaml or *.yml cassettes")}
-	}
-	return files, nil
-}
-
-func isCassetteName(p string) bool {
-	ext := strings.ToLower(filepath.Ext(p))
-	return ext == ".yaml" || ext == ".yml"
-}
-
-// pathCause drops the operation and path that *fs.PathError repeats, since
-// CassetteError names the file already.
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// loadCassette reads the cassette at file and turns its interactions into
-// exchanges.
-func loadCassette(file string) ([]recorded, error) {
-	c, err := readCassette(file)
+// loadCassette reads the cassette at file and readies its interactions to
+// be checked.
+func loadCassette(ctx context.Context, file string) ([]recorded, error) {
+	c, err := readCassette(ctx, file)
 	if err != nil {
 		return nil, err
 	}
@@ -184,26 +155,7 @@ func loadCassette(file string) ([]recorded, error) {
 	return out, nil
 }
 
-// readCassette reads and parses the cassette at file. It refuses a cassette
-// without interactions.
-func readCassette(file string) (*vcr.Cassette, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, &CassetteError{File: file, Err: pathCause(err)}
-	}
-	c, err := vcr.Decode(data)
-	switch {
-	case errors.Is(err, vcr.ErrUnsupportedFormat):
-		return nil, &CassetteError{File: file, Err: err}
-	case err != nil:
-		return nil, &CassetteError{File: file, Err: fmt.Errorf("not a go-vcr cassette: %w", err)}
-	case len(c.Interactions) == 0:
-		return nil, &CassetteError{File: file, Err: errors.New("cassette holds no interactions")}
-	}
-	return c, nil
-}
-
-// toRecorded turns an interaction into an Exchange. It refuses interactions
+// toRecorded readies an interaction to be checked. It refuses interactions
 // that are not traffic at all, which the Validator would otherwise report as
 // confusing violations of the spec.
 func toRecorded(file string, in *vcr.Interaction) (recorded, error) {
@@ -224,21 +176,7 @@ func toRecorded(file string, in *vcr.Interaction) (recorded, error) {
 	// Hand-written cassettes and recordings made by other tools may spell
 	// header names in lower case, which http.Header lookups would miss.
 	req.Header = canonicalHeader(in.Request.Headers)
-	return recorded{
-		file:   file,
-		id:     in.ID,
-		method: in.Request.Method,
-		url:    in.Request.URL,
-		exchange: Exchange{
-			Request:     req,
-			RequestBody: []byte(in.Request.Body),
-			Response: &Response{
-				StatusCode: in.Response.Code,
-				Header:     canonicalHeader(in.Response.Headers),
-				Body:       []byte(in.Response.Body),
-			},
-		},
-	}, nil
+	return recorded{file: file, in: in, req: req}, nil
 }
 
 func canonicalHeader(h http.Header) http.Header {

@@ -15,6 +15,8 @@ import (
 const (
 	shippedCorpus  = "testdata/cassettes"
 	negativeCorpus = "testdata/negative"
+	// Cassettes that go-vcr reads and the gate refuses to.
+	unreadableCorpus = "testdata/unreadable"
 	// A cassette from the shipped corpus, used as a known-good base.
 	dedicatedCassette = "testdata/cassettes/drop-dedicated.yaml"
 )
@@ -147,6 +149,41 @@ func TestNegativeCorpusFails(t *testing.T) {
 	}
 }
 
+// TestUnreadableCorpusRefused: each cassette of testdata/unreadable is one
+// that go-vcr reads (internal/vcr's tests prove it) and that the gate
+// refuses, since what it would check is not what the file says.
+func TestUnreadableCorpusRefused(t *testing.T) {
+	tests := map[string]string{
+		"second-document.yaml": "holds more than one YAML document; a cassette is one, and go-vcr would read only the first",
+		"version-missing.yaml": `unsupported cassette format: no "version" key; want go-vcr v4 format "version: 2"`,
+		"version-null.yaml":    `unsupported cassette format: "version" is null; want go-vcr v4 format "version: 2"`,
+		"version-float.yaml":   `unsupported cassette format: "version" is not an integer (a !!float); want go-vcr v4 format "version: 2"`,
+	}
+	entries, err := os.ReadDir(unreadableCorpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if _, ok := tests[e.Name()]; !ok {
+			t.Errorf("%s/%s has no expected error in this test", unreadableCorpus, e.Name())
+		}
+	}
+	v := newTestValidator(t)
+	for name, want := range tests {
+		t.Run(strings.TrimSuffix(name, ".yaml"), func(t *testing.T) {
+			p := filepath.Join(unreadableCorpus, name)
+			results, err := v.CheckCassettes(context.Background(), dedicatedCassette, p)
+			var ce *CassetteError
+			if !errors.As(err, &ce) || results != nil {
+				t.Fatalf("got %d results and %v, want no results and a *CassetteError", len(results), err)
+			}
+			if ce.File != p || !strings.Contains(err.Error(), want) {
+				t.Errorf("got %q, want it to name %s and say %q", err, p, want)
+			}
+		})
+	}
+}
+
 func TestCheckCassettesResultFields(t *testing.T) {
 	results, err := newTestValidator(t).CheckCassettes(context.Background(), "testdata/cassettes/server-errors.yaml")
 	if err != nil {
@@ -229,7 +266,8 @@ func TestCheckCassettesUnreadable(t *testing.T) {
 		{"format version 1", writeFile(t, dir, "v1.yaml", strings.Replace(good, "version: 2", "version: 1", 1)),
 			`unsupported cassette format: want go-vcr v4 format "version: 2"`},
 		{"no interactions", writeFile(t, dir, "none.yaml", "version: 2\ninteractions: []\n"), "cassette holds no interactions"},
-		{"yaml that is not a cassette", writeFile(t, dir, "openapi.yaml", "openapi: 3.0.3\ninfo: {title: x}\n"), "cassette holds no interactions"},
+		{"yaml that is not a cassette", writeFile(t, dir, "openapi.yaml", "openapi: 3.0.3\ninfo: {title: x}\n"), `no "version" key`},
+		{"empty file", writeFile(t, dir, "empty.yaml", ""), "holds no YAML document"},
 		{"null interaction", writeFile(t, dir, "null.yaml", "version: 2\ninteractions:\n  - ~\n"), "interactions[0]: empty interaction"},
 		{"no method", writeFile(t, dir, "nomethod.yaml", strings.Replace(good, "method: DELETE", "method: ''", 1)),
 			"interactions[0]: request has no method"},
@@ -239,6 +277,9 @@ func TestCheckCassettesUnreadable(t *testing.T) {
 			"interactions[0]: request url:"},
 		{"no status", writeFile(t, dir, "nostatus.yaml", strings.Replace(good, "code: 200", "code: 0", 1)),
 			"interactions[0]: response has no status code"},
+		{"too large", writeFile(t, dir, "large.yaml", "version: 2\n#"+strings.Repeat("x", MaxCassetteBytes)),
+			"is larger than 4194304 bytes (4 MiB), the most a cassette may be"},
+		{"link to a directory", symlink(t, emptyDir, filepath.Join(dir, "dir.yaml")), "is a directory, not a regular file"},
 		{"empty directory", emptyDir, "directory holds no *.yaml or *.yml cassettes"},
 		{"directory without cassettes", noCassettes, "directory holds no *.yaml or *.yml cassettes"},
 	}
@@ -264,6 +305,15 @@ func TestCheckCassettesUnreadable(t *testing.T) {
 	}
 }
 
+// symlink makes link point at target and returns link.
+func symlink(t *testing.T, target, link string) string {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	return link
+}
+
 func TestCheckCassettesNoPaths(t *testing.T) {
 	results, err := newTestValidator(t).CheckCassettes(context.Background())
 	if err == nil || results != nil {
@@ -281,7 +331,7 @@ func TestCheckCassettesStopsWhenCanceled(t *testing.T) {
 }
 
 func TestCorporaAreLabelledAndRedacted(t *testing.T) {
-	for _, dir := range []string{shippedCorpus, negativeCorpus} {
+	for _, dir := range []string{shippedCorpus, negativeCorpus, unreadableCorpus} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 		if err != nil || len(files) == 0 {
 			t.Fatalf("%s: no cassettes (%v)", dir, err)
@@ -305,7 +355,16 @@ func TestCorporaAreLabelledAndRedacted(t *testing.T) {
 // FuzzCheckCassettes feeds arbitrary files to the cassette reader: whatever
 // the bytes, it returns results or a *CassetteError, and never panics.
 func FuzzCheckCassettes(f *testing.F) {
-	for _, seed := range []string{dedicatedCassette, "testdata/cassettes/business-errors.yaml", "testdata/negative/truncated-json.yaml"} {
+	seeds := []string{dedicatedCassette, "testdata/cassettes/business-errors.yaml", "testdata/negative/truncated-json.yaml"}
+	// The hostile cassettes of issue 8: files the gate must refuse to read.
+	for _, glob := range []string{unreadableCorpus + "/*.yaml"} {
+		files, err := filepath.Glob(glob)
+		if err != nil || len(files) == 0 {
+			f.Fatalf("%s: no seeds (%v)", glob, err)
+		}
+		seeds = append(seeds, files...)
+	}
+	for _, seed := range seeds {
 		b, err := os.ReadFile(seed)
 		if err != nil {
 			f.Fatal(err)
@@ -313,6 +372,9 @@ func FuzzCheckCassettes(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte("version: 2\ninteractions:\n  - ~\n"))
+	f.Add([]byte(aliasCassette(100, 50)))
+	f.Add([]byte("version: 2\na: &a [x, x]\nb: &b [*a, *a]\ninteractions: [{response: {body: *b}}]\n"))
+	f.Add([]byte("version: 2\ninteractions:\n  - &i {id: 0, request: {method: DELETE, url: 'https://h/#t'}, response: {code: 200}}\n  - *i\n"))
 	v, err := NewValidator()
 	if err != nil {
 		f.Fatal(err)

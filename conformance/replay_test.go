@@ -170,14 +170,21 @@ func TestReplayer(t *testing.T) {
 func TestNewReplayerRefusesUnusableDirs(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing")
 	empty := t.TempDir()
+	// The Replayer reads cassettes as the gate does: it serves only what
+	// the gate would check.
+	twoDocs := t.TempDir()
+	twoDocsFile := writeFile(t, twoDocs, "two.yaml", readFile(t, filepath.Join(unreadableCorpus, "second-document.yaml")))
 	tests := []struct {
 		name     string
 		dir      string
+		file     string // the file the error names, when not dir
 		want     string
 		notExist bool // errors.Is(err, fs.ErrNotExist)
 	}{
 		{name: "a missing directory", dir: missing, want: "conformance: " + missing + ": no such file or directory", notExist: true},
 		{name: "an empty directory", dir: empty, want: "conformance: " + empty + ": directory holds no *.yaml or *.yml cassettes"},
+		{name: "a cassette of two documents", dir: twoDocs, file: twoDocsFile,
+			want: "conformance: " + twoDocsFile + ": holds more than one YAML document; a cassette is one, and go-vcr would read only the first"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,9 +193,13 @@ func TestNewReplayerRefusesUnusableDirs(t *testing.T) {
 				r.Close()
 				t.Fatal("NewReplayer succeeded, want an error")
 			}
+			file := tt.file
+			if file == "" {
+				file = tt.dir
+			}
 			var ce *CassetteError
-			if !errors.As(err, &ce) || ce.File != tt.dir {
-				t.Errorf("got %#v, want a *CassetteError for %s", err, tt.dir)
+			if !errors.As(err, &ce) || ce.File != file {
+				t.Errorf("got %#v, want a *CassetteError for %s", err, file)
 			}
 			if err.Error() != tt.want {
 				t.Errorf("got %q, want %q", err, tt.want)

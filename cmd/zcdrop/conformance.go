@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
 var conformanceHelp = help{
@@ -15,16 +17,21 @@ var conformanceHelp = help{
 openapi.yaml and writes a report to stdout. A PATH is a cassette file or a
 directory, which is walked for *.yaml and *.yml files. Flags come before the
 paths.
+
+A cassette is unreadable unless it is a regular file (or a link to one) of
+at most 4 MiB, one YAML document with "version: 2", decoding to at most
+16 MiB of text with at most 10,000 YAML nodes added by aliases.
 `,
 	exitCodes: `  0  every interaction conforms
   1  an interaction breaks the spec
-  2  usage error or unreadable input (nothing was checked)
+  2  usage error, unreadable input or an interrupt (no verdict was given)
 `,
 }
 
 // runConformance is "zcdrop conformance", the gate over recorded traffic. It
-// reads every input before checking any, so that exit code 1 always means
-// "a violation was found" and never "a file could not be read".
+// gives a verdict only when it could read every input, so that exit code 1
+// always means "a violation was found" and never "a file could not be read".
+// What files and servers wrote reaches stderr through termsafe.
 func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("conformance", conformanceHelp, stderr)
 	formatName := flags.String("format", string(conformance.FormatText), "report `format`: text, json or junit")
@@ -57,8 +64,13 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 		return exitUsage
 	}
 	results, err := v.CheckCassettes(ctx, flags.Args()...)
-	if err != nil {
-		printError(stderr, "conformance", "%v", err)
+	switch {
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		printError(stderr, "conformance", "interrupted; no verdict")
+		return exitUsage
+	case err != nil:
+		// The error names files and quotes what they hold.
+		printError(stderr, "conformance", "%s", termsafe.String(err.Error()))
 		return exitUsage
 	}
 	if err := conformance.WriteReport(stdout, format, results); err != nil {

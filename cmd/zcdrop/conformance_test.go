@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConformanceExitCodes(t *testing.T) {
@@ -15,6 +19,12 @@ func TestConformanceExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(t.TempDir(), "missing")
+	// A name that would forge a line and color the terminal, were it printed
+	// raw.
+	hostileName := filepath.Join(t.TempDir(), "notes\n\x1b[31mPASS.yaml")
+	if err := os.WriteFile(hostileName, []byte("just: some yaml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -31,7 +41,13 @@ func TestConformanceExitCodes(t *testing.T) {
 		{"missing path", []string{shippedCorpus, missing}, exitUsage,
 			"", missing + ": no such file or directory"},
 		{"yaml that is not a cassette", []string{notCassette}, exitUsage,
-			"", notCassette + ": cassette holds no interactions"},
+			"", notCassette + `: unsupported cassette format: no "version" key`},
+		{"a second document", []string{shippedCorpus, unreadableCorpus + "/second-document.yaml"}, exitUsage,
+			"", "second-document.yaml: holds more than one YAML document"},
+		{"a version that is no integer", []string{unreadableCorpus + "/version-float.yaml"}, exitUsage,
+			"", `version-float.yaml: unsupported cassette format: "version" is not an integer (a !!float)`},
+		{"a file name that escapes", []string{hostileName}, exitUsage,
+			"", `notes\n\x1b[31mPASS.yaml: unsupported cassette format`},
 		{"file that is not yaml", []string{"conformance.go"}, exitUsage,
 			"", "conformance.go: not a go-vcr cassette"},
 		{"bad format", []string{"--format", "xml", shippedCorpus}, exitUsage,
@@ -144,5 +160,67 @@ func TestConformanceJUnitFormat(t *testing.T) {
 	}
 	if !strings.HasPrefix(failed.Name, "#0 DELETE https://") {
 		t.Errorf("testcase name %q, want #ID METHOD URL", failed.Name)
+	}
+}
+
+// unreadableCorpus holds cassettes that go-vcr reads and the gate refuses.
+const unreadableCorpus = "../../conformance/testdata/unreadable"
+
+// slowCorpus writes files cassettes of n interactions each, which take the
+// gate a few seconds to check, and returns their directory.
+func slowCorpus(t *testing.T, files, n int) string {
+	t.Helper()
+	base, err := os.ReadFile(filepath.Join(shippedCorpus, "drop-dedicated.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, interaction, ok := strings.Cut(string(base), "interactions:\n")
+	if !ok {
+		t.Fatal("the dedicated cassette has no interactions")
+	}
+	var b strings.Builder
+	b.WriteString("version: 2\ninteractions:\n")
+	for range n {
+		b.WriteString(interaction)
+	}
+	dir := t.TempDir()
+	for i := range files {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("c%02d.yaml", i)), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestConformanceStopsWhenInterrupted: Ctrl-C (the signal context of main)
+// stops the gate within a second, with no report and exit code 2.
+func TestConformanceStopsWhenInterrupted(t *testing.T) {
+	dir := slowCorpus(t, 16, 2500)
+	ctx, cancel := context.WithCancel(t.Context())
+	type outcome struct {
+		code           int
+		stdout, stderr string
+		took           time.Duration
+	}
+	done := make(chan outcome, 1)
+	var canceled time.Time
+	go func() {
+		var out, errOut bytes.Buffer
+		code := run(ctx, []string{"conformance", dir}, strings.NewReader(""), &out, &errOut)
+		done <- outcome{code, out.String(), errOut.String(), time.Since(canceled)}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	canceled = time.Now()
+	cancel()
+	select {
+	case o := <-done:
+		if o.took > time.Second {
+			t.Errorf("stopped %v after the interrupt, want within a second", o.took)
+		}
+		if o.code != exitUsage || o.stdout != "" || !strings.Contains(o.stderr, "zcdrop conformance: interrupted; no verdict") {
+			t.Errorf("exit code %d, stdout %q, stderr %q; want %d, no report, and a line saying it was interrupted", o.code, o.stdout, o.stderr, exitUsage)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running 30s after the interrupt")
 	}
 }

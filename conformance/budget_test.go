@@ -1,0 +1,100 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"testing"
+)
+
+// aliasCassette is the cassette of issue 8: one body of bodyBytes under an
+// anchor, then that body again through an alias in each of n more
+// interactions.
+func aliasCassette(bodyBytes, n int) string {
+	var b strings.Builder
+	b.WriteString("version: 2\ninteractions:\n")
+	interaction := func(id int, body string) {
+		fmt.Fprintf(&b, "  - id: %d\n    request: {method: DELETE, url: \"https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop\", headers: {Authorization: [Bearer REDACTED]}}\n", id)
+		fmt.Fprintf(&b, "    response: {code: 200, headers: {Content-Type: [application/json]}, body: %s}\n", body)
+	}
+	interaction(0, "&big "+strings.Repeat("x", bodyBytes))
+	for i := 1; i <= n; i++ {
+		interaction(i, "*big")
+	}
+	return b.String()
+}
+
+// heapAllocated returns the bytes allocated on the heap while f ran. It is
+// an upper bound of how much f grew the heap at its peak, with no sampling
+// that could miss a spike.
+func heapAllocated(f func()) uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	runtime.GC()
+	metrics.Read(sample)
+	before := sample[0].Value.Uint64()
+	f()
+	metrics.Read(sample)
+	return sample[0].Value.Uint64() - before
+}
+
+// TestAliasCassetteStaysWithinBudget: the 4.8 MB alias cassette of issue 8
+// made the gate use 4.1 GB and exit 0. Within the file cap, the text budget
+// refuses it; over the cap, the file cap does. Either way the file is
+// unreadable, and the gate allocates less than 64 MiB in all to say so.
+func TestAliasCassetteStaysWithinBudget(t *testing.T) {
+	const heapBudget = 64 << 20
+	tests := []struct {
+		name      string
+		bodyBytes int
+		want      string
+	}{
+		{"issue 8's 4.8 MB cassette", 4_800_000, "is larger than 4194304 bytes (4 MiB), the most a cassette may be"},
+		{"under the file cap", 3_500_000, "cassette decodes to more than 16777216 bytes of text, the most a cassette may hold"},
+	}
+	v := newTestValidator(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "alias.yaml")
+			if err := os.WriteFile(p, []byte(aliasCassette(tt.bodyBytes, 999)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var results []Result
+			var err error
+			allocated := heapAllocated(func() {
+				results, err = v.CheckCassettes(context.Background(), p)
+			})
+			if allocated > heapBudget {
+				t.Errorf("the gate allocated %d MiB, over the %d MiB budget", allocated>>20, heapBudget>>20)
+			}
+			t.Logf("allocated %d KiB", allocated>>10)
+			var ce *CassetteError
+			if !errors.As(err, &ce) || results != nil {
+				t.Fatalf("got %d results and %v, want a *CassetteError", len(results), err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %q, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestAliasBudget: aliases that add many small nodes are refused too,
+// however little text they add.
+func TestAliasBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 2\ninteractions:\n  - &i {id: 0, request: {method: DELETE, url: \"https://h/v2/clusters/in01-a/drop\"}, response: {code: 200}}\n")
+	for range MaxCassetteAliasNodes / 5 {
+		b.WriteString("  - *i\n")
+	}
+	p := writeFile(t, t.TempDir(), "aliases.yaml", b.String())
+	_, err := newTestValidator(t).CheckCassettes(context.Background(), p)
+	var ce *CassetteError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "aliases add more than 10000 YAML nodes, the most a cassette may use") {
+		t.Errorf("got %v, want a *CassetteError naming the alias budget", err)
+	}
+}

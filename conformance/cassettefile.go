@@ -1,0 +1,194 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/zcdrop/zcdrop/internal/vcr"
+)
+
+// The budget of one cassette. The gate reads cassettes from pull requests,
+// so a file may be written to exhaust it: a huge file, aliases that repeat
+// one body a thousand times, a FIFO or a device. Past the budget a file is
+// unreadable (*CassetteError), never checked in part. A cassette of Drop
+// Cluster traffic is a few kilobytes, and one that holds the largest bodies
+// the Recorder keeps (DefaultMaxBodyBytes each way) still fits.
+const (
+	// MaxCassetteBytes caps the size of a cassette file: 4 MiB. Parsing
+	// YAML costs up to about a hundred times the file's size in memory for
+	// a file made of nothing but tiny nodes, so this cap also bounds the
+	// parser's memory, to some 400 MiB at worst.
+	MaxCassetteBytes = 4 << 20
+	// MaxCassetteTextBytes caps the text a cassette decodes to: 16 MiB,
+	// counting every string once per use, so that an alias (*name) counts
+	// as often as it is used. Without aliases, YAML's escapes can make text
+	// up to one and a half times as long as the file.
+	MaxCassetteTextBytes = 16 << 20
+	// MaxCassetteAliasNodes caps the YAML nodes that aliases add to a
+	// cassette: 10,000. go-vcr writes no aliases; a hand-written cassette
+	// may share its headers through one.
+	MaxCassetteAliasNodes = 10_000
+)
+
+// cassetteFiles resolves path to the cassette files it names: itself when it
+// is not a directory, its *.yaml and *.yml files, in lexical order, when it
+// is one. What each file is, is left to readCassette, which says so.
+func cassetteFiles(ctx context.Context, path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, &CassetteError{File: path, Err: pathCause(err)}
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	// WalkDir visits entries in lexical order, which makes reports stable.
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return &CassetteError{File: p, Err: pathCause(err)}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Every entry with a cassette's name counts, links and special files
+		// too: skipping them would skip cassettes silently. readCassette
+		// refuses what is not a regular file.
+		if !d.IsDir() && isCassetteName(p) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, &CassetteError{File: path, Err: errors.New("directory holds no *.yaml or *.yml cassettes")}
+	}
+	return files, nil
+}
+
+func isCassetteName(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// pathCause drops the operation and path that *fs.PathError repeats, since
+// CassetteError names the file already.
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// readCassette reads and parses the cassette at file, within the budget
+// above and as vcr.DecodeStrict reads it: one YAML document, of format
+// version 2 written as an integer. It refuses a cassette without
+// interactions, and returns ctx's error as soon as ctx is done.
+func readCassette(ctx context.Context, file string) (*vcr.Cassette, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, err := readRegularFile(file)
+	if err != nil {
+		return nil, &CassetteError{File: file, Err: err}
+	}
+	type decoded struct {
+		c   *vcr.Cassette
+		err error
+	}
+	// Parsing is the one step that cannot stop half-way. It runs aside, so
+	// that a cancellation returns at once; what it goes on to spend is
+	// bounded by the budget.
+	done := make(chan decoded, 1)
+	go func() {
+		c, err := vcr.DecodeStrict(data, vcr.Limits{MaxAliasNodes: MaxCassetteAliasNodes, MaxTextBytes: MaxCassetteTextBytes})
+		done <- decoded{c, err}
+	}()
+	var d decoded
+	select {
+	case d = <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	switch {
+	case d.err != nil:
+		return nil, &CassetteError{File: file, Err: d.err}
+	case len(d.c.Interactions) == 0:
+		return nil, &CassetteError{File: file, Err: errors.New("cassette holds no interactions")}
+	}
+	return d.c, nil
+}
+
+// readRegularFile reads file, which must be a regular file (or a link to
+// one) of at most MaxCassetteBytes. Anything else is refused by its kind,
+// before it is opened: a device may never end, a FIFO blocks its reader
+// until a writer comes, and opening some devices acts on them.
+func readRegularFile(file string) ([]byte, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, pathCause(err)
+	}
+	if err := checkRegular(info); err != nil {
+		return nil, err
+	}
+	// openNonBlock: a FIFO swapped in since Stat must not block the open;
+	// the Stat of what was opened then refuses it.
+	f, err := os.OpenFile(file, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		return nil, pathCause(err)
+	}
+	defer f.Close()
+	if info, err = f.Stat(); err != nil {
+		return nil, pathCause(err)
+	}
+	if err := checkRegular(info); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxCassetteBytes+1))
+	if err != nil {
+		return nil, pathCause(err)
+	}
+	if len(data) > MaxCassetteBytes {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
+var errTooLarge = fmt.Errorf("is larger than %d bytes (%d MiB), the most a cassette may be", MaxCassetteBytes, MaxCassetteBytes>>20)
+
+// checkRegular refuses info unless it describes a regular file of at most
+// MaxCassetteBytes, saying what it is instead.
+func checkRegular(info fs.FileInfo) error {
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("is %s, not a regular file; the gate reads regular files only", fileKind(info.Mode()))
+	}
+	if info.Size() > MaxCassetteBytes {
+		return errTooLarge
+	}
+	return nil
+}
+
+// fileKind names the kind of a file that is not regular.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "a special file"
+}
