@@ -98,3 +98,37 @@ func TestAliasBudget(t *testing.T) {
 		t.Errorf("got %v, want a *CassetteError naming the alias budget", err)
 	}
 }
+
+// TestBodyOverCap: the Transport refuses to buffer a body over
+// DefaultMaxBodyBytes, and so does the gate: the interaction fails, saying
+// that it was not validated, as the Transport says in ModeObserve.
+func TestBodyOverCap(t *testing.T) {
+	base := readFile(t, dedicatedCassette)
+	big := strings.Repeat("x", DefaultMaxBodyBytes+1)
+	const notValidated = "body exceeds 1048576 bytes; not validated"
+	tests := []struct {
+		name     string
+		cassette string
+		want     []wantViolation
+	}{
+		{"response", strings.Replace(strings.Replace(base, "content_length: 303", "content_length: -1", 1),
+			"body: '{\"code\":0", "body: '"+big+"{\"code\":0", 1),
+			[]wantViolation{{KindResponse, "", notValidated}}},
+		{"request", strings.Replace(base, "        method: DELETE\n", "        method: DELETE\n        body: "+big+"\n", 1),
+			[]wantViolation{{KindRequest, "", notValidated + ", nor was the response"}}},
+	}
+	v := newTestValidator(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeFile(t, t.TempDir(), "big.yaml", tt.cassette)
+			results, err := v.CheckCassettes(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(results) != 1 {
+				t.Fatalf("got %d results, want 1", len(results))
+			}
+			checkViolations(t, results[0], tt.want)
+		})
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/zcdrop/zcdrop/internal/redact"
 	"github.com/zcdrop/zcdrop/internal/vcr"
@@ -57,6 +55,11 @@ type recorded struct {
 // YAML document with "version: 2", and when it holds no interactions, which
 // prove nothing. CheckCassettes returns ctx's error, and no Results, as soon
 // as ctx is done.
+//
+// Beyond openapi.yaml, each interaction fails when the recording holds a
+// credential (see checkRecordedSecrets), when a recorded length disagrees
+// with its body, and when a body is over DefaultMaxBodyBytes, which the
+// Transport would refuse to buffer: such a body is not validated.
 func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Result, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("conformance: no cassette paths given")
@@ -88,16 +91,32 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 // checkRecorded judges one recorded interaction.
 func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
 	in := r.in
-	violations := v.Validate(ctx, Exchange{
-		Request:     r.req,
-		RequestBody: []byte(in.Request.Body),
-		Response: &Response{
-			StatusCode: in.Response.Code,
-			Header:     canonicalHeader(in.Response.Headers),
-			Body:       []byte(in.Response.Body),
-		},
-	})
+	var violations []Violation
+	switch {
+	case len(in.Request.Body) > DefaultMaxBodyBytes:
+		// The Transport refuses to send such a request, so there is no
+		// exchange to judge.
+		violations = []Violation{{Kind: KindRequest,
+			Message: fmt.Sprintf("body exceeds %d bytes; not validated, nor was the response", DefaultMaxBodyBytes)}}
+	case len(in.Response.Body) > DefaultMaxBodyBytes:
+		// As the Transport in ModeObserve: the request is judged, the
+		// response is not.
+		violations = append(v.Validate(ctx, Exchange{Request: r.req, RequestBody: []byte(in.Request.Body)}),
+			Violation{Kind: KindResponse, Message: fmt.Sprintf("body exceeds %d bytes; not validated", DefaultMaxBodyBytes)})
+	default:
+		violations = v.Validate(ctx, Exchange{
+			Request:     r.req,
+			RequestBody: []byte(in.Request.Body),
+			Response: &Response{
+				StatusCode: in.Response.Code,
+				Header:     canonicalHeader(in.Response.Headers),
+				Body:       []byte(in.Response.Body),
+			},
+		})
+	}
+	violations = append(violations, checkRecordedLengths(in)...)
 	violations = append(violations, checkRecordedSecrets(r.req)...)
+	violations = append(violations, checkRecordedBodySecrets(in)...)
 	if violations == nil {
 		violations = []Violation{} // The JSON report says [], not null.
 	}
@@ -105,7 +124,7 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
 		File:       r.file,
 		ID:         in.ID,
 		Method:     in.Request.Method,
-		URL:        noSecrets.URL(in.Request.URL),
+		URL:        reportURL(in.Request.URL),
 		StatusCode: in.Response.Code,
 		OK:         len(violations) == 0,
 		Violations: violations,
@@ -116,26 +135,6 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
 // recording holds none that the gate could know, but hides credentials and
 // query values.
 var noSecrets = redact.New()
-
-// checkRecordedSecrets reports a recording that still carries a credential:
-// an Authorization header other than "Bearer REDACTED", or a user and
-// password in the URL. A committed cassette must not hold a secret, and CI is
-// where that is caught. Live traffic is not held to this.
-func checkRecordedSecrets(req *http.Request) []Violation {
-	var out []Violation
-	if auth := req.Header.Get("Authorization"); auth != "" && !redact.IsRedactedAuthorization(auth) {
-		if _, token, _ := strings.Cut(auth, " "); strings.TrimSpace(token) != "" {
-			out = append(out, Violation{Kind: KindSemantic, Pointer: PointerAuthorization,
-				Message: "holds what looks like a real key; recordings must say " + strconv.Quote(redact.Authorization("Bearer x")) +
-					" (record through conformance.NewRecorder or govcr.RedactHook)"})
-		}
-	}
-	if req.URL.User != nil {
-		out = append(out, Violation{Kind: KindSemantic, Pointer: PointerURL,
-			Message: "carries a user or password; recordings must not hold credentials"})
-	}
-	return out
-}
 
 // loadCassette reads the cassette at file and readies its interactions to
 // be checked.

@@ -18,6 +18,10 @@ openapi.yaml and writes a report to stdout. A PATH is a cassette file or a
 directory, which is walked for *.yaml and *.yml files. Flags come before the
 paths.
 
+An interaction also fails when its recording holds a credential (in any
+header, a body or the URL), when a recorded Content-Length disagrees with
+its body, or when a body is over 1 MiB, which is then not validated.
+
 A cassette is unreadable unless it is a regular file (or a link to one) of
 at most 4 MiB, one YAML document with "version: 2", decoding to at most
 16 MiB of text with at most 10,000 YAML nodes added by aliases.

@@ -35,7 +35,7 @@ func TestConformanceExitCodes(t *testing.T) {
 		{"shipped corpus conforms", []string{shippedCorpus}, exitOK,
 			"15 interactions: 15 passed, 0 failed\n", ""},
 		{"negative corpus fails", []string{negativeCorpus}, exitFailed,
-			"13 interactions: 0 passed, 13 failed\n", ""},
+			"23 interactions: 0 passed, 23 failed\n", ""},
 		{"one failure fails the run", []string{shippedCorpus, negativeCorpus + "/echo-differs.yaml"}, exitFailed,
 			"16 interactions: 15 passed, 1 failed\n", ""},
 		{"missing path", []string{shippedCorpus, missing}, exitUsage,

@@ -1,0 +1,355 @@
+package conformance
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/zcdrop/zcdrop/internal/redact"
+	"github.com/zcdrop/zcdrop/internal/vcr"
+)
+
+// What the gate checks in a recording beyond what openapi.yaml says: that it
+// holds no credential, and that its lengths describe its bodies. Live
+// traffic is not held to these.
+
+// pointerContentLength is the Content-Length header, and the recorded
+// content_length that go-vcr takes from it.
+const pointerContentLength = "header/Content-Length"
+
+// credentialAdvice ends every violation for a recorded credential.
+const credentialAdvice = "; recordings must not hold credentials (record through conformance.NewRecorder with every key, or write " +
+	redact.Placeholder + " in its place)"
+
+// checkRecordedSecrets reports a recording that still carries a credential.
+// A committed cassette must not hold a secret, and CI is where that is
+// caught. Violations name where the credential is and never quote it.
+//
+// The Authorization header must say "Bearer REDACTED" (any scheme, then the
+// placeholder), and the URL must carry no user or password. Beyond those,
+// a value is credential-looking when:
+//
+//   - it is in a request or response header (or trailer) whose name, in any
+//     case, contains "auth", "key", "token", "secret", "passw", "session",
+//     "cookie" or "credential" (but not the challenges WWW-Authenticate and
+//     Proxy-Authenticate), and is neither empty nor redacted: the
+//     placeholder with nothing key-like around it ("REDACTED",
+//     "Bearer REDACTED", "key=REDACTED"), or, for Cookie, name=REDACTED
+//     pairs only, and for Set-Cookie a first pair name=REDACTED;
+//   - it is in any header, or is the response's status line, and has the
+//     form of a credential after an authorization scheme ("Bearer x",
+//     "Basic x", "Token x", "ApiKey x", "Key x"), x not REDACTED;
+//   - it is in any header, the status line, either body or the URL's
+//     fragment, and holds a token of at least 20 letters, digits, '-', '_',
+//     '+' and '=' that mixes upper-case letters, lower-case letters and
+//     digits, as random keys do. Hexadecimal request IDs, UUIDs, cluster
+//     IDs and words do not: each lacks a class. A key of one case and
+//     digits is caught only by its header's name;
+//   - it is the URL's fragment and holds name=value pairs whose name is
+//     credential-like as for headers ("#access_token=...").
+//
+// Header names such as Idempotency-Key match too; write REDACTED in them.
+// checkRecordedSecrets checks the request, all but its body;
+// checkRecordedBodySecrets checks the bodies and the response.
+func checkRecordedSecrets(req *http.Request) []Violation {
+	var out []Violation
+	if auth := req.Header.Get("Authorization"); auth != "" && !redact.IsRedactedAuthorization(auth) {
+		if _, token, _ := strings.Cut(auth, " "); strings.TrimSpace(token) != "" {
+			out = append(out, Violation{Kind: KindSemantic, Pointer: PointerAuthorization,
+				Message: "holds what looks like a real key; recordings must say " + strconv.Quote(redact.Authorization("Bearer x")) +
+					" (record through conformance.NewRecorder or govcr.RedactHook)"})
+		}
+	}
+	if req.URL.User != nil {
+		out = append(out, Violation{Kind: KindSemantic, Pointer: PointerURL,
+			Message: "carries a user or password; recordings must not hold credentials"})
+	}
+	if fragment := req.URL.EscapedFragment(); fragment != "" && credentialFragment(fragment) {
+		out = append(out, Violation{Kind: KindSemantic, Pointer: PointerURL,
+			Message: "fragment holds what looks like a credential" + credentialAdvice})
+	}
+	// Authorization has its own rule and message, above.
+	h := req.Header.Clone()
+	h.Del("Authorization")
+	out = append(out, headerCredentials("request header", "header/", h)...)
+	return append(out, headerCredentials("request trailer", "trailer/", req.Trailer)...)
+}
+
+// checkRecordedBodySecrets checks the recorded bodies and response of in by
+// the rules of checkRecordedSecrets.
+func checkRecordedBodySecrets(in *vcr.Interaction) []Violation {
+	var out []Violation
+	if hasRandomToken(in.Request.Body) {
+		out = append(out, Violation{Kind: KindSemantic, Pointer: PointerBody,
+			Message: "request body holds what looks like a credential" + credentialAdvice})
+	}
+	if hasRandomToken(in.Response.Status) || schemeCredential(in.Response.Status) {
+		out = append(out, Violation{Kind: KindSemantic,
+			Message: "response status line holds what looks like a credential" + credentialAdvice})
+	}
+	out = append(out, headerCredentials("response header", "header/", in.Response.Headers)...)
+	out = append(out, headerCredentials("response trailer", "trailer/", in.Response.Trailer)...)
+	if hasRandomToken(in.Response.Body) {
+		out = append(out, Violation{Kind: KindSemantic,
+			Message: "response body holds what looks like a credential" + credentialAdvice})
+	}
+	return out
+}
+
+// headerCredentials checks every header in h, in the order of their names,
+// and reports each that holds a credential once.
+func headerCredentials(where, pointer string, h http.Header) []Violation {
+	var out []Violation
+	for _, name := range slices.Sorted(maps.Keys(h)) {
+		canonical := http.CanonicalHeaderKey(name)
+		for _, value := range h[name] {
+			if !headerCredential(canonical, value) {
+				continue
+			}
+			p := pointer + canonical
+			if hasRandomToken(name) {
+				// The name itself looks like the key: say where, not what.
+				p = strings.TrimSuffix(pointer, "/")
+			}
+			out = append(out, Violation{Kind: KindSemantic, Pointer: p,
+				Message: where + " holds what looks like a credential" + credentialAdvice})
+			break
+		}
+	}
+	return out
+}
+
+// headerCredential reports whether a header's value is credential-looking,
+// by the rules of checkRecordedSecrets.
+func headerCredential(name, value string) bool {
+	if credentialName(name) && !redactedValue(name, value) {
+		return true
+	}
+	if strings.Contains(strings.ToLower(name), "authenticate") {
+		// A challenge names a scheme and its parameters, no credential.
+		return hasRandomToken(value)
+	}
+	return schemeCredential(value) || hasRandomToken(value) || hasRandomToken(name)
+}
+
+// credentialName reports whether a header's or a parameter's name says that
+// it holds a credential.
+func credentialName(name string) bool {
+	n := strings.ToLower(name)
+	if strings.Contains(n, "authenticate") {
+		return false
+	}
+	for _, w := range []string{"auth", "key", "token", "secret", "passw", "session", "cookie", "credential"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// redactedValue reports whether value, in a header called name, is empty or
+// says nothing but the placeholder where a credential would be. For Cookie,
+// every pair must say name=REDACTED, since any cookie may be a session; for
+// Set-Cookie, the first pair must (the attributes after it hold none). Any
+// other value must hold the placeholder and, around it, nothing that looks
+// like a key ("Bearer REDACTED", "key=REDACTED").
+func redactedValue(name, value string) bool {
+	value = strings.TrimSpace(value)
+	switch http.CanonicalHeaderKey(name) {
+	case "Cookie":
+		for pair := range strings.SplitSeq(value, ";") {
+			if !redactedPair(pair) {
+				return false
+			}
+		}
+		return true
+	case "Set-Cookie":
+		first, _, _ := strings.Cut(value, ";")
+		return redactedPair(first)
+	}
+	if value == "" {
+		return true
+	}
+	if !strings.Contains(value, redact.Placeholder) {
+		return false
+	}
+	rest := strings.ReplaceAll(value, redact.Placeholder, " ")
+	return !hasRandomToken(rest) && !hasKeyLikeRun(rest)
+}
+
+// hasKeyLikeRun reports whether s holds a run of at least 12 letters and
+// digits with a digit in it: what is left of a key that was only partly
+// redacted, which words are not.
+func hasKeyLikeRun(s string) bool {
+	n, digit := 0, false
+	for i := 0; i <= len(s); i++ {
+		var c byte
+		if i < len(s) {
+			c = s[i]
+		}
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+			n++
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
+			n++
+		default:
+			if n >= 12 && digit {
+				return true
+			}
+			n, digit = 0, false
+		}
+	}
+	return false
+}
+
+// redactedPair reports whether a cookie's name=value pair is empty, or its
+// value is the placeholder.
+func redactedPair(pair string) bool {
+	pair = strings.TrimSpace(pair)
+	if pair == "" || pair == redact.Placeholder {
+		return true
+	}
+	_, v, ok := strings.Cut(pair, "=")
+	return ok && strings.Trim(strings.TrimSpace(v), `"`) == redact.Placeholder
+}
+
+// credentialSchemes are the authorization schemes that carry a credential
+// straight after them.
+var credentialSchemes = []string{"bearer", "basic", "token", "apikey", "api-key", "key"}
+
+// schemeCredential reports whether value is an authorization scheme
+// followed by a credential other than the placeholder.
+func schemeCredential(value string) bool {
+	scheme, rest, ok := strings.Cut(strings.TrimSpace(value), " ")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimSpace(rest)
+	for _, s := range credentialSchemes {
+		if strings.EqualFold(scheme, s) {
+			return rest != "" && rest != redact.Placeholder
+		}
+	}
+	return false
+}
+
+// minRandomToken is the length from which a token that mixes upper-case
+// letters, lower-case letters and digits is taken for a key.
+const minRandomToken = 20
+
+// hasRandomToken reports whether s holds a token of at least minRandomToken
+// characters from [A-Za-z0-9_+=-] with an upper-case letter, a lower-case
+// letter and a digit in it.
+func hasRandomToken(s string) bool {
+	n, upper, lower, digit := 0, false, false, false
+	for i := 0; i <= len(s); i++ {
+		var c byte
+		if i < len(s) {
+			c = s[i]
+		}
+		switch {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '-' || c == '_' || c == '+' || c == '=':
+		default:
+			if n >= minRandomToken && upper && lower && digit {
+				return true
+			}
+			n, upper, lower, digit = 0, false, false, false
+			continue
+		}
+		n++
+	}
+	return false
+}
+
+// credentialFragment reports whether a URL's fragment, as written, is
+// credential-looking by the rules of checkRecordedSecrets.
+func credentialFragment(fragment string) bool {
+	decoded, err := url.PathUnescape(fragment)
+	if err != nil {
+		decoded = fragment
+	}
+	if hasRandomToken(decoded) || schemeCredential(decoded) {
+		return true
+	}
+	for pair := range strings.FieldsFuncSeq(decoded, func(r rune) bool { return r == '&' || r == ';' }) {
+		name, value, ok := strings.Cut(pair, "=")
+		if ok && credentialName(name) && value != "" && value != redact.Placeholder {
+			return true
+		}
+	}
+	return false
+}
+
+// reportURL renders a recorded URL for a report: as noSecrets renders it,
+// with any fragment shown as the placeholder, since a fragment is never
+// sent and may hold a token.
+func reportURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err == nil && (u.Fragment != "" || u.RawFragment != "") {
+		u.Fragment, u.RawFragment = redact.Placeholder, ""
+		raw = u.String()
+	}
+	return noSecrets.URL(raw)
+}
+
+// checkRecordedLengths reports a recorded length that disagrees with the
+// recorded body: then the recording is not what was sent, and what the gate
+// checks is not what a client would have read. The Content-Length header
+// is checked whenever it is recorded. The content_length field, which
+// go-vcr takes from net/http, is checked when it is positive and differs
+// from the header: -1 is net/http's "unknown", and 0 is what a hand-written
+// cassette that leaves the field out reads as (and, for a request, also
+// net/http's "unknown" when a body is set). Neither is checked where the
+// body is not what went over the wire or where HTTP allows no body: a
+// response decompressed by net/http (uncompressed: true), a HEAD request's
+// response, and 1xx, 204 and 304 responses.
+func checkRecordedLengths(in *vcr.Interaction) []Violation {
+	var out []Violation
+	req, res := in.Request, in.Response
+	out = append(out, lengthViolations(KindRequest, req.Headers, req.ContentLength, req.Body)...)
+	noBody := req.Method == http.MethodHead || res.Code/100 == 1 || res.Code == http.StatusNoContent || res.Code == http.StatusNotModified
+	if !res.Uncompressed && !noBody {
+		out = append(out, lengthViolations(KindResponse, res.Headers, res.ContentLength, res.Body)...)
+	}
+	return out
+}
+
+// lengthViolations compares the Content-Length values in h, and the
+// recorded content_length, with body.
+func lengthViolations(kind Kind, h http.Header, recorded int64, body string) []Violation {
+	var out []Violation
+	header := ""
+	for _, name := range slices.Sorted(maps.Keys(h)) {
+		if http.CanonicalHeaderKey(name) != "Content-Length" {
+			continue
+		}
+		for _, v := range h[name] {
+			header = strings.TrimSpace(v)
+			n, err := strconv.ParseInt(header, 10, 64)
+			switch {
+			case err != nil || n < 0:
+				out = append(out, Violation{Kind: kind, Pointer: pointerContentLength,
+					Message: "is not a length in bytes; the recording is not what was sent"})
+			case n != int64(len(body)):
+				out = append(out, Violation{Kind: kind, Pointer: pointerContentLength,
+					Message: fmt.Sprintf("says %d bytes, but the recorded body holds %d; the recording is not what was sent", n, len(body))})
+			}
+		}
+	}
+	if recorded > 0 && recorded != int64(len(body)) && strconv.FormatInt(recorded, 10) != header {
+		out = append(out, Violation{Kind: kind, Pointer: pointerContentLength,
+			Message: fmt.Sprintf("recorded content_length says %d bytes, but the recorded body holds %d; the recording is not what was sent", recorded, len(body))})
+	}
+	return out
+}
