@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/zcdrop/zcdrop/api"
-	"github.com/zcdrop/zcdrop/conformance"
+	"github.com/zcdrop/zcdrop/internal/basepath"
 	"github.com/zcdrop/zcdrop/internal/clock"
 	"github.com/zcdrop/zcdrop/internal/redact"
 )
@@ -153,7 +153,7 @@ func (c *Client) markBasePath(ctx context.Context) context.Context {
 	if c.basePath == "" {
 		return ctx
 	}
-	return conformance.WithBasePath(ctx, c.basePath)
+	return basepath.With(ctx, c.basePath)
 }
 
 // DropRequestForDisplay builds the request that DropCluster would send

@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/basepath"
 	"github.com/zcdrop/zcdrop/internal/jsonstrict"
 	"github.com/zcdrop/zcdrop/internal/redact"
 )
@@ -161,9 +162,6 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	return out
 }
 
-// basePathKey is the context key of WithBasePath.
-type basePathKey struct{}
-
 // WithBasePath marks the requests made with ctx as built from a base URL
 // whose path is prefix: "/zilliz" for a proxy at https://host/zilliz. A
 // Validator, and so a Transport, finds the operation of a request so marked
@@ -173,20 +171,13 @@ type basePathKey struct{}
 // from a base URL with a path. A trailing slash of prefix is ignored; an
 // empty prefix, or "/", marks nothing.
 func WithBasePath(ctx context.Context, prefix string) context.Context {
-	prefix = strings.TrimRight(prefix, "/")
-	if prefix == "" {
-		return ctx
-	}
-	if !strings.HasPrefix(prefix, "/") {
-		prefix = "/" + prefix
-	}
-	return context.WithValue(ctx, basePathKey{}, prefix)
+	return basepath.With(ctx, prefix)
 }
 
 // withoutBasePath returns req, or a shallow copy of it whose URL lacks the
 // base path that req's context marks (see WithBasePath).
 func withoutBasePath(req *http.Request) *http.Request {
-	prefix, _ := req.Context().Value(basePathKey{}).(string)
+	prefix := basepath.From(req.Context())
 	if prefix == "" {
 		return req
 	}

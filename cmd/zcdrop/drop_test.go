@@ -328,16 +328,21 @@ func TestDropVerboseRedactsTheKey(t *testing.T) {
 	}
 }
 
+// TestDropDryRunKeepsTheBasePath: a base URL with a path (a proxy at
+// /prefix) shows in the request, and the spec is checked on the path below
+// it, as the real run checks it, so that enforce does not refuse it.
 func TestDropDryRunKeepsTheBasePath(t *testing.T) {
 	t.Setenv("ZILLIZ_API_KEY", "")
-	code, stdout, _ := runDropCLI(t, "", "--dry-run", "--base-url", "http://127.0.0.1:8080/prefix", "in01-abc")
-	if code != exitOK || !strings.HasPrefix(stdout, "DELETE http://127.0.0.1:8080/prefix/v2/clusters/in01-abc/drop\n") ||
-		!strings.Contains(stdout, "violation: request path: no operation in the spec matches path /prefix/v2/clusters/in01-abc/drop") {
-		t.Errorf("exit %d, stdout %q; want the request the drop would send, under /prefix, and the spec's objection", code, stdout)
+	for _, mode := range []string{"observe", "enforce"} {
+		code, stdout, _ := runDropCLI(t, "", "--dry-run", "--validate", mode, "--base-url", "http://127.0.0.1:8080/prefix", "in01-abc")
+		if code != exitOK || !strings.HasPrefix(stdout, "DELETE http://127.0.0.1:8080/prefix/v2/clusters/in01-abc/drop\n") ||
+			strings.Contains(stdout, "violation") {
+			t.Errorf("--validate %s: exit %d, stdout %q; want the request under /prefix, conforming", mode, code, stdout)
+		}
 	}
-	code, _, _ = runDropCLI(t, "", "--dry-run", "--validate", "enforce", "--base-url", "http://127.0.0.1:8080/prefix", "in01-abc")
-	if code != exitUsage {
-		t.Errorf("exit %d under --validate enforce, want %d: the real run would refuse to send it", code, exitUsage)
+	code, stdout, _ := runDropCLI(t, "", "--dry-run", "--validate", "enforce", "--base-url", "http://127.0.0.1:8080/prefix", "in01-NOT-LOWER")
+	if code != exitUsage || !strings.Contains(stdout, "violation: request path/clusterId") {
+		t.Errorf("a bad ID under /prefix: exit %d, stdout %q; want the spec's objection to the ID and exit %d", code, stdout, exitUsage)
 	}
 }
 
