@@ -107,6 +107,14 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
+// Len returns how many exchanges the Recorder has recorded so far. An
+// exchange it could not record (a body over the cap) is not counted.
+func (r *Recorder) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.interactions)
+}
+
 // Stop saves the cassette, an empty one included, so call it only when
 // something was recorded. The file is written beside its final name and
 // then renamed into place, so that a reader never sees half a cassette and a

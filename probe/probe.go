@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -239,15 +240,16 @@ func randomHex(n int) string {
 func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (conformance.Result, error) {
 	base := cfg.Transport
 	file := "probe:" + p.name
-	var stop func() error
+	var rec *conformance.Recorder
 	if cfg.RecordDir != "" {
 		// Both keys are secrets to scrub: the made-up one is harmless, but
 		// nothing that went into an Authorization header is saved.
-		rec, err := conformance.NewRecorder(cfg.RecordDir, "probe-"+p.name, base, cfg.APIKey, p.key)
+		var err error
+		rec, err = conformance.NewRecorder(cfg.RecordDir, "probe-"+p.name, base, cfg.APIKey, p.key)
 		if err != nil {
 			return conformance.Result{}, fmt.Errorf("probe %s: %w", p.name, err)
 		}
-		base, stop = rec, rec.Stop
+		base = rec
 		file = filepath.Join(cfg.RecordDir, "probe-"+p.name+".yaml")
 	}
 	var got *conformance.Result
@@ -283,8 +285,17 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 	}
 	r := *got
 	r.File = file
-	if stop != nil {
-		if err := stop(); err != nil {
+	switch {
+	case rec != nil && rec.Len() == 0:
+		// The answer was too large to record. No cassette is written, and
+		// an older one goes, so that the gate never judges a stale answer
+		// in this one's place.
+		r.File = "probe:" + p.name
+		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return r, fmt.Errorf("probe %s: its answer was too large to record, and the older %s could not be removed: %w", p.name, file, err)
+		}
+	case rec != nil:
+		if err := rec.Stop(); err != nil {
 			r.File = "probe:" + p.name
 			what := "its answer"
 			if p.name == "drop" && res != nil {

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zcdrop/zcdrop/conformance"
 	"github.com/zcdrop/zcdrop/mock"
 	"github.com/zcdrop/zcdrop/probe"
 )
@@ -283,8 +282,10 @@ func heapPeak(t *testing.T) (stop func() uint64) {
 
 // TestProbeRecordBoundsAHugeBody: `probe --record` against a server that
 // answers with a 1 GiB body reads no more of it than the cap, keeps the
-// heap small, records nothing over the cap, fails the probes, and is over
-// quickly, the server having stopped streaming when the probe hung up.
+// heap small, records nothing (and removes an older recording of the same
+// probe, which the gate would otherwise judge in its place), fails the
+// probes, and is over quickly, the server having stopped streaming when the
+// probe hung up.
 func TestProbeRecordBoundsAHugeBody(t *testing.T) {
 	fakeSleep(t)
 	const huge = 1 << 30
@@ -305,6 +306,10 @@ func TestProbeRecordBoundsAHugeBody(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Setenv("ZILLIZ_API_KEY", canaryKey)
 	dir := t.TempDir()
+	stale := filepath.Join(dir, "probe-not-found.yaml")
+	if err := os.WriteFile(stale, []byte("an older recording"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	start := time.Now()
 	peak := heapPeak(t)
@@ -328,14 +333,11 @@ func TestProbeRecordBoundsAHugeBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if info.Size() > conformance.DefaultMaxBodyBytes {
-			t.Errorf("%s is %d bytes, over the cap of %d", e.Name(), info.Size(), conformance.DefaultMaxBodyBytes)
-		}
+	if len(entries) != 0 {
+		t.Errorf("the record directory holds %v; want nothing: no answer could be recorded, and the older one must go", entries)
+	}
+	if !strings.Contains(stdout, `"file": "probe:not-found"`) {
+		t.Errorf("the report names a cassette that was not written:\n%s", stdout)
 	}
 	t.Logf("heap peak %d MiB, %d MiB sent, %d files, %s", most>>20, sent.Load()>>20, len(entries), elapsed.Round(time.Millisecond))
 }
