@@ -17,10 +17,6 @@ import (
 // holds no credential, and that its lengths describe its bodies. Live
 // traffic is not held to these.
 
-// pointerContentLength is the Content-Length header, and the recorded
-// content_length that go-vcr takes from it.
-const pointerContentLength = "header/Content-Length"
-
 // credentialAdvice ends every violation for a recorded credential.
 const credentialAdvice = "; recordings must not hold credentials (record through conformance.NewRecorder with every key, or write " +
 	redact.Placeholder + " in its place)"
@@ -291,18 +287,6 @@ func credentialFragment(fragment string) bool {
 	return false
 }
 
-// reportURL renders a recorded URL for a report: as noSecrets renders it,
-// with any fragment shown as the placeholder, since a fragment is never
-// sent and may hold a token.
-func reportURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err == nil && (u.Fragment != "" || u.RawFragment != "") {
-		u.Fragment, u.RawFragment = redact.Placeholder, ""
-		raw = u.String()
-	}
-	return noSecrets.URL(raw)
-}
-
 // checkRecordedLengths reports a recorded length that disagrees with the
 // recorded body: then the recording is not what was sent, and what the gate
 // checks is not what a client would have read. The Content-Length header
@@ -339,16 +323,16 @@ func lengthViolations(kind Kind, h http.Header, recorded int64, body string) []V
 			n, err := strconv.ParseInt(header, 10, 64)
 			switch {
 			case err != nil || n < 0:
-				out = append(out, Violation{Kind: kind, Pointer: pointerContentLength,
+				out = append(out, Violation{Kind: kind, Pointer: PointerContentLength,
 					Message: "is not a length in bytes; the recording is not what was sent"})
 			case n != int64(len(body)):
-				out = append(out, Violation{Kind: kind, Pointer: pointerContentLength,
+				out = append(out, Violation{Kind: kind, Pointer: PointerContentLength,
 					Message: fmt.Sprintf("says %d bytes, but the recorded body holds %d; the recording is not what was sent", n, len(body))})
 			}
 		}
 	}
 	if recorded > 0 && recorded != int64(len(body)) && strconv.FormatInt(recorded, 10) != header {
-		out = append(out, Violation{Kind: kind, Pointer: pointerContentLength,
+		out = append(out, Violation{Kind: kind, Pointer: PointerContentLength,
 			Message: fmt.Sprintf("recorded content_length says %d bytes, but the recorded body holds %d; the recording is not what was sent", recorded, len(body))})
 	}
 	return out

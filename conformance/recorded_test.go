@@ -181,15 +181,15 @@ func TestGateChecksRecordedLengths(t *testing.T) {
 	}{
 		{"a true header", []edit{addHeader(responseHeaders, "Content-Length", "303")}, nil},
 		{"a lower-case header", []edit{addHeader(responseHeaders, "content-length", "120")},
-			[]wantViolation{{KindResponse, pointerContentLength, "says 120 bytes, but the recorded body holds 303; " + differs}}},
+			[]wantViolation{{KindResponse, PointerContentLength, "says 120 bytes, but the recorded body holds 303; " + differs}}},
 		{"a header that is no number", []edit{addHeader(responseHeaders, "Content-Length", "lots")},
-			[]wantViolation{{KindResponse, pointerContentLength, "is not a length in bytes"}}},
+			[]wantViolation{{KindResponse, PointerContentLength, "is not a length in bytes"}}},
 		{"unknown length", []edit{{"content_length: 303", "content_length: -1"}}, nil},
 		{"no length recorded", []edit{{"content_length: 303", "content_length: 0"}}, nil},
 		{"a request header", []edit{addHeader(requestHeaders, "Content-Length", "5")},
-			[]wantViolation{{KindRequest, pointerContentLength, "says 5 bytes, but the recorded body holds 0"}}},
+			[]wantViolation{{KindRequest, PointerContentLength, "says 5 bytes, but the recorded body holds 0"}}},
 		{"a request length", []edit{{"content_length: 0", "content_length: 7"}},
-			[]wantViolation{{KindRequest, pointerContentLength, "recorded content_length says 7 bytes, but the recorded body holds 0"}}},
+			[]wantViolation{{KindRequest, PointerContentLength, "recorded content_length says 7 bytes, but the recorded body holds 0"}}},
 		{"a decompressed body", []edit{{"content_length: 303", "content_length: 120\n        uncompressed: true"}}, nil},
 	}
 	v := newTestValidator(t)

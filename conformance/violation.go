@@ -27,6 +27,9 @@ const (
 	PointerAuthorization = "header/Authorization"
 	// PointerContentType is the response's Content-Type header.
 	PointerContentType = "header/Content-Type"
+	// PointerContentLength is a recorded Content-Length header, or the
+	// recorded content_length that go-vcr takes from it.
+	PointerContentLength = "header/Content-Length"
 	// PointerClusterID is the clusterId path parameter.
 	PointerClusterID = "path/clusterId"
 	// PointerQuery is the request's query string.

@@ -256,9 +256,9 @@ func IsRedactedAuthorization(v string) bool {
 	return strings.TrimSpace(token) == Placeholder
 }
 
-// URL renders raw for a report: a user and password, and every query value,
-// become the placeholder, since the operations zcdrop checks take no query
-// and any there may be a secret. A raw that does not parse is returned with
+// URL renders raw for a report: a user and password, every query value and
+// the fragment become the placeholder, since the operations zcdrop checks
+// take no query and no fragment, and any there may be a secret. A raw that does not parse is returned with
 // only the secrets replaced.
 func (s *Secrets) URL(raw string) string {
 	u, err := url.Parse(raw)
@@ -274,6 +274,9 @@ func (s *Secrets) URL(raw string) string {
 			q[k] = []string{Placeholder}
 		}
 		u.RawQuery = q.Encode()
+	}
+	if u.Fragment != "" || u.RawFragment != "" {
+		u.Fragment, u.RawFragment = Placeholder, ""
 	}
 	return s.String(u.String())
 }

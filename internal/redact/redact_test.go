@@ -232,6 +232,7 @@ func TestURL(t *testing.T) {
 		{name: "user only", in: "https://user@h/v2", want: "https://REDACTED@h/v2"},
 		{name: "query values", in: "https://h/v2?token=abc&b=1&b=2", want: "https://h/v2?b=REDACTED&token=REDACTED"},
 		{name: "key in the path", in: "https://h/v2/" + key + "/drop", want: "https://h/v2/REDACTED/drop"},
+		{name: "fragment", in: "https://h/v2#access_token=abc", want: "https://h/v2#REDACTED"},
 		{name: "does not parse", in: "http://h/%zz/" + key, want: "http://h/%zz/REDACTED"},
 	}
 	for _, tt := range tests {
