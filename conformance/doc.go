@@ -15,11 +15,17 @@
 // ModeEnforce it refuses to send a violating request and turns a violating
 // response into a *ViolationError; in ModeObserve it reports each verdict
 // through Transport.Report; ModeOff checks nothing. Plug it into the front
-// door with zcdrop.WithTransport.
+// door with zcdrop.WithTransport. A request built from a base URL with a
+// path (a proxy at https://host/zilliz) is routed on the path below it when
+// its context says so (WithBasePath), as the front door's requests do.
 //
 // Recorded traffic: CheckCassettes judges every interaction of go-vcr v4
 // cassettes (format version 2) and WriteReport writes the verdicts as text,
-// JSON or JUnit; this is the gate that `zcdrop conformance` runs in CI. A
+// JSON or JUnit; this is the gate that `zcdrop conformance` runs in CI. It
+// reads cassettes as the hostile input that a pull request may hold:
+// regular files only, within a budget (MaxCassetteBytes and the rest), one
+// at a time, stopping when ctx ends; and it fails a recording that holds a
+// credential anywhere, or whose lengths do not match its bodies. A
 // Recorder records live traffic as such cassettes, with every secret
 // redacted, and a Replayer serves them to a client under test, never the
 // network (conformancetest.NewReplayer wraps it for tests).
