@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/zcdrop/zcdrop/internal/regularfile"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
@@ -128,67 +128,19 @@ func readCassette(ctx context.Context, file string) (*vcr.Cassette, error) {
 }
 
 // readRegularFile reads file, which must be a regular file (or a link to
-// one) of at most MaxCassetteBytes. Anything else is refused by its kind,
-// before it is opened: a device may never end, a FIFO blocks its reader
-// until a writer comes, and opening some devices acts on them.
+// one) of at most MaxCassetteBytes; anything else is refused by its kind,
+// before it is opened (see package regularfile).
 func readRegularFile(file string) ([]byte, error) {
-	info, err := os.Stat(file)
-	if err != nil {
+	data, err := regularfile.Read(file, MaxCassetteBytes)
+	var notRegular *regularfile.NotRegularError
+	var tooLarge *regularfile.TooLargeError
+	switch {
+	case errors.As(err, &notRegular):
+		return nil, fmt.Errorf("%w; the gate reads regular files only", err)
+	case errors.As(err, &tooLarge):
+		return nil, fmt.Errorf("is larger than %d bytes (%d MiB), the most a cassette may be", MaxCassetteBytes, MaxCassetteBytes>>20)
+	case err != nil:
 		return nil, pathCause(err)
-	}
-	if err := checkRegular(info); err != nil {
-		return nil, err
-	}
-	// openNonBlock: a FIFO swapped in since Stat must not block the open;
-	// the Stat of what was opened then refuses it.
-	f, err := os.OpenFile(file, os.O_RDONLY|openNonBlock, 0)
-	if err != nil {
-		return nil, pathCause(err)
-	}
-	defer f.Close()
-	if info, err = f.Stat(); err != nil {
-		return nil, pathCause(err)
-	}
-	if err := checkRegular(info); err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxCassetteBytes+1))
-	if err != nil {
-		return nil, pathCause(err)
-	}
-	if len(data) > MaxCassetteBytes {
-		return nil, errTooLarge
 	}
 	return data, nil
-}
-
-var errTooLarge = fmt.Errorf("is larger than %d bytes (%d MiB), the most a cassette may be", MaxCassetteBytes, MaxCassetteBytes>>20)
-
-// checkRegular refuses info unless it describes a regular file of at most
-// MaxCassetteBytes, saying what it is instead.
-func checkRegular(info fs.FileInfo) error {
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("is %s, not a regular file; the gate reads regular files only", fileKind(info.Mode()))
-	}
-	if info.Size() > MaxCassetteBytes {
-		return errTooLarge
-	}
-	return nil
-}
-
-// fileKind names the kind of a file that is not regular.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	}
-	return "a special file"
 }

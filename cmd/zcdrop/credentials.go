@@ -3,11 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"strings"
-	"syscall"
+
+	"github.com/zcdrop/zcdrop/internal/regularfile"
 )
 
 // errNoAPIKey says how to provide a key. A dry run without one repeats it as
@@ -46,63 +45,20 @@ func apiKey(file string) (string, error) {
 	return "", errNoAPIKey
 }
 
-// readKeyFile reads path, which must be a regular file (or a link to one) of
-// at most maxKeyFileBytes. Anything else is refused by kind, and before it is
-// opened when it can be: a device may never end and a FIFO blocks until a
-// writer comes.
+// readKeyFile reads path, which must be a regular file (or a link to one)
+// of at most maxKeyFileBytes; anything else is refused by its kind, before
+// it is opened (see package regularfile).
 func readKeyFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("read --api-key-file: %w", err)
-	}
-	if err := checkRegular(path, info); err != nil {
-		return nil, err
-	}
-	// O_NONBLOCK: a FIFO swapped in since Stat must not block the open; the
-	// Stat of what was opened then refuses it.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, fmt.Errorf("read --api-key-file: %w", err)
-	}
-	defer f.Close()
-	if info, err = f.Stat(); err != nil {
-		return nil, fmt.Errorf("read --api-key-file: %w", err)
-	}
-	if err := checkRegular(path, info); err != nil {
-		return nil, err
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read --api-key-file: %w", err)
-	}
-	if len(b) > maxKeyFileBytes {
+	b, err := regularfile.Read(path, maxKeyFileBytes)
+	var notRegular *regularfile.NotRegularError
+	var tooLarge *regularfile.TooLargeError
+	switch {
+	case errors.As(err, &notRegular):
+		return nil, fmt.Errorf("--api-key-file %s %w", path, err)
+	case errors.As(err, &tooLarge):
 		return nil, fmt.Errorf("--api-key-file %s is larger than %d bytes; it must hold the key alone", path, maxKeyFileBytes)
+	case err != nil:
+		return nil, fmt.Errorf("read --api-key-file: %w", err)
 	}
 	return b, nil
-}
-
-// checkRegular refuses anything at path that is not a regular file, naming
-// what it is.
-func checkRegular(path string, info fs.FileInfo) error {
-	if info.Mode().IsRegular() {
-		return nil
-	}
-	return fmt.Errorf("--api-key-file %s is %s, not a regular file", path, fileKind(info.Mode()))
-}
-
-// fileKind names the kind of a file that is not regular.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	}
-	return "a special file"
 }

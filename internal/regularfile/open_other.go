@@ -1,6 +1,6 @@
 //go:build !unix
 
-package conformance
+package regularfile
 
 // openNonBlock is zero where the syscall package has no O_NONBLOCK (js,
 // wasip1) or where opening a file never waits for a writer (windows, plan9):

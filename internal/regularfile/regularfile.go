@@ -1,0 +1,101 @@
+// Package regularfile reads a file that a user or a pull request named as
+// the hostile input it may be: a regular file (or a link to one) only, and
+// no more than a limit. A device may never end, a FIFO blocks its reader
+// until a writer comes, and opening some devices acts on them, so anything
+// else is refused by its kind, before it is opened, and never blocks.
+package regularfile
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// NotRegularError is returned by Read for a path that is not a regular
+// file. Its message says what it is instead: "is a named pipe (FIFO), not a
+// regular file".
+type NotRegularError struct {
+	// Kind names what the path is: "a directory", "a named pipe (FIFO)",
+	// "a socket", "a character device", "a block device" or "a special
+	// file".
+	Kind string
+}
+
+// Error says what the file is, and that it is not a regular file.
+func (e *NotRegularError) Error() string { return "is " + e.Kind + ", not a regular file" }
+
+// TooLargeError is returned by Read for a file larger than its limit.
+type TooLargeError struct {
+	// Limit is the most Read would read, in bytes.
+	Limit int64
+}
+
+// Error names the limit.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("is larger than %d bytes", e.Limit)
+}
+
+// Read returns the content of path, which must be a regular file (or a link
+// to one) of at most limit bytes. It returns a *NotRegularError or a
+// *TooLargeError for anything else, and the *fs.PathError of the file system
+// when path cannot be read at all.
+func Read(path string, limit int64) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := check(info, limit); err != nil {
+		return nil, err
+	}
+	// openNonBlock: a FIFO swapped in since Stat must not block the open;
+	// the Stat of what was opened then refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := check(info, limit); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &TooLargeError{Limit: limit}
+	}
+	return data, nil
+}
+
+// check refuses info unless it describes a regular file of at most limit
+// bytes.
+func check(info fs.FileInfo, limit int64) error {
+	if !info.Mode().IsRegular() {
+		return &NotRegularError{Kind: kind(info.Mode())}
+	}
+	if info.Size() > limit {
+		return &TooLargeError{Limit: limit}
+	}
+	return nil
+}
+
+// kind names the kind of a file that is not regular.
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "a special file"
+}
