@@ -60,6 +60,10 @@ type recorded struct {
 // credential (see checkRecordedSecrets), when a recorded length disagrees
 // with its body, and when a body is over DefaultMaxBodyBytes, which the
 // Transport would refuse to buffer: such a body is not validated.
+//
+// Traffic recorded through a proxy at a base URL with a path (recorded at
+// /zilliz/v2/…) is checked on the path below it when ctx carries that path:
+// CheckCassettes(WithBasePath(ctx, "/zilliz"), dir).
 func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Result, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("conformance: no cassette paths given")
@@ -82,6 +86,7 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			r.req = r.req.WithContext(ctx) // The base path mark, if ctx has one.
 			results = append(results, v.checkRecorded(ctx, r))
 		}
 	}

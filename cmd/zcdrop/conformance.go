@@ -12,7 +12,7 @@ import (
 )
 
 var conformanceHelp = help{
-	usage: "zcdrop conformance [--format text|json|junit] PATH...",
+	usage: "zcdrop conformance [--format text|json|junit] [--base-path PATH] PATH...",
 	description: `Checks every interaction recorded in the go-vcr v4 cassettes at PATH against
 openapi.yaml and writes a report to stdout. A PATH is a cassette file or a
 directory, which is walked for *.yaml and *.yml files. Flags come before the
@@ -21,6 +21,10 @@ paths.
 An interaction also fails when its recording holds a credential (in any
 header, a body or the URL), when a recorded Content-Length disagrees with
 its body, or when a body is over 1 MiB, which is then not validated.
+
+Traffic recorded through a proxy at a base URL with a path (zcdrop probe
+--base-url https://host/zilliz --record DIR) is checked on the path below
+it with --base-path /zilliz.
 
 A cassette is unreadable unless it is a regular file (or a link to one) of
 at most 4 MiB, one YAML document with "version: 2", decoding to at most
@@ -39,6 +43,7 @@ at most 4 MiB, one YAML document with "version: 2", decoding to at most
 func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("conformance", conformanceHelp, stderr)
 	formatName := flags.String("format", string(conformance.FormatText), "report `format`: text, json or junit")
+	basePath := flags.String("base-path", "", "check requests on the path below `PATH`, the path of the base URL they were recorded through")
 	if code, ok := parseFlags(flags, args); !ok {
 		return code // flag has printed the error and the usage.
 	}
@@ -67,7 +72,7 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 		printError(stderr, "conformance", "%v", err)
 		return exitUsage
 	}
-	results, err := v.CheckCassettes(ctx, flags.Args()...)
+	results, err := v.CheckCassettes(conformance.WithBasePath(ctx, *basePath), flags.Args()...)
 	switch {
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		printError(stderr, "conformance", "interrupted; no verdict")

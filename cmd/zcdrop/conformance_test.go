@@ -6,11 +6,15 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zcdrop/zcdrop/mock"
 )
 
 func TestConformanceExitCodes(t *testing.T) {
@@ -222,5 +226,40 @@ func TestConformanceStopsWhenInterrupted(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("still running 30s after the interrupt")
+	}
+}
+
+// TestConformanceBasePath: probes recorded through a proxy at /zilliz
+// conform, and the gate says so when told the base path; without it, their
+// path is not the spec's.
+func TestConformanceBasePath(t *testing.T) {
+	fakeSleep(t)
+	m, err := mock.New(mock.WithAPIKey(canaryKey), mock.WithClusters(seededDedicated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewServer(http.StripPrefix("/zilliz", m))
+	t.Cleanup(proxy.Close)
+	t.Setenv("ZILLIZ_API_KEY", canaryKey)
+	dir := t.TempDir()
+	if code, stdout, stderr := runCLI(t, "probe", "--base-url", proxy.URL+"/zilliz", "--record", dir); code != exitOK {
+		t.Fatalf("probe through the proxy: exit %d\n%s%s", code, stdout, stderr)
+	}
+	tests := []struct {
+		name string
+		args []string
+		exit int
+		want string
+	}{
+		{name: "without --base-path", args: []string{"conformance", dir}, exit: exitFailed, want: "no operation in the spec matches path /zilliz/v2/"},
+		{name: "with --base-path", args: []string{"conformance", "--base-path", "/zilliz", dir}, exit: exitOK, want: "2 interactions: 2 passed, 0 failed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.exit || !strings.Contains(stdout, tt.want) {
+				t.Errorf("exit %d, want %d with %q\nstdout:\n%s\nstderr:\n%s", code, tt.exit, tt.want, stdout, stderr)
+			}
+		})
 	}
 }
