@@ -63,7 +63,7 @@ func TestConformanceExitCodes(t *testing.T) {
 		{"unknown flag", []string{"--strict", shippedCorpus}, exitUsage,
 			"", "flag provided but not defined: -strict"},
 		{"help", []string{"-h"}, exitOK,
-			"", "Usage: zcdrop conformance [--format text|json|junit] PATH..."},
+			"", "Usage: zcdrop conformance [--format text|json|junit] [--base-path PATH] PATH..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
