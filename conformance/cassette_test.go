@@ -115,6 +115,7 @@ func TestNegativeCorpusFails(t *testing.T) {
 		"credential-x-api-key.yaml":       {{KindSemantic, "header/X-Api-Key", "request header " + credential}},
 		"credential-cookie.yaml":          {{KindSemantic, "header/Cookie", "request header " + credential}},
 		"credential-response-header.yaml": {{KindSemantic, "header/X-Echo", "response header " + credential}},
+		"credential-hex-key-echoed.yaml":  {{KindSemantic, "header/X-Echo", "response header " + credential}},
 		"credential-response-body.yaml":   {{KindSemantic, "", "response body " + credential}},
 		"credential-fragment.yaml":        {{KindSemantic, PointerURL, "fragment " + credential}},
 		// The false successes of issue 8: encoding/json reads each as code 0.

@@ -42,9 +42,12 @@ const credentialAdvice = "; recordings must not hold credentials (record through
 //   - it is in any header, the status line, either body or the URL's
 //     fragment, and holds a token of at least 20 letters, digits, '-', '_',
 //     '+' and '=' that mixes upper-case letters, lower-case letters and
-//     digits, as random keys do. Hexadecimal request IDs, UUIDs, cluster
-//     IDs and words do not: each lacks a class. A key of one case and
-//     digits is caught only by its header's name;
+//     digits, as random keys do, or a run of at least 32 letters and digits
+//     with both in it, of any case, as a hexadecimal or single-case key
+//     is. UUIDs, cluster IDs and words do neither. A header whose name says
+//     it holds an ID or a digest (request ID, trace, span, correlation,
+//     ETag, digest, hash, MD5), whose value is often 32 hexadecimal digits
+//     or more, is held to the first rule only;
 //   - it is the URL's fragment and holds name=value pairs whose name is
 //     credential-like as for headers ("#access_token=...").
 //
@@ -79,17 +82,17 @@ func checkRecordedSecrets(req *http.Request) []Violation {
 // the rules of checkRecordedSecrets.
 func checkRecordedBodySecrets(in *vcr.Interaction) []Violation {
 	var out []Violation
-	if hasRandomToken(in.Request.Body) {
+	if hasKeyToken(in.Request.Body) {
 		out = append(out, Violation{Kind: KindSemantic, Pointer: PointerBody,
 			Message: "request body holds what looks like a credential" + credentialAdvice})
 	}
-	if hasRandomToken(in.Response.Status) || schemeCredential(in.Response.Status) {
+	if hasKeyToken(in.Response.Status) || schemeCredential(in.Response.Status) {
 		out = append(out, Violation{Kind: KindSemantic,
 			Message: "response status line holds what looks like a credential" + credentialAdvice})
 	}
 	out = append(out, headerCredentials("response header", "header/", in.Response.Headers)...)
 	out = append(out, headerCredentials("response trailer", "trailer/", in.Response.Trailer)...)
-	if hasRandomToken(in.Response.Body) {
+	if hasKeyToken(in.Response.Body) {
 		out = append(out, Violation{Kind: KindSemantic,
 			Message: "response body holds what looks like a credential" + credentialAdvice})
 	}
@@ -107,7 +110,7 @@ func headerCredentials(where, pointer string, h http.Header) []Violation {
 				continue
 			}
 			p := pointer + canonical
-			if hasRandomToken(name) {
+			if hasKeyToken(name) {
 				// The name itself looks like the key: say where, not what.
 				p = strings.TrimSuffix(pointer, "/")
 			}
@@ -129,7 +132,10 @@ func headerCredential(name, value string) bool {
 		// A challenge names a scheme and its parameters, no credential.
 		return hasRandomToken(value)
 	}
-	return schemeCredential(value) || hasRandomToken(value) || hasRandomToken(name)
+	if idHeader(name) {
+		return schemeCredential(value) || hasRandomToken(value)
+	}
+	return schemeCredential(value) || hasKeyToken(value) || hasKeyToken(name)
 }
 
 // credentialName reports whether a header's or a parameter's name says that
@@ -234,6 +240,53 @@ func schemeCredential(value string) bool {
 	return false
 }
 
+// minLongToken is the length from which a run of letters and digits with
+// both in it is taken for a key, whatever its case: longer than any ID the
+// API sends but its request IDs, which have headers of their own.
+const minLongToken = 32
+
+// idHeader reports whether name says that its header holds an ID or a
+// digest, whose hexadecimal digits would otherwise pass for a key.
+func idHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"requestid", "request-id", "trace", "span", "correlation", "etag", "digest", "hash", "md5"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasKeyToken reports whether s holds a token that looks like a key by
+// either rule: hasRandomToken's, or a run of at least minLongToken letters
+// and digits with both in it.
+func hasKeyToken(s string) bool {
+	if hasRandomToken(s) {
+		return true
+	}
+	n, letter, digit := 0, false, false
+	for i := 0; i <= len(s); i++ {
+		var c byte
+		if i < len(s) {
+			c = s[i]
+		}
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
+			letter = true
+		case c >= '0' && c <= '9':
+			digit = true
+		default:
+			if n >= minLongToken && letter && digit {
+				return true
+			}
+			n, letter, digit = 0, false, false
+			continue
+		}
+		n++
+	}
+	return false
+}
+
 // minRandomToken is the length from which a token that mixes upper-case
 // letters, lower-case letters and digits is taken for a key.
 const minRandomToken = 20
@@ -275,7 +328,7 @@ func credentialFragment(fragment string) bool {
 	if err != nil {
 		decoded = fragment
 	}
-	if hasRandomToken(decoded) || schemeCredential(decoded) {
+	if hasKeyToken(decoded) || schemeCredential(decoded) {
 		return true
 	}
 	for pair := range strings.FieldsFuncSeq(decoded, func(r rune) bool { return r == '&' || r == ';' }) {
