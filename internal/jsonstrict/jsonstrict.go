@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -207,19 +206,9 @@ func escape(key string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
 }
 
-// Keys returns the object's keys in document order.
-func (o *Object) Keys() []string { return slices.Clone(o.keys) }
-
 // Pointer returns where the object sits in its document: "" for the root,
 // "/data" for the object that Object("data") returned.
 func (o *Object) Pointer() string { return o.pointer }
-
-// Raw returns the member key's value as it is written, and whether the
-// object has that exact key.
-func (o *Object) Raw(key string) (json.RawMessage, bool) {
-	v, ok := o.members[key]
-	return v, ok
-}
 
 // CaseVariants returns the keys, in document order, that differ from key
 // but equal it under Unicode case folding (strings.EqualFold): "CODE" and

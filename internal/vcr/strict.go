@@ -33,7 +33,7 @@ type strictCassette struct {
 }
 
 // DecodeStrict parses a cassette as a gate must, to judge exactly what the
-// file says. Where Decode reads as go-vcr reads, DecodeStrict also refuses:
+// file says. Where go-vcr's loader reads on, DecodeStrict also refuses:
 //   - a file that is not exactly one YAML document: go-vcr reads the first
 //     and ignores the rest, which a reviewer may read instead;
 //   - a missing, null or non-integer version, which go-vcr reads as 2

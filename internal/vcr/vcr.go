@@ -11,7 +11,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httputil"
@@ -84,19 +83,6 @@ type Interaction struct {
 type Cassette struct {
 	Version      int            `yaml:"version"`
 	Interactions []*Interaction `yaml:"interactions"`
-}
-
-// Decode parses a cassette as go-vcr's loader does: a file without a
-// version key reads as FormatVersion, and any other version is refused.
-func Decode(data []byte) (*Cassette, error) {
-	c := Cassette{Version: FormatVersion}
-	if err := yaml.Unmarshal(data, &c); err != nil {
-		return nil, err
-	}
-	if c.Version != FormatVersion {
-		return nil, fmt.Errorf("%w: want go-vcr v4 format \"version: %d\"", ErrUnsupportedFormat, FormatVersion)
-	}
-	return &c, nil
 }
 
 // Encode renders c as go-vcr writes a cassette: a YAML document that starts
