@@ -19,4 +19,3 @@ func Decode(data []byte) (*Cassette, error) {
 	}
 	return &c, nil
 }
-
