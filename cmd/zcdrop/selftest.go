@@ -40,11 +40,12 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	if *specFile != "" {
-		if _, err := os.Stat(*specFile); err != nil {
+		data, err := readSpecFile(*specFile)
+		if err != nil {
 			printError(stderr, "selftest", "--spec: %v", err)
 			return exitUsage
 		}
-		msg, err := checkSpecFile(ctx, *specFile)
+		msg, err := checkSpecFile(ctx, *specFile, data)
 		if err != nil {
 			printError(stderr, "selftest", "%v", err)
 			return exitFailed

@@ -3,18 +3,52 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/regularfile"
 )
 
-// checkSpecFile validates the spec file, its examples included, and checks
-// that the spec embedded in api/ was generated from it.
-func checkSpecFile(ctx context.Context, path string) (string, error) {
+// maxSpecFileBytes caps the spec file that --spec names: 4 MiB, some fifty
+// times openapi.yaml. Beyond it, or for what is not a regular file (a
+// device never ends, a FIFO blocks), the file is refused unread.
+const maxSpecFileBytes = 4 << 20
+
+// readSpecFile reads the spec file at path within maxSpecFileBytes. Its
+// errors follow the file's name.
+func readSpecFile(path string) ([]byte, error) {
+	data, err := regularfile.Read(path, maxSpecFileBytes)
+	var tooLarge *regularfile.TooLargeError
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, fmt.Errorf("%s: is larger than %d bytes (%d MiB), the most a spec file may be", path, maxSpecFileBytes, maxSpecFileBytes>>20)
+	case errors.As(err, &pe):
+		return nil, fmt.Errorf("%s: %w", path, pe.Err)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, nil
+}
+
+// checkSpecFile validates the spec file read from path, its examples
+// included, and checks that the spec embedded in api/ was generated from
+// it.
+func checkSpecFile(ctx context.Context, path string, data []byte) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("load %s: %w", path, err)
+	}
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile(path)
+	// The location is where relative references would resolve, as
+	// LoadFromFile would resolve them; the loader allows none by default.
+	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(abs)})
 	if err != nil {
 		return "", fmt.Errorf("load %s: %w", path, err)
 	}
