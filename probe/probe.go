@@ -252,13 +252,17 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 		base = rec
 		file = filepath.Join(cfg.RecordDir, "probe-"+p.name+".yaml")
 	}
+	// The Validator knows only the key the probe sent, and the server may
+	// echo the other one (the real key, to the invalid-key probe): every
+	// Result is scrubbed of both before anything can report it.
+	secrets := redact.New(cfg.APIKey, p.key)
 	var got *conformance.Result
 	client, err := zcdrop.New(p.key,
 		zcdrop.WithBaseURL(cfg.BaseURL),
 		// A redirect is judged as it is (the spec declares none), never
 		// followed: WithTransport keeps the no-redirect policy.
 		zcdrop.WithTransport(&conformance.Transport{Validator: v, Mode: conformance.ModeObserve, Base: base,
-			Report: func(r conformance.Result) { got = &r }}),
+			Report: func(r conformance.Result) { r = redactResult(secrets, r); got = &r }}),
 		zcdrop.WithUserAgent("zcdrop-probe"),
 		zcdrop.WithRetry(1, 0),
 	)
@@ -280,7 +284,6 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 		// The front door has redacted what it returns; what cause takes from
 		// it is redacted once more here, so that no key can reach the error
 		// whatever path it took.
-		secrets := redact.New(cfg.APIKey, p.key)
 		return conformance.Result{}, &Error{Probe: p.name, BaseURL: cfg.BaseURL, StatusCode: status, Err: secrets.Error(cause(err, status))}
 	}
 	r := *got
@@ -313,6 +316,19 @@ func (p probe) run(ctx context.Context, v *conformance.Validator, cfg Config) (c
 		r.OK = false
 	}
 	return r, nil
+}
+
+// redactResult returns r with secrets hidden from its URL and from every
+// violation's pointer and message, which may quote what the server sent.
+func redactResult(secrets *redact.Secrets, r conformance.Result) conformance.Result {
+	r.URL = secrets.String(r.URL)
+	vs := make([]conformance.Violation, len(r.Violations))
+	for i, v := range r.Violations {
+		v.Pointer, v.Message = secrets.String(v.Pointer), secrets.String(v.Message)
+		vs[i] = v
+	}
+	r.Violations = vs
+	return r
 }
 
 // cause is what went wrong in transit, without the prefixes that each layer

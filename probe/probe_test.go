@@ -523,3 +523,39 @@ func TestProbeUnusableAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeReportsNeverQuoteTheKey: a server that echoes the real key in
+// its answer to the invalid-key probe, which carries only the made-up key,
+// gets the real key into no report, whether the answer is used or not.
+func TestProbeReportsNeverQuoteTheKey(t *testing.T) {
+	echo := `{"code":0,"data":{"clusterId":"` + canaryKey + `","` + canaryKey + `":1,"` + canaryKey + `":2}}`
+	for _, status := range []int{http.StatusOK, http.StatusBadRequest, http.StatusServiceUnavailable} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			srv := newCountingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if r.Header.Get("Authorization") == "Bearer "+canaryKey {
+					io.WriteString(w, `{"code":96018,"message":"cluster not exist"}`)
+					return
+				}
+				w.WriteHeader(status)
+				io.WriteString(w, echo)
+			}))
+			results, _, err := run(context.Background(), probe.Config{BaseURL: srv.URL, APIKey: canaryKey})
+			if err != nil && strings.Contains(err.Error(), canaryKey) {
+				t.Errorf("the error quotes the key: %v", err)
+			}
+			if len(results) != 2 {
+				t.Fatalf("got %d results (%v), want 2", len(results), err)
+			}
+			for _, format := range []conformance.Format{conformance.FormatText, conformance.FormatJSON, conformance.FormatJUnit} {
+				var out strings.Builder
+				if err := conformance.WriteReport(&out, format, results); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(out.String(), canaryKey) {
+					t.Errorf("the %v report quotes the key:\n%s", format, out.String())
+				}
+			}
+		})
+	}
+}
