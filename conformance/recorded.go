@@ -343,21 +343,42 @@ func credentialFragment(fragment string) bool {
 // checkRecordedLengths reports a recorded length that disagrees with the
 // recorded body: then the recording is not what was sent, and what the gate
 // checks is not what a client would have read. The Content-Length header
-// is checked whenever it is recorded. The content_length field, which
+// is checked whenever it is recorded, and must be digits only, as HTTP
+// writes it ("+303" is not a length). The content_length field, which
 // go-vcr takes from net/http, is checked when it is positive and differs
 // from the header: -1 is net/http's "unknown", and 0 is what a hand-written
 // cassette that leaves the field out reads as (and, for a request, also
-// net/http's "unknown" when a body is set). Neither is checked where the
-// body is not what went over the wire or where HTTP allows no body: a
-// response decompressed by net/http (uncompressed: true), a HEAD request's
-// response, and 1xx, 204 and 304 responses.
+// net/http's "unknown" when a body is set). Where the body is not what went
+// over the wire or where HTTP allows no body, the response's lengths are
+// not compared with it: a HEAD request's response, and 1xx, 204 and 304
+// responses. A response that net/http decompressed (uncompressed: true)
+// has no Content-Length header, since net/http removes it, so one recorded
+// beside it is itself a violation.
 func checkRecordedLengths(in *vcr.Interaction) []Violation {
 	var out []Violation
 	req, res := in.Request, in.Response
 	out = append(out, lengthViolations(KindRequest, req.Headers, req.ContentLength, req.Body)...)
 	noBody := req.Method == http.MethodHead || res.Code/100 == 1 || res.Code == http.StatusNoContent || res.Code == http.StatusNotModified
-	if !res.Uncompressed && !noBody {
+	switch {
+	case res.Uncompressed:
+		if len(contentLengths(res.Headers)) > 0 {
+			out = append(out, Violation{Kind: KindResponse, Pointer: PointerContentLength,
+				Message: "is recorded beside uncompressed: true, but net/http removes it when it decompresses; the recording is not what was sent"})
+		}
+	case !noBody:
 		out = append(out, lengthViolations(KindResponse, res.Headers, res.ContentLength, res.Body)...)
+	}
+	return out
+}
+
+// contentLengths returns the Content-Length values in h, under any
+// spelling of the name, in the order of the names.
+func contentLengths(h http.Header) []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(h)) {
+		if http.CanonicalHeaderKey(name) == "Content-Length" {
+			out = append(out, h[name]...)
+		}
 	}
 	return out
 }
@@ -367,21 +388,16 @@ func checkRecordedLengths(in *vcr.Interaction) []Violation {
 func lengthViolations(kind Kind, h http.Header, recorded int64, body string) []Violation {
 	var out []Violation
 	header := ""
-	for _, name := range slices.Sorted(maps.Keys(h)) {
-		if http.CanonicalHeaderKey(name) != "Content-Length" {
-			continue
-		}
-		for _, v := range h[name] {
-			header = strings.TrimSpace(v)
-			n, err := strconv.ParseInt(header, 10, 64)
-			switch {
-			case err != nil || n < 0:
-				out = append(out, Violation{Kind: kind, Pointer: PointerContentLength,
-					Message: "is not a length in bytes; the recording is not what was sent"})
-			case n != int64(len(body)):
-				out = append(out, Violation{Kind: kind, Pointer: PointerContentLength,
-					Message: fmt.Sprintf("says %d bytes, but the recorded body holds %d; the recording is not what was sent", n, len(body))})
-			}
+	for _, v := range contentLengths(h) {
+		header = strings.TrimSpace(v)
+		n, ok := parseLength(header)
+		switch {
+		case !ok:
+			out = append(out, Violation{Kind: kind, Pointer: PointerContentLength,
+				Message: "is not a length in bytes; the recording is not what was sent"})
+		case n != int64(len(body)):
+			out = append(out, Violation{Kind: kind, Pointer: PointerContentLength,
+				Message: fmt.Sprintf("says %d bytes, but the recorded body holds %d; the recording is not what was sent", n, len(body))})
 		}
 	}
 	if recorded > 0 && recorded != int64(len(body)) && strconv.FormatInt(recorded, 10) != header {
@@ -389,4 +405,14 @@ func lengthViolations(kind Kind, h http.Header, recorded int64, body string) []V
 			Message: fmt.Sprintf("recorded content_length says %d bytes, but the recorded body holds %d; the recording is not what was sent", recorded, len(body))})
 	}
 	return out
+}
+
+// parseLength reads a Content-Length as HTTP writes it: decimal digits
+// only, no sign, fitting an int64. strconv.ParseInt alone takes "+303".
+func parseLength(s string) (int64, bool) {
+	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }

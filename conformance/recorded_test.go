@@ -197,6 +197,15 @@ func TestGateChecksRecordedLengths(t *testing.T) {
 		{"a request length", []edit{{"content_length: 0", "content_length: 7"}},
 			[]wantViolation{{KindRequest, PointerContentLength, "recorded content_length says 7 bytes, but the recorded body holds 0"}}},
 		{"a decompressed body", []edit{{"content_length: 303", "content_length: 120\n        uncompressed: true"}}, nil},
+		// net/http drops the header when it decompresses, so a decompressed
+		// body recorded with one was not recorded as it came.
+		{"a header beside a decompressed body", []edit{addHeader(responseHeaders, "Content-Length", "120"),
+			{"content_length: 303", "content_length: -1\n        uncompressed: true"}},
+			[]wantViolation{{KindResponse, PointerContentLength, "is recorded beside uncompressed: true, but net/http removes it when it decompresses; " + differs}}},
+		{"a header with a sign", []edit{addHeader(responseHeaders, "Content-Length", "+303")},
+			[]wantViolation{{KindResponse, PointerContentLength, "is not a length in bytes"}}},
+		{"a header with spaces inside", []edit{addHeader(responseHeaders, "Content-Length", "3 03")},
+			[]wantViolation{{KindResponse, PointerContentLength, "is not a length in bytes"}}},
 	}
 	v := newTestValidator(t)
 	for _, tt := range tests {
