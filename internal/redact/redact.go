@@ -5,34 +5,35 @@
 //
 // # What is hidden
 //
-// Each secret is hidden as it is written and in its common encodings:
-// base64 (standard and URL alphabets, padded or not), percent-encoding (as
-// url.QueryEscape and url.PathEscape write it, and with every byte
-// escaped, in upper or lower case hex), and JSON (as encoding/json writes a
-// string, and with every character written as \u escapes, in either case). A
-// copy encoded any other way, or only partly escaped, is not found: callers
-// that decode what a server sent (a JSON message) hide the decoded text
-// too.
+// Each secret is hidden wherever it occurs, whatever surrounds it, as it is
+// written and in the encodings a server or a library may give it:
 //
-// A secret of 16 bytes or more is hidden wherever it occurs: a run that long
-// is the secret, whatever surrounds it. A shorter one is hidden only where
-// it stands as a whole token, not where a token byte extends it: a token
-// byte is an ASCII letter or digit, '_', '-', or any byte of a non-ASCII
-// character, so that a short secret is never cut out of a word or a cluster
-// ID ("in01" stays in "in01-6183d6bac30f801"). A '.' or a space ends a
-// token, so a secret at the end of a sentence is hidden.
+//   - escaped: a text is read once more with every percent-escape (%XX, in
+//     either case) and every JSON escape (\uXXXX in either case, surrogate
+//     pairs, \" \/ and the rest) decoded, up to a few times over, and a
+//     secret found there hides all the text it came from; so a copy that
+//     is escaped only in part, or escaped twice, is found too;
+//   - base64, in the standard and URL alphabets, padded or not, at each of
+//     the three alignments a prefix can give it (base64 of "Bearer KEY" or
+//     of "user:KEY"): the characters that depend on the secret alone are
+//     hidden, and the one or two that mix it with its neighbours may stay;
+//   - hex, in either case.
+//
+// A secret is hidden even inside a longer word: a secret shorter than 16
+// bytes may so hide parts of ordinary text, which is why zcdrop accepts no
+// key that short.
 package redact
 
 import (
 	"cmp"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 )
 
@@ -40,103 +41,85 @@ import (
 // the gate accepts that as a present key.
 const Placeholder = "REDACTED"
 
-// anywhereLength is the length from which a secret is hidden wherever it
-// occurs, and not only as a whole token.
-const anywhereLength = 16
-
 // Secrets hides a fixed set of secrets. The zero value and nil hide nothing
 // but Authorization values. It is safe for concurrent use, and printing it
 // never shows a secret: they sit in a closure, which fmt prints as an
 // address, even where it prints the fields of an unexported struct field.
 type Secrets struct {
-	patterns func() []pattern // longest first
-}
-
-// pattern is one written form of a secret.
-type pattern struct {
-	text string
-	// whole: hide text only where it stands as a whole token.
-	whole bool
+	patterns func() []string // longest first
 }
 
 // New returns the Secrets that hide each of secrets, in every form the
 // package doc lists. Empty strings, and the placeholder itself, are ignored.
 func New(secrets ...string) *Secrets {
-	byText := map[string]bool{} // form -> whole
+	seen := map[string]bool{}
+	var patterns []string
 	for _, s := range secrets {
 		if s == "" || s == Placeholder {
 			continue
 		}
-		whole := len(s) < anywhereLength
 		for _, form := range encodings(s) {
-			if form == Placeholder {
-				continue
+			if form != "" && form != Placeholder && !seen[form] {
+				seen[form] = true
+				patterns = append(patterns, form)
 			}
-			// A form shared by two secrets is hidden by the laxer rule.
-			if w, seen := byText[form]; seen {
-				whole = whole && w
-			}
-			byText[form] = whole
 		}
 	}
-	patterns := make([]pattern, 0, len(byText))
-	for text, whole := range byText {
-		patterns = append(patterns, pattern{text: text, whole: whole})
-	}
 	// Of two copies that start at the same byte, the longer is hidden whole.
-	slices.SortFunc(patterns, func(a, b pattern) int {
-		return cmp.Or(len(b.text)-len(a.text), strings.Compare(a.text, b.text))
+	slices.SortFunc(patterns, func(a, b string) int {
+		return cmp.Or(len(b)-len(a), strings.Compare(a, b))
 	})
-	return &Secrets{patterns: func() []pattern { return patterns }}
+	return &Secrets{patterns: func() []string { return patterns }}
 }
 
 // list returns the patterns of s, none for nil or the zero value.
-func (s *Secrets) list() []pattern {
+func (s *Secrets) list() []string {
 	if s == nil || s.patterns == nil {
 		return nil
 	}
 	return s.patterns()
 }
 
-// encodings returns s and its common encodings (see the package doc).
+// minShifted is the fewest characters of a shifted base64 form worth
+// searching for: fewer would match by chance.
+const minShifted = 8
+
+// encodings returns s and the forms of it that String searches for
+// literally; the escaped forms are found by decoding (see String).
 func encodings(s string) []string {
 	b := []byte(s)
-	// Percent-encoding escapes bytes; a JSON \u escape is a UTF-16 unit.
-	units := utf16.Encode([]rune(s))
-	every := func(format string, n int, at func(int) any) string {
-		var out strings.Builder
-		for i := range n {
-			fmt.Fprintf(&out, format, at(i))
-		}
-		return out.String()
-	}
-	byteAt := func(i int) any { return b[i] }
-	unitAt := func(i int) any { return units[i] }
 	forms := []string{
 		s,
-		base64.StdEncoding.EncodeToString(b),
-		base64.RawStdEncoding.EncodeToString(b),
-		base64.URLEncoding.EncodeToString(b),
-		base64.RawURLEncoding.EncodeToString(b),
+		// A space escapes to '+' only in a query, which decoding does not
+		// undo.
 		url.QueryEscape(s),
-		url.PathEscape(s),
-		every("%%%02X", len(b), byteAt),
-		every("%%%02x", len(b), byteAt),
-		every(`\u%04x`, len(units), unitAt),
-		every(`\u%04X`, len(units), unitAt),
+		hex.EncodeToString(b),
+		strings.ToUpper(hex.EncodeToString(b)),
 	}
-	// encoding/json escapes <, > and & unless told not to; other writers
-	// escape only quotes, backslashes and control characters.
-	for _, html := range []bool{true, false} {
-		var buf strings.Builder
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(html)
-		if enc.Encode(s) == nil {
-			forms = append(forms, strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(buf.String()), `"`), `"`))
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		forms = append(forms, enc.EncodeToString(b))
+	}
+	// Behind a prefix of k bytes, character j of base64 holds bits 6j to
+	// 6j+6; it depends on the secret alone when they all fall in bytes k to
+	// k+len(b).
+	for k := range 3 {
+		first := (8*k + 5) / 6
+		last := 8*(k+len(b))/6 - 1
+		if last-first+1 < minShifted {
+			continue
+		}
+		shifted := append(make([]byte, k), b...)
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+			forms = append(forms, enc.EncodeToString(shifted)[first:last+1])
 		}
 	}
 	return forms
 }
+
+// maxDecodes is how many times String decodes the escapes of a text, so
+// that a secret escaped twice (%2573) is found, and a hostile text cannot
+// make it work without end.
+const maxDecodes = 3
 
 // String returns v with every secret replaced.
 func (s *Secrets) String(v string) string {
@@ -144,22 +127,23 @@ func (s *Secrets) String(v string) string {
 	if len(patterns) == 0 {
 		return v
 	}
-	type span struct{ start, end int }
 	var found []span
-	for _, p := range patterns {
-		for i := 0; i < len(v); {
-			j := strings.Index(v[i:], p.text)
-			if j < 0 {
-				break
-			}
-			start, end := i+j, i+j+len(p.text)
-			if p.whole && (extends(v, start-1, p.text[0]) || extends(v, end, p.text[len(p.text)-1])) {
-				i = start + 1
-				continue
-			}
-			found = append(found, span{start, end})
-			i = end
+	found = appendMatches(found, v, patterns, nil)
+	// Search the decoded text too; each decoded byte knows the span of v it
+	// came from, so a copy found there hides all of its escapes.
+	text, from := v, []span(nil)
+	for range maxDecodes {
+		next, at, changed := decode(text)
+		if !changed {
+			break
 		}
+		if from != nil {
+			for i, a := range at {
+				at[i] = span{from[a.start].start, from[a.end-1].end}
+			}
+		}
+		text, from = next, at
+		found = appendMatches(found, text, patterns, from)
 	}
 	if len(found) == 0 {
 		return v
@@ -169,7 +153,9 @@ func (s *Secrets) String(v string) string {
 	last := 0
 	for _, f := range found {
 		if f.start < last {
-			continue // Inside a copy already hidden.
+			// Overlaps a copy already hidden: hide the union.
+			last = max(last, f.end)
+			continue
 		}
 		out.WriteString(v[last:f.start])
 		out.WriteString(Placeholder)
@@ -179,18 +165,112 @@ func (s *Secrets) String(v string) string {
 	return out.String()
 }
 
-// extends reports whether the byte of v at i, next to a copy whose byte on
-// that side is edge, would make the copy part of a longer token: both are
-// token bytes.
-func extends(v string, i int, edge byte) bool {
-	return i >= 0 && i < len(v) && isTokenByte(v[i]) && isTokenByte(edge)
+// span is a range of bytes, end excluded.
+type span struct{ start, end int }
+
+// appendMatches appends the span of every copy of patterns in text; from,
+// when not nil, maps each byte of text to the span of the original it
+// stands for.
+func appendMatches(found []span, text string, patterns []string, from []span) []span {
+	for _, p := range patterns {
+		for i := 0; i < len(text); {
+			j := strings.Index(text[i:], p)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(p)
+			if from != nil {
+				found = append(found, span{from[start].start, from[end-1].end})
+			} else {
+				found = append(found, span{start, end})
+			}
+			i = end
+		}
+	}
+	return found
 }
 
-// isTokenByte reports whether c belongs to a word or an identifier: an
-// ASCII letter or digit, '_', '-', or a byte of a non-ASCII character.
-func isTokenByte(c byte) bool {
-	return c >= 0x80 || c == '_' || c == '-' ||
-		('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+// jsonEscapes maps the character after a backslash to what JSON means by it.
+var jsonEscapes = map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// decode returns v with every percent-escape and JSON escape decoded, and
+// for each byte of the result the span of v it came from; changed is false
+// when v holds no escape.
+func decode(v string) (string, []span, bool) {
+	if !strings.ContainsAny(v, "%\\") {
+		return v, nil, false
+	}
+	out := make([]byte, 0, len(v))
+	at := make([]span, 0, len(v))
+	changed := false
+	for i := 0; i < len(v); {
+		if c, ok := unhex(v, i+1, 2); v[i] == '%' && ok {
+			out, at = append(out, byte(c)), append(at, span{i, i + 3})
+			i += 3
+			changed = true
+			continue
+		}
+		if v[i] == '\\' && i+1 < len(v) {
+			if r, end := unicodeEscape(v, i); end > i {
+				for _, c := range []byte(string(r)) {
+					out, at = append(out, c), append(at, span{i, end})
+				}
+				i = end
+				changed = true
+				continue
+			}
+			if c, ok := jsonEscapes[v[i+1]]; ok {
+				out, at = append(out, c), append(at, span{i, i + 2})
+				i += 2
+				changed = true
+				continue
+			}
+		}
+		out, at = append(out, v[i]), append(at, span{i, i + 1})
+		i++
+	}
+	return string(out), at, changed
+}
+
+// unicodeEscape decodes the JSON \uXXXX escape at v[i], or the surrogate
+// pair of two, and returns the rune and where the escape ends; end is i
+// when there is none, or only half a pair.
+func unicodeEscape(v string, i int) (rune, int) {
+	u, ok := unhex(v, i+2, 4)
+	if v[i+1] != 'u' || !ok {
+		return 0, i
+	}
+	r := rune(u)
+	if !utf16.IsSurrogate(r) {
+		return r, i + 6
+	}
+	if lo, ok := unhex(v, i+8, 4); ok && i+7 < len(v) && v[i+6] == '\\' && v[i+7] == 'u' {
+		if pair := utf16.DecodeRune(r, rune(lo)); pair != unicode.ReplacementChar {
+			return pair, i + 12
+		}
+	}
+	return 0, i
+}
+
+// unhex parses the n hex digits, of either case, at v[i].
+func unhex(v string, i, n int) (int, bool) {
+	if i+n > len(v) {
+		return 0, false
+	}
+	x := 0
+	for _, c := range []byte(v[i : i+n]) {
+		switch {
+		case '0' <= c && c <= '9':
+			x = x<<4 | int(c-'0')
+		case 'a' <= c && c <= 'f':
+			x = x<<4 | int(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			x = x<<4 | int(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return x, true
 }
 
 // Bytes returns b with every secret replaced; b itself is not modified.
