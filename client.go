@@ -45,10 +45,11 @@ type Client struct {
 }
 
 // MinAPIKeyLength is the shortest key New accepts. Real keys are far
-// longer. A shorter one is a mistake, and so short a string also occurs
-// inside ordinary words and cluster IDs, where it could be neither hidden
-// nor told apart.
-const MinAPIKeyLength = 8
+// longer: a shorter one is a mistake, too short to be real. The key is
+// hidden wherever it occurs in what the client reports, even inside a
+// longer word or a cluster ID, since a server that echoes it chooses what
+// surrounds it; so short a string would also be cut out of ordinary text.
+const MinAPIKeyLength = 16
 
 // apiKey holds the key in a closure. Its String, GoString, Format and
 // LogValue print the placeholder wherever fmt or a logger can call them,

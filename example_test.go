@@ -36,7 +36,7 @@ func Example() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	c, err := zcdrop.New("my-api-key", zcdrop.WithBaseURL(srv.URL))
+	c, err := zcdrop.New("my-api-key-0123456789", zcdrop.WithBaseURL(srv.URL))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -92,7 +92,7 @@ func ExampleWithTransport() {
 	gate := &conformance.Transport{Validator: v, Mode: conformance.ModeEnforce}
 
 	for _, base := range []string{srv.URL, offSpec.URL} {
-		c, err := zcdrop.New("my-api-key", zcdrop.WithBaseURL(base), zcdrop.WithTransport(gate))
+		c, err := zcdrop.New("my-api-key-0123456789", zcdrop.WithBaseURL(base), zcdrop.WithTransport(gate))
 		if err != nil {
 			fmt.Println(err)
 			return

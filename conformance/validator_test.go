@@ -148,7 +148,7 @@ func TestValidate(t *testing.T) {
 
 func TestValidateNeverEchoesTheKey(t *testing.T) {
 	v := newTestValidator(t)
-	const key = "sk-SECRET-4242"
+	const key = "sk-SECRET-4242-0123456789"
 	// The response echoes the key in places the schema rejects, so that any
 	// message quoting the value would leak it.
 	bodies := map[string]string{

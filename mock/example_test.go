@@ -48,7 +48,7 @@ func dropCluster(ctx context.Context, baseURL, key, id string) string {
 func Example() {
 	const id = "in01-6183d6bac30f801"
 	srv, err := mock.New(
-		mock.WithAPIKey("mock-key"), // a key for the mock only
+		mock.WithAPIKey("mock-key-0123456789"), // a key for the mock only
 		mock.WithClusters(id),
 		mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: http.StatusServiceUnavailable, Times: 1}),
 	)
@@ -61,7 +61,7 @@ func Example() {
 
 	ctx := context.Background()
 	for range 3 {
-		fmt.Println(dropCluster(ctx, ts.URL, "mock-key", id))
+		fmt.Println(dropCluster(ctx, ts.URL, "mock-key-0123456789", id))
 	}
 	c, _ := srv.Cluster(id)
 	fmt.Println(id, "is", c.Status)

@@ -27,8 +27,8 @@ const (
 	onDemandID   = "in-0a1b2c3d4e5f6a7"
 	unknownID    = "in01-000000000000000"
 
-	keyAll    = "mock-key-all"
-	keyScoped = "mock-key-scoped" // may touch serverlessID only
+	keyAll    = "mock-key-all-0123456789"
+	keyScoped = "mock-key-scoped-0123456789" // may touch serverlessID only
 )
 
 // seeded are the options of every test server unless a test says otherwise.
@@ -689,7 +689,7 @@ func TestAPIKeyErrorsHideTheKey(t *testing.T) {
 		{name: "NUL", key: "mock-secret\x00key", wantErr: "at byte 11"},
 		{name: "DEL", key: "mock-secret\x7fkey", wantErr: "at byte 11"},
 		{name: "no-break space", key: "mock-secret\u00a0key", wantErr: "at byte 11"},
-		{name: "seeded twice", key: "mock-secret-key", opts: []Option{WithAPIKey("mock-secret-key")}, wantErr: "mock: WithAPIKey: key is seeded twice"},
+		{name: "seeded twice", key: "mock-secret-key-0123456789", opts: []Option{WithAPIKey("mock-secret-key-0123456789")}, wantErr: "mock: WithAPIKey: key is seeded twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,7 +39,7 @@ import (
 const (
 	dropKey   = "zc-DROP-CANARY-5b2e91d0c4"
 	canaryKey = "zc-LEAK-CANARY-7f3a9c2e"
-	mockKey   = "mock-key-cli"
+	mockKey   = "mock-key-cli-0123456789"
 )
 
 // Clusters seeded in the mock servers.

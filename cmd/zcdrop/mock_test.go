@@ -30,7 +30,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	if err != nil || ok.Data.ClusterId != mockCluster || res.HTTPResponse.Header.Get("requestid") == "" {
 		t.Errorf("drop answered %s (requestid %q)", res.Body, res.HTTPResponse.Header.Get("requestid"))
 	}
-	if res := dropThroughClient(t, baseURL, "mock-key-other"); res.StatusCode() != http.StatusUnauthorized {
+	if res := dropThroughClient(t, baseURL, "mock-key-other-0123456789"); res.StatusCode() != http.StatusUnauthorized {
 		t.Errorf("unknown key: HTTP %d, want 401", res.StatusCode())
 	}
 
@@ -65,7 +65,7 @@ func TestMockLogsEachRequest(t *testing.T) {
 		want  []string // in the one log line; nil: no line at all
 	}{
 		{name: "success", key: mockKey, want: []string{"level=INFO", "msg=request", "method=DELETE", "path=/v2/clusters/" + mockCluster + "/drop", "status=200", "code=0", "latency="}},
-		{name: "unknown key", key: "mock-key-other", want: []string{"method=DELETE", "status=401", "code=21119", "latency="}},
+		{name: "unknown key", key: "mock-key-other-0123456789", want: []string{"method=DELETE", "status=401", "code=21119", "latency="}},
 		{name: "error status", flags: []string{"--fail-status", "503"}, key: mockKey, want: []string{"status=503", "code=503", "latency="}},
 		{name: "quiet", flags: []string{"-q"}, key: mockKey},
 	}

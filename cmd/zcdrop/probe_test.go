@@ -175,7 +175,7 @@ func TestProbeExitCodes(t *testing.T) {
 			"2 interactions: 2 passed, 0 failed", ""},
 		{"junit report", canaryKey, []string{"--base-url", srv.URL, "--format", "junit"}, exitOK,
 			`<testcase classname="probe:invalid-key" name="#0 DELETE ` + srv.URL + `/v2/clusters/in01-zcdropprobe`, ""},
-		{"a wrong key fails not-found", "not-the-key", []string{"--base-url", srv.URL}, exitFailed,
+		{"a wrong key fails not-found", "not-the-key-0123456789", []string{"--base-url", srv.URL}, exitFailed,
 			"probe not-found expected a business error (96018 or 96036), got code 21119 with HTTP 401", ""},
 		{"success on a cluster that cannot exist", canaryKey, []string{"--base-url", yes.URL}, exitFailed,
 			"probe not-found expected a business error (96018 or 96036), got success: the API claims to have dropped a cluster that cannot exist", ""},

@@ -13,9 +13,9 @@ func TestNewServerClosesWhenTheTestEnds(t *testing.T) {
 	const id = "in05-8a6e4c5d1f2b3a4"
 	var baseURL string
 	t.Run("user's test", func(t *testing.T) {
-		ts, srv := mocktest.NewServer(t, mock.WithAPIKey("mock-key"), mock.WithClusters(id))
+		ts, srv := mocktest.NewServer(t, mock.WithAPIKey("mock-key-0123456789"), mock.WithClusters(id))
 		baseURL = ts.URL
-		if got := drop(t, ts.Client(), ts.URL, "mock-key", id); got != id {
+		if got := drop(t, ts.Client(), ts.URL, "mock-key-0123456789", id); got != id {
 			t.Errorf("the drop answered for cluster %q, want %q", got, id)
 		}
 		if c, _ := srv.Cluster(id); c.Plan != mock.PlanServerless || c.Status != mock.StatusDeleting {
