@@ -55,9 +55,13 @@ type Config struct {
 	// Interval is the least time between two requests: zero means
 	// MinInterval, and less is refused.
 	Interval time.Duration
-	// Transport sends the requests; nil means http.DefaultTransport. The
-	// probes validate and, when recording, record on top of it, and never
-	// follow a redirect.
+	// Transport sends the requests; nil means a copy of
+	// http.DefaultTransport that keeps no connection open between probes:
+	// net/http's standard logger quotes bytes that arrive on an idle
+	// connection, and a hostile server could so echo the key into a log.
+	// A Transport of your own should do the same, or route package log
+	// away. The probes validate and, when recording, record on top of it,
+	// and never follow a redirect.
 	Transport http.RoundTripper
 	// Sleep waits between two probes; nil waits for real. Tests pass a fake
 	// clock's Sleep. It must return ctx's error when ctx ends first.
@@ -132,6 +136,14 @@ func Run(ctx context.Context, cfg Config) ([]conformance.Result, error) {
 	sleep := cfg.Sleep
 	if sleep == nil {
 		sleep = clock.Real.Sleep
+	}
+	if cfg.Transport == nil {
+		t := &http.Transport{Proxy: http.ProxyFromEnvironment}
+		if d, ok := http.DefaultTransport.(*http.Transport); ok {
+			t = d.Clone()
+		}
+		t.DisableKeepAlives = true
+		cfg.Transport = t
 	}
 	var results []conformance.Result
 	for i, p := range probes {

@@ -3,7 +3,9 @@ package probe_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -557,5 +560,63 @@ func TestProbeReportsNeverQuoteTheKey(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// lockedBuffer is a strings.Builder that the standard logger may write to
+// from any goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestProbeLeavesNoConnectionIdle: a server that sends bytes past the
+// Content-Length gets them quoted by net/http's standard logger
+// ("Unsolicited response received on idle HTTP channel") if the connection
+// is kept idle; the probes keep none, so the key it echoes there is never
+// logged.
+func TestProbeLeavesNoConnectionIdle(t *testing.T) {
+	var logged lockedBuffer
+	log.SetOutput(&logged)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	var handlers sync.WaitGroup
+	srv := newCountingServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handlers.Add(1)
+		defer handlers.Done()
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		body := `{"code":96018,"message":"cluster not exist"}`
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%sHTTP/1.1 200 OK %s\r\n", len(body), body, canaryKey)
+		if err := buf.Flush(); err != nil {
+			t.Error(err)
+			return
+		}
+		// The client closes the connection once it is done with it: after
+		// logging, if it logs.
+		_, _ = io.Copy(io.Discard, conn)
+	}))
+	_, _, err := run(context.Background(), probe.Config{BaseURL: srv.URL, APIKey: canaryKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	handlers.Wait()
+	if got := logged.String(); strings.Contains(got, canaryKey) {
+		t.Errorf("the standard logger got the key:\n%s", got)
 	}
 }
