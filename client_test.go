@@ -156,14 +156,26 @@ func TestDropClusterErrors(t *testing.T) {
 		{name: "data beside DATA", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"p"},"DATA":null}`)}, requests: 1, contains: `success with "DATA", which differs from "data" only in case`},
 		{name: "clusterId beside ClusterID", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","ClusterID":"in01-other","prompt":"p"}}`)}, requests: 1, contains: `success with "data.ClusterID", which differs from "data.clusterId" only in case`},
 		{name: "array body", replies: []reply{jsonReply(200, `[{"code":0}]`)}, requests: 1, contains: "not a JSON object"},
-		// The status is the stronger signal: a 5XX, 429 or 401 that carries
-		// 96018 is not "already gone", whatever its code says.
+		// The status is the stronger signal: business codes come on HTTP
+		// 200, and a 5XX, 429 or 401 that carries 96018 is not "already
+		// gone", whatever its code says. Only a 404 agrees with it.
 		{name: "500 with 96018", replies: []reply{jsonReply(500, envelope(96018))}, sentinel: ErrServer, apiCode: 96018, requests: 1},
 		{name: "503 with 96018", replies: []reply{jsonReply(503, envelope(96018))}, sentinel: ErrServer, apiCode: 96018, requests: 3},
 		{name: "429 with 96018", replies: []reply{jsonReply(429, envelope(96018))}, sentinel: ErrRateLimited, apiCode: 96018, requests: 3},
 		{name: "401 with 96018", replies: []reply{jsonReply(401, envelope(96018))}, sentinel: ErrUnauthorized, apiCode: 96018, requests: 1},
 		{name: "502 with 96014", replies: []reply{jsonReply(502, envelope(96014))}, sentinel: ErrServer, apiCode: 96014, requests: 1},
 		{name: "404 with 96018 agrees", replies: []reply{jsonReply(404, envelope(96018))}, sentinel: ErrClusterNotFound, apiCode: 96018, requests: 1},
+		{name: "404 with 80020 agrees", replies: []reply{jsonReply(404, envelope(80020))}, sentinel: ErrClusterNotFound, apiCode: 80020, requests: 1},
+		// Any other status that carries a code matches only what the status
+		// says: a 403 agrees with a permission code, and a 400, 408 or 409
+		// has no sentinel, so none.
+		{name: "400 with 96018", replies: []reply{jsonReply(400, envelope(96018))}, apiCode: 96018, requests: 1},
+		{name: "403 with 96018", replies: []reply{jsonReply(403, envelope(96018))}, apiCode: 96018, requests: 1},
+		{name: "408 with 96018", replies: []reply{jsonReply(408, envelope(96018))}, apiCode: 96018, requests: 1},
+		{name: "409 with 96018", replies: []reply{jsonReply(409, envelope(96018))}, apiCode: 96018, requests: 1},
+		{name: "403 with 96014 agrees", replies: []reply{jsonReply(403, envelope(96014))}, sentinel: ErrPermissionDenied, apiCode: 96014, requests: 1},
+		{name: "404 with 96014", replies: []reply{jsonReply(404, envelope(96014))}, apiCode: 96014, requests: 1},
+		{name: "400 with 96036", replies: []reply{jsonReply(400, envelope(96036))}, apiCode: 96036, requests: 1},
 		{name: "long body is cut", replies: []reply{{status: 502, contentType: "text/html", body: strings.Repeat("x", 5000)}}, sentinel: ErrServer, requests: 1, contains: strings.Repeat("x", snippetLen) + `..."`},
 	}
 	for _, tt := range tests {

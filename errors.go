@@ -8,7 +8,8 @@ import (
 )
 
 // Sentinels for errors.Is. Each matches an *APIError by its HTTP status or,
-// when the status has no sentinel, its business code (see APIError), and
+// on HTTP 200, or a status that agrees with it, its business code (see
+// APIError), and
 // ErrRateLimited, ErrServer and ErrUnauthorized also
 // match an *UnexpectedResponseError by status, so that a proxy's HTML page
 // is classified like the API's own answer.
@@ -72,11 +73,14 @@ func statusSentinel(status int) error {
 // {"code","message"}: an HTTP 200 whose code is not 0 (a business error), a
 // 401, or any other 4XX or 5XX that carries the envelope.
 //
-// When the status and the code disagree (a 500, 503, 429 or 401 whose body
-// carries 96018, "not found"), the status wins: Code keeps what the body
-// said, for diagnosis, but errors.Is matches the status's sentinel alone.
-// A server that failed or refused the call has not judged the cluster, so
-// such an answer is never "already gone".
+// Business codes come on HTTP 200; on any other status the status is the
+// stronger signal. A code's sentinel applies there only where the status
+// says the same: a 404 with 96018 or 80020 is ErrClusterNotFound, a 403
+// with 96012-96016 or 96027 is ErrPermissionDenied. Any other pair matches
+// the status's own sentinel (401, 429, 5XX) or none (400, 403, 404, 408,
+// 409, …), whatever the code: a 503 or a 409 whose body carries 96018 is
+// never "already gone", since a server that failed or refused the call has
+// not judged the cluster. Code keeps what the body said, for diagnosis.
 type APIError struct {
 	// StatusCode is the response status: 200 for business errors.
 	StatusCode int
@@ -100,9 +104,10 @@ func (e *APIError) Error() string {
 }
 
 // Is matches one sentinel at most. A status with a sentinel of its own (401
-// ErrUnauthorized, 429 ErrRateLimited, 5XX ErrServer) decides alone;
-// otherwise (200, and a 4XX but 401 and 429) the code's sentinel does, if
-// the code has one.
+// ErrUnauthorized, 429 ErrRateLimited, 5XX ErrServer) decides alone; on 200
+// the code's sentinel does, if the code has one; on another status only
+// where the status agrees (404 ErrClusterNotFound, 403
+// ErrPermissionDenied); otherwise nothing matches.
 func (e *APIError) Is(target error) bool {
 	if target == nil {
 		return false
@@ -111,7 +116,17 @@ func (e *APIError) Is(target error) bool {
 		return s == target
 	}
 	s, ok := codeSentinels[e.Code]
-	return ok && s == target
+	if !ok || s != target {
+		return false
+	}
+	return e.StatusCode == http.StatusOK || agreeingStatus[s] == e.StatusCode
+}
+
+// agreeingStatus is, for a code's sentinel, the status other than 200 that
+// says the same, and so lets the code's sentinel match.
+var agreeingStatus = map[error]int{
+	ErrClusterNotFound:  http.StatusNotFound,
+	ErrPermissionDenied: http.StatusForbidden,
 }
 
 // UnexpectedResponseError is returned when a response cannot be understood:
