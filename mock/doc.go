@@ -8,7 +8,7 @@
 // A Server is an http.Handler. Build one with New and serve it with net/http:
 //
 //	srv, err := mock.New(
-//		mock.WithAPIKey("mock-key"),              // a key for the mock only
+//		mock.WithAPIKey("mock-key-0123456789"),   // a key for the mock only, 16 bytes or more
 //		mock.WithClusters("in01-6183d6bac30f801"), // RUNNING until dropped
 //	)
 //	ts := httptest.NewServer(srv) // or &http.Server{Handler: srv}
