@@ -104,3 +104,30 @@ func TestNewReplayerSpecialFiles(t *testing.T) {
 		t.Errorf("got %v, want a *CassetteError naming the FIFO", err)
 	}
 }
+
+// TestCheckCassettesStopsDuringABlockingRead: a link to a regular file whose
+// read blocks (/proc/kmsg, readable by root) hung the gate for good, deaf to
+// cancellation, since the read ran outside what a cancellation stops.
+func TestCheckCassettesStopsDuringABlockingRead(t *testing.T) {
+	const blocking = "/proc/kmsg"
+	f, err := os.Open(blocking)
+	if err != nil {
+		t.Skipf("no regular file here whose read blocks: %v", err)
+	}
+	f.Close()
+	dir := t.TempDir()
+	if err := os.Symlink(blocking, filepath.Join(dir, "a.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	v := newTestValidator(t)
+	// The read has begun when the deadline comes: nothing else takes time.
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	err = within(t, 5*time.Second, func() error {
+		_, err := v.CheckCassettes(ctx, dir)
+		return err
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("got %v, want the context's error", err)
+	}
+}

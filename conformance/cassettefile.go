@@ -96,19 +96,21 @@ func readCassette(ctx context.Context, file string) (*vcr.Cassette, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	data, err := readRegularFile(file)
-	if err != nil {
-		return nil, &CassetteError{File: file, Err: err}
-	}
 	type decoded struct {
 		c   *vcr.Cassette
 		err error
 	}
-	// Parsing is the one step that cannot stop half-way. It runs aside, so
-	// that a cancellation returns at once; what it goes on to spend is
-	// bounded by the budget.
+	// Reading and parsing are the steps that cannot stop half-way: a link
+	// may name a regular file whose read blocks for good (/proc/kmsg). They
+	// run aside, so that a cancellation returns at once; what they go on to
+	// spend is bounded by the budget.
 	done := make(chan decoded, 1)
 	go func() {
+		data, err := readRegularFile(file)
+		if err != nil {
+			done <- decoded{nil, err}
+			return
+		}
 		c, err := vcr.DecodeStrict(data, vcr.Limits{MaxAliasNodes: MaxCassetteAliasNodes, MaxTextBytes: MaxCassetteTextBytes})
 		done <- decoded{c, err}
 	}()
