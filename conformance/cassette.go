@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/zcdrop/zcdrop/internal/redact"
 	"github.com/zcdrop/zcdrop/internal/vcr"
@@ -119,6 +121,8 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
 			},
 		})
 	}
+	violations = append(violations, headerSpellings(KindRequest, in.Request.Headers)...)
+	violations = append(violations, headerSpellings(KindResponse, in.Response.Headers)...)
 	violations = append(violations, checkRecordedLengths(in)...)
 	violations = append(violations, checkRecordedSecrets(r.req)...)
 	violations = append(violations, checkRecordedBodySecrets(in)...)
@@ -183,11 +187,38 @@ func toRecorded(file string, in *vcr.Interaction) (recorded, error) {
 	return recorded{file: file, in: in, req: req}, nil
 }
 
+// canonicalHeader returns h with its names in canonical form. Values of
+// names that collide ("Content-Type" and "content-type") are kept, in the
+// order of the names as written, so that the result never depends on the
+// order of a map; headerSpellings reports the collision.
 func canonicalHeader(h http.Header) http.Header {
 	out := make(http.Header, len(h))
-	for name, values := range h {
-		for _, v := range values {
+	for _, name := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[name] {
 			out.Add(name, v)
+		}
+	}
+	return out
+}
+
+// headerSpellings reports each header recorded under more than one spelling
+// of its name: a reader that looks up one spelling sees other values than a
+// reader that merges them, so the recording says two things. It names the
+// header by its canonical name, unless that name looks like a key.
+func headerSpellings(kind Kind, h http.Header) []Violation {
+	spellings := map[string]int{}
+	for name := range h {
+		spellings[http.CanonicalHeaderKey(name)]++
+	}
+	var out []Violation
+	for _, name := range slices.Sorted(maps.Keys(spellings)) {
+		if n := spellings[name]; n > 1 {
+			p := "header/" + name
+			if hasKeyToken(name) {
+				p = "header"
+			}
+			out = append(out, Violation{Kind: kind, Pointer: p,
+				Message: fmt.Sprintf("is recorded under %d spellings of its name; readers disagree on which one counts", n)})
 		}
 	}
 	return out

@@ -225,3 +225,41 @@ func TestGateChecksRecordedLengths(t *testing.T) {
 		})
 	}
 }
+
+// TestGateFlagsHeaderSpellings: a header recorded under two spellings of
+// its name got a verdict that changed from run to run, since which value
+// counted depended on the order of a map. Such a recording fails, always
+// the same way, and so does a response with two Content-Types.
+func TestGateFlagsHeaderSpellings(t *testing.T) {
+	const twice = "is recorded under 2 spellings of its name; readers disagree on which one counts"
+	tests := []struct {
+		name  string
+		edits []edit
+		want  []wantViolation
+	}{
+		{"response", []edit{addHeader(responseHeaders, "content-type", "text/html")}, []wantViolation{
+			{KindResponse, PointerContentType, "sent more than once; readers disagree on which one counts"},
+			{KindResponse, PointerContentType, twice},
+		}},
+		{"request", []edit{addHeader(requestHeaders, "accept", "text/html")}, []wantViolation{
+			{KindRequest, "header/Accept", twice},
+		}},
+		{"two values", []edit{{responseHeaders, responseHeaders + "                - text/html\n"}}, []wantViolation{
+			{KindResponse, PointerContentType, "sent more than once; readers disagree on which one counts"},
+		}},
+	}
+	v := newTestValidator(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeFile(t, t.TempDir(), "spellings.yaml", withEdits(t, tt.edits...))
+			// The same verdict every time, whatever order a map gives.
+			for range 20 {
+				results, err := v.CheckCassettes(context.Background(), p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkViolations(t, results[0], tt.want)
+			}
+		})
+	}
+}

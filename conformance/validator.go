@@ -262,6 +262,10 @@ func checkStatusAndType(op *openapi3.Operation, res *Response) []Violation {
 	declared := strings.Join(slices.Sorted(maps.Keys(content)), ", ")
 	ct := res.Header.Get("Content-Type")
 	switch {
+	case len(res.Header.Values("Content-Type")) > 1:
+		// Readers take the first, the last or all of them.
+		return []Violation{{Kind: KindResponse, Pointer: PointerContentType,
+			Message: "sent more than once; readers disagree on which one counts"}}
 	case ct == "":
 		return []Violation{{Kind: KindResponse, Pointer: PointerContentType,
 			Message: fmt.Sprintf("missing (declared for status %d: %s)", res.StatusCode, declared)}}
