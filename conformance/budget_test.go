@@ -132,3 +132,69 @@ func TestBodyOverCap(t *testing.T) {
 		})
 	}
 }
+
+// TestCorpusReadsEachFileOnce: forty links to one cassette made the gate
+// read and check it forty-one times, so that the budget of one cassette
+// cost forty-one. A file is read once however many paths name it: links,
+// the same path twice, a file and its directory.
+func TestCorpusReadsEachFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.yaml", readFile(t, dedicatedCassette))
+	for i := range 40 {
+		if err := os.Symlink(a, filepath.Join(dir, fmt.Sprintf("link%02d.yaml", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	results, err := newTestValidator(t).CheckCassettes(context.Background(), a, dir, a, filepath.Join(dir, "link07.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || results[0].File != a {
+		t.Errorf("got %d results, want the one interaction of %s once", len(results), a)
+	}
+	r, err := NewReplayer(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.interactions); n != 1 {
+		t.Errorf("the Replayer holds %d interactions, want 1", n)
+	}
+}
+
+// TestCorpusBudget: past the bytes or the interactions that one run may
+// read, the corpus is unreadable, and the error names the file that crossed
+// the line and the limit. The limits are scaled down to keep the test quick;
+// CheckCassettes uses MaxCorpusBytes and MaxCorpusInteractions.
+func TestCorpusBudget(t *testing.T) {
+	base := readFile(t, dedicatedCassette)
+	dir := t.TempDir()
+	for _, name := range []string{"a.yaml", "b.yaml", "c.yaml"} {
+		writeFile(t, dir, name, base)
+	}
+	size := int64(len(base))
+	tests := []struct {
+		name string
+		lim  corpusLimits
+		want string // "" for no error
+	}{
+		{"within both", corpusLimits{3 * size, 3}, ""},
+		{"over the bytes", corpusLimits{3*size - 1, 3}, fmt.Sprintf("c.yaml: the cassettes read so far, this one included, are larger than %d bytes", 3*size-1)},
+		{"over the interactions", corpusLimits{3 * size, 1}, "b.yaml: the cassettes read so far, this one included, hold more than 1 interactions, the most one run checks"},
+	}
+	v := newTestValidator(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			results, err := v.checkCassettes(context.Background(), tt.lim, []string{dir})
+			if tt.want == "" {
+				if err != nil || len(results) != 3 {
+					t.Fatalf("got %d results and %v, want 3 and no error", len(results), err)
+				}
+				return
+			}
+			var ce *CassetteError
+			if !errors.As(err, &ce) || results != nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %d results and %v, want no results and a *CassetteError saying %q", len(results), err, tt.want)
+			}
+		})
+	}
+}

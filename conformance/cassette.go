@@ -51,9 +51,12 @@ type recorded struct {
 // directory in lexical order, and each cassette's interactions as recorded.
 //
 // An unreadable input yields a *CassetteError and no Results, never a
-// partial verdict. A cassette is unreadable when it is not a regular file
+// partial verdict. A file that two paths name (a link, a file named twice,
+// or under two directories given) is read and checked once, where it is
+// first found. A cassette is unreadable when it is not a regular file
 // (or a link to one), when it is over the budget (MaxCassetteBytes,
-// MaxCassetteTextBytes, MaxCassetteAliasNodes), when it is not exactly one
+// MaxCassetteTextBytes, MaxCassetteAliasNodes), or the corpus is
+// (MaxCorpusBytes, MaxCorpusInteractions), when it is not exactly one
 // YAML document with "version: 2", and when it holds no interactions, which
 // prove nothing. CheckCassettes returns ctx's error, and no Results, as soon
 // as ctx is done.
@@ -70,27 +73,28 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 	if len(paths) == 0 {
 		return nil, errors.New("conformance: no cassette paths given")
 	}
-	var files []string
-	for _, p := range paths {
-		found, err := cassetteFiles(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, found...)
-	}
+	return v.checkCassettes(ctx, corpusLimits{MaxCorpusBytes, MaxCorpusInteractions}, paths)
+}
+
+// checkCassettes is CheckCassettes within lim.
+func (v *Validator) checkCassettes(ctx context.Context, lim corpusLimits, paths []string) ([]Result, error) {
 	var results []Result
-	for _, f := range files {
-		rs, err := loadCassette(ctx, f)
+	err := readCorpus(ctx, lim, paths, func(file string, c *vcr.Cassette) error {
+		rs, err := toRecordedAll(file, c)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, r := range rs {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 			r.req = r.req.WithContext(ctx) // The base path mark, if ctx has one.
 			results = append(results, v.checkRecorded(ctx, r))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return results, nil
 }
@@ -145,13 +149,9 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
 // query values.
 var noSecrets = redact.New()
 
-// loadCassette reads the cassette at file and readies its interactions to
-// be checked.
-func loadCassette(ctx context.Context, file string) ([]recorded, error) {
-	c, err := readCassette(ctx, file)
-	if err != nil {
-		return nil, err
-	}
+// toRecordedAll readies the interactions of c, read from file, to be
+// checked.
+func toRecordedAll(file string, c *vcr.Cassette) ([]recorded, error) {
 	out := make([]recorded, 0, len(c.Interactions))
 	for i, in := range c.Interactions {
 		r, err := toRecorded(file, in)

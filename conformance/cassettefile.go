@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/zcdrop/zcdrop/internal/regularfile"
@@ -35,6 +36,72 @@ const (
 	// may share its headers through one.
 	MaxCassetteAliasNodes = 10_000
 )
+
+// The budget of a corpus: every cassette that one CheckCassettes call, or
+// one NewReplayer, reads. A cassette's budget alone would let a pull
+// request multiply it: forty links to one 4 MiB cassette of 30,000 tiny
+// interactions cost the gate 2.6 GB and 36 s. Past either cap the corpus
+// is unreadable (*CassetteError naming the file that crossed it), never
+// checked in part. A file that several paths name counts once.
+const (
+	// MaxCorpusBytes caps the bytes of all cassette files read: 64 MiB,
+	// sixteen cassettes at MaxCassetteBytes.
+	MaxCorpusBytes = 64 << 20
+	// MaxCorpusInteractions caps the interactions of all cassettes read:
+	// 100,000. The gate keeps a Result for each, so this bounds the
+	// report as much as the work; a Drop Cluster corpus holds dozens.
+	MaxCorpusInteractions = 100_000
+)
+
+// corpusLimits is the budget of a corpus; the exported constants above in
+// use, smaller ones in tests.
+type corpusLimits struct {
+	bytes        int64
+	interactions int
+}
+
+// readCorpus reads the cassettes at paths (see cassetteFiles) in order,
+// each distinct file once, within lim, and hands each to visit. It stops at
+// the first error, visit's included.
+func readCorpus(ctx context.Context, lim corpusLimits, paths []string, visit func(file string, c *vcr.Cassette) error) error {
+	var files []string
+	for _, p := range paths {
+		found, err := cassetteFiles(ctx, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, found...)
+	}
+	var seen []os.FileInfo
+	var bytes int64
+	interactions := 0
+	for _, f := range files {
+		// A file that cannot be stated is kept, for readCassette to say
+		// why; one already read is skipped, however it was named.
+		if info, err := os.Stat(f); err == nil {
+			if slices.ContainsFunc(seen, func(s os.FileInfo) bool { return os.SameFile(s, info) }) {
+				continue
+			}
+			seen = append(seen, info)
+		}
+		c, n, err := readCassette(ctx, f)
+		if err != nil {
+			return err
+		}
+		bytes += int64(n)
+		interactions += len(c.Interactions)
+		switch {
+		case bytes > lim.bytes:
+			return &CassetteError{File: f, Err: fmt.Errorf("the cassettes read so far, this one included, are larger than %d bytes (%d MiB), the most one run reads", lim.bytes, lim.bytes>>20)}
+		case interactions > lim.interactions:
+			return &CassetteError{File: f, Err: fmt.Errorf("the cassettes read so far, this one included, hold more than %d interactions, the most one run checks", lim.interactions)}
+		}
+		if err := visit(f, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // cassetteFiles resolves path to the cassette files it names: itself when it
 // is not a directory, its *.yaml and *.yml files, in lexical order, when it
@@ -91,13 +158,15 @@ func pathCause(err error) error {
 // readCassette reads and parses the cassette at file, within the budget
 // above and as vcr.DecodeStrict reads it: one YAML document, of format
 // version 2 written as an integer. It refuses a cassette without
-// interactions, and returns ctx's error as soon as ctx is done.
-func readCassette(ctx context.Context, file string) (*vcr.Cassette, error) {
+// interactions, and returns ctx's error as soon as ctx is done. It also
+// returns the size of the file.
+func readCassette(ctx context.Context, file string) (*vcr.Cassette, int, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	type decoded struct {
 		c   *vcr.Cassette
+		n   int
 		err error
 	}
 	// Reading and parsing are the steps that cannot stop half-way: a link
@@ -108,25 +177,25 @@ func readCassette(ctx context.Context, file string) (*vcr.Cassette, error) {
 	go func() {
 		data, err := readRegularFile(file)
 		if err != nil {
-			done <- decoded{nil, err}
+			done <- decoded{nil, 0, err}
 			return
 		}
 		c, err := vcr.DecodeStrict(data, vcr.Limits{MaxAliasNodes: MaxCassetteAliasNodes, MaxTextBytes: MaxCassetteTextBytes})
-		done <- decoded{c, err}
+		done <- decoded{c, len(data), err}
 	}()
 	var d decoded
 	select {
 	case d = <-done:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, 0, ctx.Err()
 	}
 	switch {
 	case d.err != nil:
-		return nil, &CassetteError{File: file, Err: d.err}
+		return nil, 0, &CassetteError{File: file, Err: d.err}
 	case len(d.c.Interactions) == 0:
-		return nil, &CassetteError{File: file, Err: errors.New("cassette holds no interactions")}
+		return nil, 0, &CassetteError{File: file, Err: errors.New("cassette holds no interactions")}
 	}
-	return d.c, nil
+	return d.c, d.n, nil
 }
 
 // readRegularFile reads file, which must be a regular file (or a link to

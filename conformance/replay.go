@@ -82,8 +82,10 @@ func (r ReplayReport) Err() error {
 	return fmt.Errorf("conformance: replay of %s:%s", r.Dir, b.String())
 }
 
-// NewReplayer loads every cassette in dir. It returns a *CassetteError when
-// dir does not exist, holds no cassette, or holds one that cannot be read.
+// NewReplayer loads every cassette in dir, each distinct file once. It
+// returns a *CassetteError when dir does not exist, holds no cassette, holds
+// one that cannot be read, or is over the corpus budget (MaxCorpusBytes,
+// MaxCorpusInteractions).
 func NewReplayer(dir string) (*Replayer, error) {
 	v, err := NewValidator()
 	if err != nil {
@@ -92,21 +94,17 @@ func NewReplayer(dir string) (*Replayer, error) {
 	// The Replayer reads cassettes as the gate does, so that it serves what
 	// the gate would check; there is no caller's context to stop it.
 	ctx := context.Background()
-	files, err := cassetteFiles(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
 	r := &Replayer{dir: dir}
-	for _, f := range files {
-		c, err := readCassette(ctx, f)
-		if err != nil {
-			return nil, err
-		}
+	err = readCorpus(ctx, corpusLimits{MaxCorpusBytes, MaxCorpusInteractions}, []string{dir}, func(_ string, c *vcr.Cassette) error {
 		for _, in := range c.Interactions {
 			if in != nil {
 				r.interactions = append(r.interactions, &replayable{in: in})
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// A replayed redirect is checked as it was recorded, never followed.
 	r.client = httpclient.NoRedirects(&Transport{Validator: v, Mode: ModeObserve, Base: replayTransport{r}, Report: func(res Result) {
