@@ -136,7 +136,7 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 		add(vs...)
 		return out
 	}
-	keyViolations, readable := checkKeys(ex.Response)
+	keyViolations, obj, readable := checkKeys(ex.Response)
 	add(keyViolations...)
 	if !readable {
 		return out
@@ -158,7 +158,9 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 		add(toViolations(KindResponse, err)...)
 		return out
 	}
-	add(checkEcho(params["clusterId"], ex.Response)...)
+	if obj != nil {
+		add(checkEnvelope(params["clusterId"], ex.Response.StatusCode, obj)...)
+	}
 	return out
 }
 
@@ -289,26 +291,41 @@ var envelopeKeys = map[string][]string{
 // reports what a reader that ignores case, or that keeps the last of two
 // equal keys, as encoding/json does, would read differently: a key that
 // appears twice in any object, and a key beside or instead of an envelope
-// key that differs from it only in case. It says whether the body can be
-// judged further; one with a key twice cannot, since it says two things.
-// Bodies that are not JSON objects are left to the schema.
-func checkKeys(res *Response) ([]Violation, bool) {
+// key that differs from it only in case. It reports, too, a body the client
+// cannot read at all: one that is not exactly one JSON object, as two
+// values one after the other or a value with text after it are not, which
+// a lenient reader would take for its first value. It returns the object
+// read, nil for a body that is not JSON, and says whether the body can be
+// judged further; one that the client cannot read cannot, since what it
+// says depends on the reader. Messages never quote the body.
+func checkKeys(res *Response) ([]Violation, *jsonstrict.Object, bool) {
 	if !strings.Contains(res.Header.Get("Content-Type"), "json") {
-		return nil, true
+		return nil, nil, true
 	}
 	obj, err := jsonstrict.Decode(res.Body)
 	var jerr *jsonstrict.Error
+	if err != nil && !errors.As(err, &jerr) {
+		jerr = &jsonstrict.Error{}
+	}
 	switch {
-	case errors.Is(err, jsonstrict.ErrDuplicateKey) && errors.As(err, &jerr):
-		return []Violation{{Kind: KindResponse, Pointer: jerr.Pointer, Message: "appears more than once; readers disagree on which one counts"}}, false
-	case err != nil:
-		return nil, true
+	case err == nil:
+	case errors.Is(err, jsonstrict.ErrDuplicateKey):
+		return []Violation{{Kind: KindResponse, Pointer: jerr.Pointer, Message: "appears more than once; readers disagree on which one counts"}}, nil, false
+	case errors.Is(err, jsonstrict.ErrSyntax):
+		return []Violation{{Kind: KindResponse, Pointer: jerr.Pointer,
+			Message: "body is not valid JSON, or holds more than one JSON value or text after it; the client reads it as an unexpected answer"}}, nil, false
+	case errors.Is(err, jsonstrict.ErrType):
+		return []Violation{{Kind: KindResponse, Pointer: jerr.Pointer,
+			Message: "body is not a JSON object; the client reads it as an unexpected answer"}}, nil, false
+	default:
+		return []Violation{{Kind: KindResponse, Pointer: jerr.Pointer,
+			Message: "body cannot be read as the client reads it; the client reads it as an unexpected answer"}}, nil, false
 	}
 	out := caseVariants(obj)
 	if data, err := obj.Object("data"); err == nil {
 		out = append(out, caseVariants(data)...)
 	}
-	return out, true
+	return out, obj, true
 }
 
 // caseVariants reports every key of obj that differs from one of its
@@ -327,28 +344,29 @@ func caseVariants(obj *jsonstrict.Object) []Violation {
 	return out
 }
 
-// checkEcho reports a success that names another cluster than the one asked
-// for: the schema allows it, a client must not. It reads the body as the
-// client does, with exact keys.
-func checkEcho(requested string, res *Response) []Violation {
-	if res.StatusCode != http.StatusOK {
-		return nil
-	}
-	// The schema check has already judged bodies without these members.
-	obj, err := jsonstrict.Decode(res.Body)
+// checkEnvelope reads the envelope of a body that the schema accepts as
+// the client reads it, and reports what the client would read otherwise:
+// a code that is not written as an integer ("code":0.0 or 0e5, which the
+// schema takes for 0 and the client does not), and a success that names
+// another cluster than the one asked for, which the schema allows and a
+// client must not believe. What it cannot read is a violation, never a
+// silent pass.
+func checkEnvelope(requested string, status int, obj *jsonstrict.Object) []Violation {
+	code, err := obj.Int("code")
 	if err != nil {
-		return nil
+		return []Violation{{Kind: KindResponse, Pointer: "/code",
+			Message: "is not written as an integer; the client reads only an integer literal, so it calls this answer unexpected"}}
 	}
-	if code, err := obj.Int("code"); err != nil || code != 0 {
+	if status != http.StatusOK || code != 0 {
 		return nil
 	}
 	data, err := obj.Object("data")
 	if err != nil {
-		return nil
+		return []Violation{{Kind: KindResponse, Pointer: "/data", Message: "cannot be read as the client reads it: " + errorReason(err)}}
 	}
 	got, err := data.String("clusterId")
 	if err != nil {
-		return nil
+		return []Violation{{Kind: KindResponse, Pointer: "/data/clusterId", Message: "cannot be read as the client reads it: " + errorReason(err)}}
 	}
 	if got != requested {
 		return []Violation{{
@@ -358,6 +376,20 @@ func checkEcho(requested string, res *Response) []Violation {
 		}}
 	}
 	return nil
+}
+
+// errorReason says what is wrong with a member, by the kind of a
+// jsonstrict error, never quoting it.
+func errorReason(err error) string {
+	switch {
+	case errors.Is(err, jsonstrict.ErrMissing):
+		return "missing"
+	case errors.Is(err, jsonstrict.ErrNull):
+		return "null"
+	case errors.Is(err, jsonstrict.ErrType):
+		return "of the wrong type"
+	}
+	return "unreadable"
 }
 
 func routeViolation(req *http.Request, err error) Violation {

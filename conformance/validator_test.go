@@ -26,6 +26,10 @@ func jsonResponse(status int, body string) *Response {
 }
 
 func TestValidate(t *testing.T) {
+	const (
+		notOneValue = "body is not valid JSON, or holds more than one JSON value or text after it; the client reads it as an unexpected answer"
+		notInteger  = "is not written as an integer; the client reads only an integer literal, so it calls this answer unexpected"
+	)
 	v := newTestValidator(t)
 	auth := map[string]string{"Authorization": "Bearer REDACTED"}
 	const url = "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop"
@@ -108,6 +112,20 @@ func TestValidate(t *testing.T) {
 		{name: "null code", res: jsonResponse(200, `{"code":null,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
 			want: []Violation{{KindResponse, "/code", "value must be of type integer (closest oneOf branch: DropClusterSuccess)"}}},
 		{name: "keys in other objects may differ in case", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x","extra":{"Code":1,"code":2}}}`)},
+		// The Validator reads the body as the client does, or fails it: a
+		// lenient reader takes the first of two values, or 0.0 for 0.
+		{name: "two JSON values", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}{"code":96018,"message":"m"}`),
+			want: []Violation{{KindResponse, "", notOneValue}}},
+		{name: "text after the value", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}} trailing`),
+			want: []Violation{{KindResponse, "", notOneValue}}},
+		{name: "another cluster, then text", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-OTHER"}} x`),
+			want: []Violation{{KindResponse, "", notOneValue}}},
+		{name: "not an object", res: jsonResponse(200, `[{"code":0}]`),
+			want: []Violation{{KindResponse, "", "body is not a JSON object; the client reads it as an unexpected answer"}}},
+		{name: "code 0.0", res: jsonResponse(200, `{"code":0.0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{{KindResponse, "/code", notInteger}}},
+		{name: "code 0e5", res: jsonResponse(200, `{"code":0e5,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
+			want: []Violation{{KindResponse, "/code", notInteger}}},
 		{name: "request body", body: `{"x":1}`,
 			want: []Violation{{KindRequest, PointerBody, "request body not allowed for this request"}}},
 	}
