@@ -299,7 +299,7 @@ func TestCheckCassettesUnreadable(t *testing.T) {
 		{"no url", writeFile(t, dir, "nourl.yaml", strings.Replace(good, "url: https:", "xurl: https:", 1)),
 			"interactions[0]: request has no url"},
 		{"bad url", writeFile(t, dir, "badurl.yaml", strings.Replace(good, "url: https://api.cloud.zilliz.com", "url: http://[::1", 1)),
-			"interactions[0]: request url:"},
+			"interactions[0]: request url cannot be parsed"},
 		{"no status", writeFile(t, dir, "nostatus.yaml", strings.Replace(good, "code: 200", "code: 0", 1)),
 			"interactions[0]: response has no status code"},
 		{"too large", writeFile(t, dir, "large.yaml", "version: 2\n#"+strings.Repeat("x", MaxCassetteBytes)),
@@ -460,5 +460,20 @@ func TestGateFlagsRecordedKeysAndHidesQueryValues(t *testing.T) {
 		if !strings.Contains(strings.ReplaceAll(report, `": "`, `":"`), want) {
 			t.Errorf("report lacks %s:\n%s", want, report)
 		}
+	}
+}
+
+// TestUnparsableURLIsNotQuoted: a recorded URL that failed to parse was
+// quoted whole in the error, its user, password and query with it.
+func TestUnparsableURLIsNotQuoted(t *testing.T) {
+	const canary = "sk-LIVE-Q2x9Lm4Tz8Kp1Vw7Rj5N"
+	s := strings.Replace(readFile(t, dedicatedCassette),
+		"url: https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop",
+		"url: https://user:"+canary+"@api.cloud.zilliz.com:port/v2/clusters/in01-6183d6bac30f801/drop?key="+canary, 1)
+	p := writeFile(t, t.TempDir(), "bad-url.yaml", s)
+	_, err := newTestValidator(t).CheckCassettes(context.Background(), p)
+	var ce *CassetteError
+	if !errors.As(err, &ce) || strings.Contains(err.Error(), canary) || !strings.Contains(err.Error(), "interactions[0]: request url cannot be parsed") {
+		t.Fatalf("got %v, want a *CassetteError that says the url cannot be parsed and quotes none of it", err)
 	}
 }
