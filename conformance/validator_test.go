@@ -126,6 +126,13 @@ func TestValidate(t *testing.T) {
 			want: []Violation{{KindResponse, "/code", notInteger}}},
 		{name: "code 0e5", res: jsonResponse(200, `{"code":0e5,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x"}}`),
 			want: []Violation{{KindResponse, "/code", notInteger}}},
+		// The gate locates what is wrong, and never prints a key doing so.
+		{name: "key-like key twice", res: jsonResponse(200, `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x","sk-LIVE-Q2x9Lm4Tz8Kp1Vw7Rj5N":1,"sk-LIVE-Q2x9Lm4Tz8Kp1Vw7Rj5N":2}}`),
+			want: []Violation{{KindResponse, "/data/<key-like name>", "appears more than once; readers disagree on which one counts"}}},
+		{name: "key in the path", url: "https://api.cloud.zilliz.com/v2/sk-LIVE-Q2x9Lm4Tz8Kp1Vw7Rj5N/drop", res: jsonResponse(200, `{}`),
+			want: []Violation{{KindRequest, PointerPath, "no operation in the spec matches the path, which holds what looks like a credential and is not printed; the response was not checked"}}},
+		{name: "key in the path, wrong method", method: http.MethodPost, url: "https://api.cloud.zilliz.com/v2/clusters/9f86d081884c7d659a2feaa0c55ad015/drop",
+			want: []Violation{{KindRequest, PointerMethod, "method POST is not allowed on the path, which holds what looks like a credential and is not printed"}}},
 		{name: "request body", body: `{"x":1}`,
 			want: []Violation{{KindRequest, PointerBody, "request body not allowed for this request"}}},
 	}
