@@ -51,6 +51,11 @@ const credentialAdvice = "; recordings must not hold credentials (record through
 //   - it is the URL's fragment and holds name=value pairs whose name is
 //     credential-like as for headers ("#access_token=...").
 //
+// The fields that go-vcr records beside the headers (host, request_uri,
+// remote_addr, proto, transfer_encoding, of request and response) are held
+// to the third and fourth rules and to the scheme rule, and form values to
+// the rules for headers, their names as header names.
+//
 // Header names such as Idempotency-Key match too; write REDACTED in them.
 // checkRecordedSecrets checks the request, all but its body;
 // checkRecordedBodySecrets checks the bodies and the response.
@@ -85,6 +90,26 @@ func checkRecordedBodySecrets(in *vcr.Interaction) []Violation {
 	if hasKeyToken(in.Request.Body) {
 		out = append(out, Violation{Kind: KindSemantic, Pointer: PointerBody,
 			Message: "request body holds what looks like a credential" + credentialAdvice})
+	}
+	// Fields that go-vcr records beside the headers, which a hand-edited
+	// or foreign cassette may fill with anything.
+	req := in.Request
+	fields := []struct{ name, value string }{
+		{"host", req.Host}, {"request_uri", req.RequestURI}, {"remote_addr", req.RemoteAddr},
+		{"proto", req.Proto}, {"transfer_encoding", strings.Join(req.TransferEncoding, " ")},
+		{"response proto", in.Response.Proto}, {"response transfer_encoding", strings.Join(in.Response.TransferEncoding, " ")},
+	}
+	for _, f := range fields {
+		if hasKeyToken(f.value) || schemeCredential(f.value) || credentialFragment(f.value) {
+			out = append(out, Violation{Kind: KindSemantic,
+				Message: "recorded " + f.name + " holds what looks like a credential" + credentialAdvice})
+		}
+	}
+	if slices.ContainsFunc(slices.Collect(maps.Keys(req.Form)), func(name string) bool {
+		return slices.ContainsFunc(req.Form[name], func(value string) bool { return headerCredential(name, value) })
+	}) {
+		out = append(out, Violation{Kind: KindSemantic,
+			Message: "recorded form holds what looks like a credential" + credentialAdvice})
 	}
 	if hasKeyToken(in.Response.Status) || schemeCredential(in.Response.Status) {
 		out = append(out, Violation{Kind: KindSemantic,

@@ -263,3 +263,42 @@ func TestGateFlagsHeaderSpellings(t *testing.T) {
 		})
 	}
 }
+
+// TestGateFlagsCredentialsInOtherFields: a key in the fields that go-vcr
+// records beside the headers passed the gate.
+func TestGateFlagsCredentialsInOtherFields(t *testing.T) {
+	const host = "        host: api.cloud.zilliz.com\n"
+	add := func(field, value string) edit { return edit{host, host + "        " + field + ": " + value + "\n"} }
+	tests := []struct {
+		name string
+		edit edit
+	}{
+		{"form", add("form", "{api_key: ["+recordedKey+"]}")},
+		{"form by name", add("form", "{token: [abc]}")},
+		{"host", edit{host, "        host: " + recordedKey + ".example.com\n"}},
+		{"request_uri", add("request_uri", "/v2/clusters/x/drop?k="+recordedHexKey)},
+		{"remote_addr", add("remote_addr", recordedKey+":443")},
+		{"proto", edit{"        proto: HTTP/1.1\n", "        proto: Bearer " + recordedHexKey + "\n"}},
+		{"transfer_encoding", add("transfer_encoding", "["+recordedKey+"]")},
+	}
+	v := newTestValidator(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeFile(t, t.TempDir(), "field.yaml", withEdits(t, tt.edit))
+			results, err := v.CheckCassettes(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, vi := range results[0].Violations {
+				found = found || strings.Contains(vi.Message, "holds what looks like a credential")
+				if strings.Contains(vi.String(), recordedKey) || strings.Contains(vi.String(), recordedHexKey) {
+					t.Errorf("violation quotes the key: %s", vi)
+				}
+			}
+			if !found {
+				t.Errorf("want a credential violation, got %v", results[0].Violations)
+			}
+		})
+	}
+}
