@@ -137,7 +137,7 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
 		File:       r.file,
 		ID:         in.ID,
 		Method:     in.Request.Method,
-		URL:        noSecrets.URL(in.Request.URL),
+		URL:        reportURL(in.Request.URL),
 		StatusCode: in.Response.Code,
 		OK:         len(violations) == 0,
 		Violations: violations,

@@ -282,6 +282,29 @@ func idHeader(name string) bool {
 	return false
 }
 
+// reportURL renders a recorded URL for a report: as noSecrets renders it,
+// and with every path segment that looks like a key (see hasKeyToken) shown
+// as the placeholder, since a report locates and must not quote one.
+func reportURL(raw string) string {
+	u, err := url.Parse(noSecrets.URL(raw))
+	if err != nil {
+		return redact.Placeholder
+	}
+	segments := strings.Split(u.EscapedPath(), "/")
+	masked := false
+	for i, s := range segments {
+		if plain, err := url.PathUnescape(s); err == nil && hasKeyToken(plain) || err != nil && hasKeyToken(s) {
+			segments[i], masked = redact.Placeholder, true
+		}
+	}
+	if !masked {
+		return u.String()
+	}
+	path := strings.Join(segments, "/")
+	u.Path, u.RawPath = path, ""
+	return u.String()
+}
+
 // hasKeyToken reports whether s holds a token that looks like a key by
 // either rule: hasRandomToken's, or a run of at least minLongToken letters
 // and digits with both in it.

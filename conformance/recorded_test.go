@@ -302,3 +302,20 @@ func TestGateFlagsCredentialsInOtherFields(t *testing.T) {
 		})
 	}
 }
+
+// TestReportURLLocatesWithoutQuoting: a key in a recorded URL's path, query,
+// user or fragment never reaches the report's URL.
+func TestReportURLLocatesWithoutQuoting(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop"},
+		{"https://api.cloud.zilliz.com/v2/clusters/" + recordedKey + "/drop", "https://api.cloud.zilliz.com/v2/clusters/REDACTED/drop"},
+		{"https://api.cloud.zilliz.com/v2/" + recordedHexKey + "/x", "https://api.cloud.zilliz.com/v2/REDACTED/x"},
+		{"https://u:" + recordedKey + "@h/v2?k=" + recordedKey + "#" + recordedKey, "https://REDACTED@h/v2?k=REDACTED#REDACTED"},
+		{"http://h/%zz/" + recordedKey, "REDACTED"},
+	}
+	for _, tt := range tests {
+		if got := reportURL(tt.in); got != tt.want {
+			t.Errorf("reportURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -153,7 +153,7 @@ func (t replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
-	what := req.Method + " " + noSecrets.URL(req.URL.String())
+	what := req.Method + " " + reportURL(req.URL.String())
 	r := t.r
 	r.mu.Lock()
 	defer r.mu.Unlock()

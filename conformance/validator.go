@@ -220,13 +220,17 @@ func checkAuthorization(h http.Header) []Violation {
 	return nil
 }
 
+// minMessageSecret is the shortest token that messageSecret scrubs: the
+// front door's minimum key length (zcdrop.MinAPIKeyLength), below which a
+// "key" would match inside ordinary words.
+const minMessageSecret = 16
+
 // messageSecret returns the key in an Authorization header, so that
-// messages can be scrubbed of it, or "" for a key too short to scrub: a
-// short "key" would match inside ordinary words, and messages are built so
-// as never to quote one anyway.
+// messages can be scrubbed of it, or "" for a token too short to be a key.
+// Messages are built so as never to quote one anyway.
 func messageSecret(h http.Header) string {
 	_, token, _ := strings.Cut(h.Get("Authorization"), " ")
-	if token = strings.TrimSpace(token); len(token) < 8 {
+	if token = strings.TrimSpace(token); len(token) < minMessageSecret {
 		return ""
 	}
 	return token
