@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -20,10 +19,7 @@ import (
 // FIFO would block until a writer came.
 func TestAPIKeyFileRefusesWhatIsNotAKeyFile(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	fifo := makeFIFO(t, dir, "fifo")
 	regular := writeKeyFile(t, dropKey+"\n")
 	link := filepath.Join(dir, "link")
 	if err := os.Symlink(regular, link); err != nil {

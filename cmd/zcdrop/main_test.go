@@ -62,6 +62,32 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
+// runGuarded runs the CLI as runCLI does, on its own goroutine, and fails
+// the test if it has not returned within limit: a hang guard for inputs
+// that once blocked for good, not a speed target.
+func runGuarded(t *testing.T, limit time.Duration, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	type outcome struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		var out, errOut bytes.Buffer
+		code := run(ctx, args, strings.NewReader(""), &out, &errOut)
+		done <- outcome{code, out.String(), errOut.String()}
+	}()
+	select {
+	case o := <-done:
+		return o.code, o.stdout, o.stderr
+	case <-time.After(limit):
+		t.Fatalf("zcdrop %s still running after %s", strings.Join(args, " "), limit)
+		return 0, "", ""
+	}
+}
+
 // runDropCLI runs `zcdrop drop` in-process with stdin and returns its exit
 // code and output. It fails the test if dropKey appears in either stream.
 func runDropCLI(t *testing.T, stdin string, args ...string) (int, string, string) {

@@ -3,12 +3,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -18,15 +15,7 @@ import (
 // now an unreadable --spec, said at once.
 func TestSelftestRefusesASpecThatIsNoFile(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo.yaml")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Skipf("no FIFOs here: %v", err)
-	}
-	t.Cleanup(func() {
-		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			f.Close()
-		}
-	})
+	fifo := makeFIFO(t, dir, "fifo.yaml")
 	huge := filepath.Join(dir, "huge.yaml")
 	if err := os.WriteFile(huge, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -42,26 +31,9 @@ func TestSelftestRefusesASpecThatIsNoFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(t.Context())
-			defer cancel()
-			type outcome struct {
-				code           int
-				stdout, stderr string
-			}
-			done := make(chan outcome, 1)
-			go func() {
-				var out, errOut bytes.Buffer
-				code := run(ctx, []string{"selftest", "--spec", tt.path}, strings.NewReader(""), &out, &errOut)
-				done <- outcome{code, out.String(), errOut.String()}
-			}()
-			select {
-			case o := <-done:
-				if o.code != exitUsage || o.stdout != "" || !strings.Contains(o.stderr, tt.want) {
-					t.Errorf("exit code %d, stdout %q, stderr %q; want %d and %q", o.code, o.stdout, o.stderr, exitUsage, tt.want)
-				}
-			case <-time.After(10 * time.Second):
-				cancel()
-				t.Fatal("selftest hangs on --spec " + tt.path)
+			code, stdout, stderr := runGuarded(t, 10*time.Second, "selftest", "--spec", tt.path)
+			if code != exitUsage || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit code %d, stdout %q, stderr %q; want %d and %q", code, stdout, stderr, exitUsage, tt.want)
 			}
 		})
 	}
