@@ -14,7 +14,7 @@ export CGO_ENABLED := $(CGO_OK)
 RACE    := $(if $(filter 1,$(CGO_OK)),-race)
 CORPUS  := conformance/testdata/cassettes
 
-.PHONY: all generate check-generated lint test conformance conformance-live bench fuzz
+.PHONY: all generate check-generated lint spec-lint breaking regen test conformance conformance-live bench fuzz
 
 all: test
 
@@ -49,9 +49,32 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 
+## spec-lint: openapi.yaml against OpenAPI 3.0 and the project's rules (zc001…),
+## one problem per line as file:line:col
+spec-lint:
+	$(GO) run ./cmd/zcdrop spec lint openapi.yaml
+
+## breaking: what changed in openapi.yaml, and in the Go API generated from it,
+## since BASE (a git ref, default HEAD); exit 1 on a breaking change. The old
+## files come from git show, so the checkout never changes.
+BASE ?= HEAD
+breaking:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	git show "$(BASE):openapi.yaml" >"$$tmp/openapi.yaml" || { echo "breaking: no openapi.yaml at $(BASE)"; exit 2; }; \
+	git show "$(BASE):api/oapi-codegen.yaml" >"$$tmp/oapi-codegen.yaml" || { echo "breaking: no api/oapi-codegen.yaml at $(BASE)"; exit 2; }; \
+	$(GO) run ./cmd/zcdrop spec diff --old-label "openapi.yaml@$(BASE)" --old-config "$$tmp/oapi-codegen.yaml" "$$tmp/openapi.yaml" openapi.yaml
+
+## regen: the whole cycle after a spec edit: lint, go generate, go build, the
+## diff against BASE (spec and Go API), the gate over the shipped corpus and the
+## mock; one summary at the end. The tool is built before api/ is regenerated.
+regen:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) build -o "$$tmp/zcdrop" ./cmd/zcdrop; \
+	"$$tmp/zcdrop" spec regen --base "$(BASE)"
+
 ## test: everything CI runs. Never the live probes, even with ZILLIZ_API_KEY set.
 ## -race needs cgo, and so a C compiler; without one the tests run without it.
-test: lint check-generated
+test: lint spec-lint check-generated
 ifneq ($(CGO_OK),1)
 	@echo "test: notice: no C compiler (go env CC is '$$($(GO) env CC)'), so -race is skipped; install gcc to run the race detector"
 endif

@@ -8,6 +8,7 @@
 //	zcdrop probe [--record DIR] [flags]
 //	zcdrop mock --api-key KEY --cluster ID [flags]
 //	zcdrop selftest [--spec openapi.yaml]
+//	zcdrop spec lint|diff|drift|regen [flags] [args]
 //	zcdrop version (or --version, -v)
 //
 // Each command takes --help. Flags come before operands. Run "zcdrop help"
@@ -74,6 +75,7 @@ Usage:
   zcdrop probe [--record DIR] [flags]                     check the live API with probes that delete nothing
   zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
   zcdrop selftest [--spec openapi.yaml]                   check the spec, client and CLI against the mock
+  zcdrop spec lint|diff|drift|regen [flags] [args]        the maintainer's loop on openapi.yaml (zcdrop spec help)
   zcdrop version                                          print versions (also --version, -v)
   zcdrop help                                             this text
 
@@ -121,6 +123,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMock(ctx, args[1:], stdout, stderr)
 	case "probe":
 		return runProbe(ctx, args[1:], stdout, stderr)
+	case "spec":
+		return runSpec(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
