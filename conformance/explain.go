@@ -2,12 +2,12 @@ package conformance
 
 import (
 	"errors"
-	"fmt"
-	"path"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/zcdrop/zcdrop/internal/schemaerr"
 )
 
 // toViolations turns what kin-openapi reports into violations. It reads the
@@ -49,14 +49,14 @@ func toViolations(kind Kind, err error) []Violation {
 // errors become one violation per failing leaf, each with its JSON pointer.
 func explainCause(kind Kind, where, reason string, cause error) []Violation {
 	if cause != nil {
-		if leaves := schemaLeaves(cause); len(leaves) > 0 {
+		if leaves := schemaerr.Leaves(cause); len(leaves) > 0 {
 			out := make([]Violation, 0, len(leaves))
 			for _, l := range leaves {
-				p := l.pointer
+				p := l.Pointer
 				if where != "" && where != PointerBody {
 					p = where // A parameter's value has no inner structure.
 				}
-				out = append(out, Violation{Kind: kind, Pointer: p, Message: l.message})
+				out = append(out, Violation{Kind: kind, Pointer: p, Message: l.Message})
 			}
 			return out
 		}
@@ -95,104 +95,4 @@ func safeError(err error) string {
 		return se.Reason
 	}
 	return err.Error()
-}
-
-type leaf struct {
-	pointer string
-	message string
-}
-
-// schemaLeaves flattens a schema error into the failures a reader can act on.
-// A failed oneOf is explained by its closest branch, the one with the fewest
-// failures: for {"code":0} that is the success branch ("data" is missing),
-// not the error envelope ("code" must not be 0, "message" is missing).
-func schemaLeaves(err error) []leaf {
-	if multi, ok := err.(openapi3.MultiError); ok {
-		var out []leaf
-		for _, e := range multi {
-			out = append(out, schemaLeaves(e)...)
-		}
-		return out
-	}
-	var se *openapi3.SchemaError
-	if !errors.As(err, &se) {
-		return nil
-	}
-	if se.SchemaField == "oneOf" && se.Origin != nil {
-		var branches openapi3.MultiError
-		if errors.As(se.Origin, &branches) && len(branches) == len(se.Schema.OneOf) {
-			best, bestIdx := []leaf(nil), -1
-			for i, b := range branches {
-				ls := schemaLeaves(b)
-				if len(ls) > 0 && (bestIdx < 0 || len(ls) < len(best)) {
-					best, bestIdx = ls, i
-				}
-			}
-			if bestIdx >= 0 {
-				name := branchName(se.Schema.OneOf[bestIdx])
-				for i := range best {
-					best[i].message += " (closest oneOf branch: " + name + ")"
-				}
-				return best
-			}
-		}
-	}
-	if se.Origin != nil {
-		if inner := schemaLeaves(se.Origin); len(inner) > 0 {
-			return inner
-		}
-	}
-	p := "/" + strings.Join(se.JSONPointer(), "/")
-	msg := se.Reason
-	switch {
-	case se.SchemaField == "enum" && se.Schema.Type != nil && !valueHasType(se.Value, se.Schema.Type):
-		// kin-openapi checks enum before type; "must be an integer" says more
-		// about "0" than "is not one of the allowed values [0]" does.
-		msg = "value must be of type " + strings.Join(se.Schema.Type.Slice(), " or ")
-	case se.SchemaField == "not" && se.Schema.Not != nil && se.Schema.Not.Value != nil && len(se.Schema.Not.Value.Enum) > 0:
-		msg = fmt.Sprintf("value must not be any of %v", se.Schema.Not.Value.Enum)
-	}
-	msg = lowerFirst(msg)
-	if msg == "" {
-		msg = "does not match schema field " + se.SchemaField
-	}
-	return []leaf{{pointer: p, message: msg}}
-}
-
-func branchName(ref *openapi3.SchemaRef) string {
-	if ref.Ref != "" {
-		return path.Base(ref.Ref)
-	}
-	if ref.Value != nil && ref.Value.Title != "" {
-		return ref.Value.Title
-	}
-	return "inline schema"
-}
-
-// lowerFirst lowercases kin-openapi's occasional capital ("Value is not
-// nullable"), so every message reads alike.
-func lowerFirst(s string) string {
-	if s == "" || s[0] < 'A' || s[0] > 'Z' || (len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z') {
-		return s
-	}
-	return string(s[0]+'a'-'A') + s[1:]
-}
-
-// valueHasType reports whether a decoded JSON value is of one of types.
-func valueHasType(value any, types *openapi3.Types) bool {
-	switch x := value.(type) {
-	case nil:
-		return types.Includes(openapi3.TypeNull)
-	case bool:
-		return types.Includes(openapi3.TypeBoolean)
-	case float64:
-		return types.Includes(openapi3.TypeNumber) || (types.Includes(openapi3.TypeInteger) && x == float64(int64(x)))
-	case string:
-		return types.Includes(openapi3.TypeString)
-	case []any:
-		return types.Includes(openapi3.TypeArray)
-	case map[string]any:
-		return types.Includes(openapi3.TypeObject)
-	}
-	return true
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // testValidator is shared by every test: building one validates the whole
-// spec, examples included.
+// spec.
 var testValidator = sync.OnceValues(conformance.NewValidator)
 
 // testClient talks to a mock on a loopback httptest.Server. Conforming

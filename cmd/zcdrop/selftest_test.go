@@ -59,6 +59,12 @@ func TestSelftestCatchesAStaleSpec(t *testing.T) {
 	if code != exitFailed || !strings.Contains(stderr, "is not a valid OpenAPI document") {
 		t.Errorf("exit %d, stderr %q; want exit 1 for an example that breaks its schema", code, stderr)
 	}
+	// One line that names the example and the failing field, never
+	// kin-openapi's dump of the whole schema.
+	if !strings.Contains(stderr, "example illegalApiKey") || !strings.Contains(stderr, "/code: value must be an integer") ||
+		strings.Contains(stderr, "Schema:") || strings.Count(stderr, "\n") > 2 {
+		t.Errorf("stderr %q; want one line naming example illegalApiKey and /code", stderr)
+	}
 }
 
 // TestSelftestEscapesTheSpecFileName: a file name is text that the file

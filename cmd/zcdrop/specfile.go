@@ -13,6 +13,7 @@ import (
 
 	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/internal/regularfile"
+	"github.com/zcdrop/zcdrop/internal/schemaerr"
 )
 
 // maxSpecFileBytes caps the spec file that --spec names: 4 MiB, some fifty
@@ -53,7 +54,7 @@ func checkSpecFile(ctx context.Context, path string, data []byte) (string, error
 		return "", fmt.Errorf("load %s: %w", path, err)
 	}
 	if err := doc.Validate(ctx, openapi3.EnableExamplesValidation()); err != nil {
-		return "", fmt.Errorf("%s is not a valid OpenAPI document: %w", path, err)
+		return "", fmt.Errorf("%s is not a valid OpenAPI document: %s (zcdrop spec lint %s gives each problem with its line)", path, schemaerr.Summary(err), path)
 	}
 	embedded, err := api.GetSpec()
 	if err != nil {
