@@ -1,0 +1,134 @@
+package specdiff
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/oasdiff/checker"
+	"github.com/oasdiff/oasdiff/diff"
+	"github.com/oasdiff/oasdiff/load"
+)
+
+// SpecChange is one change between two specs, as oasdiff's checks describe
+// it.
+type SpecChange struct {
+	Severity Severity `json:"severity"`
+	// ID is oasdiff's check ID, such as "response-required-property-removed".
+	ID string `json:"id"`
+	// Text says what changed, in oasdiff's words.
+	Text string `json:"text"`
+	// Operation is the HTTP method of the operation concerned, or "" for a
+	// change to the whole spec.
+	Operation string `json:"operation"`
+	// Path is the path of the operation concerned, or "".
+	Path string `json:"path"`
+	// Source is where the change is, as name:line:column in the new
+	// document, or in the old one for what the new one no longer has; ""
+	// when oasdiff does not know.
+	Source string `json:"source,omitempty"`
+}
+
+// LoadError is returned by Spec when a document is not an OpenAPI 3
+// document that kin-openapi can load.
+type LoadError struct {
+	// Name is the Document's name.
+	Name string
+	Err  error
+}
+
+// Error names the document.
+func (e *LoadError) Error() string { return e.Name + ": " + e.Err.Error() }
+
+// Unwrap returns the loader's error.
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// severityOverrides raises the level of the oasdiff checks that cannot tell
+// a narrowing from a widening. oasdiff says WARN for any changed pattern,
+// because it cannot compare two regular expressions; but a changed pattern
+// on a request parameter can reject values that clients send today (for
+// clusterId, IDs of a kind the old pattern accepted), so it is treated as
+// breaking until someone has looked. A widening is then ERR too: the cost of
+// a false alarm on the one pattern that guards the request path is small.
+var severityOverrides = map[string]checker.Level{
+	checker.RequestParameterPatternChangedId: checker.ERR,
+	checker.RequestPropertyPatternChangedId:  checker.ERR,
+}
+
+// Spec returns every change from old to new that oasdiff's
+// backward-compatibility checks find, at every level, in oasdiff's order
+// (the most serious first). It returns a *LoadError when either document
+// cannot be loaded. References to other files or URLs are refused: the
+// documents are data, and a spec under review must not make the tool read
+// or fetch what it names.
+func Spec(old, new Document) ([]SpecChange, error) {
+	base, err := loadSpec(old)
+	if err != nil {
+		return nil, err
+	}
+	revision, err := loadSpec(new)
+	if err != nil {
+		return nil, err
+	}
+	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(), base, revision)
+	if err != nil {
+		return nil, fmt.Errorf("compare %s with %s: %w", old.Name, new.Name, err)
+	}
+	config := checker.NewConfig(checker.GetAllChecks(), checker.WithSeverityLevels(severityOverrides))
+	found := checker.CheckBackwardCompatibilityUntilLevel(config, d, sources, checker.INFO)
+	localize := checker.NewDefaultLocalizer()
+	changes := make([]SpecChange, 0, len(found))
+	for _, c := range found {
+		changes = append(changes, SpecChange{
+			Severity:  severityOf(c.GetLevel()),
+			ID:        c.GetId(),
+			Text:      c.GetUncolorizedText(localize),
+			Operation: c.GetOperation(),
+			Path:      c.GetPath(),
+			Source:    sourceOf(c),
+		})
+	}
+	return changes, nil
+}
+
+// loadSpec loads doc with a loader of its own, as oasdiff asks, so that two
+// documents of the same name never share a cache entry. Origins are on, so
+// that changes carry their line and column.
+func loadSpec(doc Document) (*load.SpecInfo, error) {
+	loader := openapi3.NewLoader()
+	loader.IncludeOrigin = true
+	info, err := load.NewSpecInfoFromData(loader, doc.Data, doc.Name)
+	if err != nil {
+		return nil, &LoadError{Name: doc.Name, Err: err}
+	}
+	// Any YAML mapping loads, and an empty one would read as "every
+	// operation removed"; only an OpenAPI 3 document is a spec.
+	if !strings.HasPrefix(info.Spec.OpenAPI, "3.") {
+		return nil, &LoadError{Name: doc.Name, Err: errors.New("not an OpenAPI 3 document: it has no \"openapi: 3.x\" field")}
+	}
+	return info, nil
+}
+
+func severityOf(l checker.Level) Severity {
+	switch {
+	case l >= checker.ERR:
+		return SeverityError
+	case l == checker.WARN:
+		return SeverityWarning
+	}
+	return SeverityInfo
+}
+
+// sourceOf is where c is: in the new document, or in the old one for what
+// the new one has no place for.
+func sourceOf(c checker.Change) string {
+	s := c.GetRevisionSource()
+	if s == nil || s.Line == 0 {
+		s = c.GetBaseSource()
+	}
+	if s == nil || s.Line == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d:%d", s.File, s.Line, s.Column)
+}
