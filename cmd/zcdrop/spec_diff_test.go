@@ -1,0 +1,268 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The tests of "zcdrop spec diff" compare copies of openapi.yaml, edited in
+// t.TempDir(). The Go API is generated with the repository's
+// api/oapi-codegen.yaml, in the module of this directory.
+
+const (
+	diffRepoSpec   = "../../openapi.yaml"
+	diffRepoConfig = "../../api/oapi-codegen.yaml"
+)
+
+// diffEdit replaces old, which must occur exactly once, by new.
+type diffEdit struct{ old, new string }
+
+// Edits shared by the tests.
+var (
+	diffAddStatus = diffEdit{
+		old: "    ErrorEnvelope:\n      description: |\n",
+		new: "        status:\n          description: Where the drop is.\n          type: string\n    ErrorEnvelope:\n      description: |\n",
+	}
+	diffRequireStatus = diffEdit{old: "required: [clusterId, prompt]", new: "required: [clusterId, prompt, status]"}
+	diffMovePath      = diffEdit{old: "  /v2/clusters/{clusterId}/drop:\n", new: "  /v2/clusters/{clusterId}/delete:\n"}
+)
+
+// writeDiffSpec writes a copy of openapi.yaml with edits applied to a new file
+// named name, and returns its path. An edit that does not apply fails the
+// test: it would compare the spec with itself.
+func writeDiffSpec(t *testing.T, name string, edits ...diffEdit) string {
+	t.Helper()
+	data, err := os.ReadFile(diffRepoSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for _, e := range edits {
+		if n := strings.Count(text, e.old); n != 1 {
+			t.Fatalf("edit: %q occurs %d times in %s, want once", e.old, n, diffRepoSpec)
+		}
+		text = strings.Replace(text, e.old, e.new, 1)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var diffConfigs = []string{"--old-config", diffRepoConfig, "--new-config", diffRepoConfig}
+
+func TestSpecDiff(t *testing.T) {
+	tests := []struct {
+		name              string
+		oldEdits, edits   []diffEdit
+		flags             []string
+		wantCode          int
+		wantLines         []string // lines that stdout must have
+		wantNoLinePrefix  string   // no line may start with this
+		wantSummarySuffix string
+	}{
+		{
+			name:      "a moved path",
+			edits:     []diffEdit{diffMovePath},
+			flags:     []string{"--spec-only"},
+			wantCode:  exitFailed,
+			wantLines: []string{"ERR   api-path-removed-without-deprecation: API path removed without deprecation [DELETE /v2/clusters/{clusterId}/drop]"},
+			// The summary says the Go API was left out.
+			wantSummarySuffix: "(3 in the spec, Go API not compared (--spec-only)): BREAKING",
+		},
+		{
+			name:  "an optional property added",
+			edits: []diffEdit{diffAddStatus},
+			flags: diffConfigs,
+			wantLines: []string{
+				"INFO  response-optional-property-added: added the optional property `oneOf[#/components/schemas/DropClusterSuccess]/data/status` to the response with the `200` status [DELETE /v2/clusters/{clusterId}/drop]",
+				"INFO  goapi: DropClusterData.Status: added",
+			},
+			wantSummarySuffix: ": 0 ERR, 0 WARN, 2 INFO (1 in the spec, 1 in the Go API): nothing breaking",
+		},
+		{
+			// Harmless on the wire, breaking in Go: ERR from the Go API
+			// alone.
+			name:              "an optional property made required",
+			oldEdits:          []diffEdit{diffAddStatus},
+			edits:             []diffEdit{diffAddStatus, diffRequireStatus},
+			flags:             diffConfigs,
+			wantCode:          exitFailed,
+			wantLines:         []string{"ERR   goapi: DropClusterData.Status: changed from *string to string"},
+			wantNoLinePrefix:  "ERR   response",
+			wantSummarySuffix: "in the Go API): BREAKING",
+		},
+		{
+			name:              "no change",
+			flags:             diffConfigs,
+			wantNoLinePrefix:  "INFO",
+			wantSummarySuffix: ": 0 ERR, 0 WARN, 0 INFO (0 in the spec, 0 in the Go API): nothing breaking",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old := writeDiffSpec(t, "old.yaml", tt.oldEdits...)
+			new := writeDiffSpec(t, "new.yaml", tt.edits...)
+			args := append(append([]string{"spec", "diff"}, tt.flags...), old, new)
+			code, stdout, stderr := runCLI(t, args...)
+			if code != tt.wantCode || stderr != "" {
+				t.Fatalf("exit %d, want %d; stderr:\n%s\nstdout:\n%s", code, tt.wantCode, stderr, stdout)
+			}
+			lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+			for _, want := range tt.wantLines {
+				if !slices.Contains(lines, want) {
+					t.Errorf("no line %q in:\n%s", want, stdout)
+				}
+			}
+			for _, l := range lines {
+				if tt.wantNoLinePrefix != "" && strings.HasPrefix(l, tt.wantNoLinePrefix) {
+					t.Errorf("line %q, want none starting %q", l, tt.wantNoLinePrefix)
+				}
+			}
+			summary := lines[len(lines)-1]
+			if !strings.HasPrefix(summary, old+" -> "+new+": ") || !strings.HasSuffix(summary, tt.wantSummarySuffix) {
+				t.Errorf("summary %q: want %q -> %q ... %q", summary, old, new, tt.wantSummarySuffix)
+			}
+		})
+	}
+}
+
+func TestSpecDiffFormats(t *testing.T) {
+	old := writeDiffSpec(t, "old.yaml")
+	new := writeDiffSpec(t, "new.yaml", diffMovePath, diffAddStatus)
+	labels := []string{"--old-label", "openapi.yaml@main", "--new-label", "openapi.yaml"}
+
+	t.Run("json", func(t *testing.T) {
+		args := append(append(append([]string{"spec", "diff", "--format", "json"}, labels...), diffConfigs...), old, new)
+		code, stdout, stderr := runCLI(t, args...)
+		if code != exitFailed || stderr != "" {
+			t.Fatalf("exit %d, stderr %q; want 1 and nothing", code, stderr)
+		}
+		var report struct {
+			Old, New string
+			Spec     []struct{ Severity, ID, Text, Operation, Path, Source string }
+			GoAPI    []struct{ Severity, Name, Message string } `json:"goapi"`
+			Summary  struct {
+				ERR, WARN, INFO int
+				GoAPICompared   bool `json:"goapiCompared"`
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, stdout)
+		}
+		if report.Old != "openapi.yaml@main" || report.New != "openapi.yaml" {
+			t.Errorf("old %q, new %q: want the labels", report.Old, report.New)
+		}
+		var removed bool
+		for _, c := range report.Spec {
+			if c.ID == "api-path-removed-without-deprecation" {
+				removed = c.Severity == "ERR" && c.Operation == "DELETE" && c.Path == "/v2/clusters/{clusterId}/drop" && strings.HasPrefix(c.Source, "openapi.yaml@main:")
+			}
+		}
+		if !removed {
+			t.Errorf("no ERR api-path-removed-without-deprecation located in openapi.yaml@main: %+v", report.Spec)
+		}
+		if len(report.GoAPI) != 1 || report.GoAPI[0] != (struct{ Severity, Name, Message string }{"INFO", "DropClusterData.Status", "added"}) {
+			t.Errorf("goapi %+v, want DropClusterData.Status added", report.GoAPI)
+		}
+		if report.Summary.ERR != 1 || !report.Summary.GoAPICompared {
+			t.Errorf("summary %+v, want 1 ERR and the Go API compared", report.Summary)
+		}
+	})
+
+	t.Run("markdown", func(t *testing.T) {
+		args := append(append(append([]string{"spec", "diff", "--format", "markdown"}, labels...), diffConfigs...), old, new)
+		code, stdout, stderr := runCLI(t, args...)
+		if code != exitFailed || stderr != "" {
+			t.Fatalf("exit %d, stderr %q; want 1 and nothing", code, stderr)
+		}
+		for _, want := range []string{
+			"### Spec changes: `openapi.yaml@main` → `openapi.yaml`\n\n| Severity | Check | Change | Operation | Source |\n|---|---|---|---|---|\n",
+			"| ERR | `api-path-removed-without-deprecation` | API path removed without deprecation | DELETE /v2/clusters/{clusterId}/drop | openapi.yaml@main:",
+			"### Go API changes: `github.com/zcdrop/zcdrop/api`\n\n| Severity | Name | Change |\n|---|---|---|\n| INFO | `DropClusterData.Status` | added |\n",
+			"**Summary:** openapi.yaml@main -> openapi.yaml: 1 ERR,",
+		} {
+			checkOutput(t, "stdout", stdout, want)
+		}
+	})
+
+	t.Run("markdown, spec only", func(t *testing.T) {
+		code, stdout, _ := runCLI(t, "spec", "diff", "--format", "markdown", "--spec-only", old, old)
+		if code != exitOK {
+			t.Fatalf("exit %d, want 0", code)
+		}
+		checkOutput(t, "stdout", stdout, "No changes.\n\n### Go API changes: `github.com/zcdrop/zcdrop/api`\n\nNot compared (--spec-only).\n")
+	})
+}
+
+// What a spec names reaches the terminal escaped.
+func TestSpecDiffEscapes(t *testing.T) {
+	old := writeDiffSpec(t, "old.yaml")
+	new := writeDiffSpec(t, "new.yaml", diffEdit{
+		old: diffAddStatus.old,
+		new: "        \"st\\e[2Jatus\":\n          type: string\n" + diffAddStatus.old,
+	})
+	code, stdout, stderr := runCLI(t, "spec", "diff", "--spec-only", "--new-label", "new\x1b]0;title\x07.yaml", old, new)
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "response-optional-property-added") || !strings.Contains(stdout, `st\x1b[2Jatus`) {
+		t.Errorf("no escaped property in:\n%s", stdout)
+	}
+	if hasRawControl(stdout) {
+		t.Errorf("raw control bytes on stdout: %q", stdout)
+	}
+}
+
+func TestSpecDiffBadInput(t *testing.T) {
+	good := writeDiffSpec(t, "good.yaml")
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	notOpenAPI := write("groceries.yaml", "milk: 2\n")
+	notYAML := write("broken.yaml", "openapi: [3.0.3\n")
+	huge := write("huge.yaml", "openapi: 3.0.3\n"+strings.Repeat("#", maxSpecFileBytes))
+	missing := filepath.Join(dir, "missing.yaml")
+	tests := []struct {
+		name string
+		args []string
+		want string // on stderr
+	}{
+		{"no operands", nil, "want OLD and NEW, two spec files, got 0 arguments"},
+		{"one operand", []string{good}, "got 1 arguments"},
+		{"a flag after the operands", []string{good, good, "--spec-only"}, `flags must come before OLD and NEW; "--spec-only" came after them`},
+		{"an unknown format", []string{"--format", "html", good, good}, `--format must be text, json or markdown, not "html"`},
+		{"a missing file", []string{"--spec-only", missing, good}, "zcdrop spec diff: OLD: " + missing + ": no such file or directory\n"},
+		{"a directory", []string{"--spec-only", good, dir}, "zcdrop spec diff: NEW: " + dir + ": is a directory, not a regular file\n"},
+		{"a huge file", []string{"--spec-only", good, huge}, "is larger than 4194304 bytes (4 MiB), the most a spec file may be"},
+		{"not OpenAPI", []string{"--spec-only", notOpenAPI, good}, "zcdrop spec diff: " + notOpenAPI + ": not an OpenAPI 3 document"},
+		{"not YAML, with a label", []string{"--spec-only", "--new-label", "openapi.yaml", good, notYAML}, "zcdrop spec diff: openapi.yaml: failed to unmarshal data"},
+		// Outside the repository root, the default config is not there.
+		{"no generator config", []string{good, good}, "zcdrop spec diff: the Go API cannot be compared: api/oapi-codegen.yaml: no such file or directory; give --spec-only to compare the specs alone\n"},
+		{"a missing new config", []string{"--old-config", diffRepoConfig, "--new-config", missing, good, good}, "the Go API cannot be compared: " + missing + ": no such file or directory"},
+		{"a config oapi-codegen refuses", []string{"--old-config", diffRepoConfig, "--new-config", notOpenAPI, good, good}, "the Go API cannot be compared: generate Go code from " + good + " with " + notOpenAPI + ": exit status 1: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, append([]string{"spec", "diff"}, tt.args...)...)
+			if code != exitUsage || stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 2 and nothing", code, stdout)
+			}
+			checkOutput(t, "stderr", stderr, tt.want)
+			// One line, then, for a usage error, a blank line and the usage.
+			if first, _, _ := strings.Cut(stderr, "\n\n"); strings.Contains(strings.TrimSuffix(first, "\n"), "\n") {
+				t.Errorf("the error is not one line:\n%s", stderr)
+			}
+		})
+	}
+}
