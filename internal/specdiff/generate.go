@@ -82,7 +82,14 @@ func (e *GenerateError) Unwrap() error { return e.Err }
 // The spec and the configuration are copied to a new temporary directory
 // first, and the configuration's output is pointed there, so nothing in the
 // module is written and the generator reads exactly the bytes given.
+//
+// A spec is loaded first as Spec loads it, and refused with a *LoadError
+// if it refers to other files or URLs: oapi-codegen would follow them, and
+// a spec under review must not make the tool read or fetch what it names.
 func (g Generator) Generate(ctx context.Context, in Input) ([]byte, error) {
+	if _, err := loadSpec(in.Spec); err != nil {
+		return nil, err
+	}
 	fail := func(output string, err error) error {
 		return &GenerateError{Spec: in.Spec.Name, Config: in.Config.Name, Output: output, Err: err}
 	}

@@ -52,8 +52,8 @@ const maxTypeErrors = 5
 // as g.PackagePath, and returns apidiff's changes from the one to the
 // other, in apidiff's order: incompatible ones, as ERR, then compatible
 // ones, as INFO.
-// Its errors are a *GenerateError, a *TypeCheckError, or the go command's
-// failure to load the packages the generated code imports.
+// Its errors are a *LoadError, a *GenerateError, a *TypeCheckError, or the
+// go command's failure to load the packages the generated code imports.
 func (g Generator) Compare(ctx context.Context, old, new Input) ([]GoAPIChange, error) {
 	oldCode, err := g.Generate(ctx, old)
 	if err != nil {
