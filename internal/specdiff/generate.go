@@ -54,7 +54,8 @@ type Input struct {
 	Config Document
 }
 
-// GenerateError is returned when oapi-codegen fails on an Input.
+// GenerateError is returned when no Go code can be generated from an
+// Input: its configuration is not one, or oapi-codegen fails on it.
 type GenerateError struct {
 	// Spec and Config are the Input's names.
 	Spec, Config string
@@ -103,7 +104,7 @@ func (g Generator) Generate(ctx context.Context, in Input) ([]byte, error) {
 	outPath := filepath.Join(dir, "out.gen.go")
 	config, err := withOutput(in.Config.Data, outPath)
 	if err != nil {
-		return nil, &GenerateError{Spec: in.Spec.Name, Config: in.Config.Name, Err: err}
+		return nil, fail("", err)
 	}
 	if err := writeNew(specPath, in.Spec.Data); err != nil {
 		return nil, fail("", err)
