@@ -419,3 +419,14 @@ func TestRecordedAtFromTheCassette(t *testing.T) {
 		t.Fatalf("got %+v, want one finding dated 2024-07-08", r.Findings)
 	}
 }
+
+// TestDriftStopsWhenCtxIsDone: a done ctx gives its error and no Report.
+func TestDriftStopsWhenCtxIsDone(t *testing.T) {
+	spec := loadSpec(t, copySpec(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := Check(ctx, spec, Options{}, shippedCorpus)
+	if r != nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v and %v, want no report and context.Canceled", r, err)
+	}
+}
