@@ -102,6 +102,17 @@ func TestRealSpecIsClean(t *testing.T) {
 	}
 }
 
+// aliasBomb is YAML whose aliases, expanded, would make 9^12 strings.
+var aliasBomb = func() string {
+	var b strings.Builder
+	b.WriteString("x-lol0: &lol0 [l, l, l, l, l, l, l, l, l]\n")
+	for i := 1; i <= 12; i++ {
+		ref := fmt.Sprintf("*lol%d", i-1)
+		fmt.Fprintf(&b, "x-lol%d: &lol%d [%s]\n", i, i, strings.Repeat(ref+", ", 8)+ref)
+	}
+	return b.String()
+}()
+
 // droppedExample is the edit at the place of a success example's data.
 func droppedExample(name string) string {
 	return "    " + name + ":\n>>        data:"
@@ -122,6 +133,12 @@ func TestEachRuleFiresOnABrokenCopy(t *testing.T) {
 			name:  "zc000 a field of the wrong type",
 			edits: []edit{{"      operationId: dropCluster\n", "      operationId: [dropCluster]\n"}},
 			want:  []want{{"zc000", "      operationId: [dropCluster]", "cannot load: cannot construct !!seq into string"}},
+		},
+		{
+			// A few lines that would decode to 9^12 strings.
+			name:  "zc000 aliases that would expand beyond reason",
+			edits: []edit{{"openapi: 3.0.3\n", "openapi: 3.0.3\n" + aliasBomb}},
+			want:  []want{{"zc000", "x-lol0:", "cannot load: document contains excessive aliasing"}},
 		},
 		{
 			name:  "zc000 a reference that leads nowhere",

@@ -185,11 +185,21 @@ func describe(err error) string {
 }
 
 // loadFailed reports why kin-openapi could not load the document: each
-// field that has the wrong type, at its line, or a reference that leads
-// nowhere, at the reference.
+// field that has the wrong type, and what else the YAML decoder refuses,
+// at its line; or a reference that leads nowhere, at the reference.
 func (l *linter) loadFailed(err error, root *yaml.Node) {
 	if le, ok := errors.AsType[*yaml.LoadErrors](err); ok {
 		for _, e := range le.Errors {
+			// A decoder that gives up (on aliases that would expand the
+			// document beyond reason) puts its error at the document, and
+			// wraps the error that has the place.
+			for {
+				inner, ok := errors.AsType[*yaml.LoadError](e.Unwrap())
+				if !ok {
+					break
+				}
+				e = inner
+			}
 			l.addAt(RuleValid, markPosition(e.Mark), "cannot load: "+oneLine(e.Message))
 		}
 		return
