@@ -231,6 +231,11 @@ func TestEachRuleFiresOnABrokenCopy(t *testing.T) {
 			want:  []want{{"zc005", "      example: IN01-X", `example of parameter "clusterId" does not match its schema: string doesn't match the regular expression`}},
 		},
 		{
+			name:  "zc005 an example that matches two branches of a oneOf",
+			edits: []edit{{"      schema:\n        type: string\n        example: application/json\n", "      schema:\n        oneOf: [{type: string}, {minLength: 1}]\n        example: application/json\n"}},
+			want:  []want{{"zc005", "        example: application/json", "example of schema #/components/parameters/Accept/schema does not match its schema: matches 2 branches of oneOf (#0, #1); it must match exactly one"}},
+		},
+		{
 			name:  "zc005 a header's example",
 			edits: []edit{{"      description: Server-assigned ID of the request; quote it to Zilliz support.\n", "      description: Server-assigned ID of the request; quote it to Zilliz support.\n      example: 42\n"}},
 			want:  []want{{"zc005", "      example: 42", `example of header "RequestId" does not match its schema: value must be a string`}},

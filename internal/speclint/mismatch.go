@@ -121,7 +121,8 @@ func branchFailures(se *openapi3.SchemaError, opts []openapi3.SchemaValidationOp
 		at.reason = fmt.Sprintf("matches %d branches of %s (%s); it must match exactly one", len(matched), se.SchemaField, strings.Join(matched, ", "))
 		return []failure{at}
 	case len(matched) == 1 || len(missed) == 0:
-		// Not the branches, then: kin-openapi's reason says what.
+		// Not the branches' own failures, then (a discriminator that
+		// picks another branch, say): kin-openapi's reason says what.
 		return []failure{at}
 	}
 	best := closestBranch(missed)

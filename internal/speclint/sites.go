@@ -47,7 +47,6 @@ type response struct {
 type mediaType struct {
 	ptr   string
 	label string // its owner's label and its name: "dropCluster 200 application/json"
-	name  string
 	// response says whether a response carries it, rather than a request.
 	response bool
 	value    *openapi3.MediaType
@@ -180,7 +179,7 @@ func (s *sites) addContent(ptr, owner string, isResponse bool, content openapi3.
 		}
 		mtPtr := pointer(ptr, "content", name)
 		s.mediaTypes = append(s.mediaTypes, mediaType{
-			ptr: mtPtr, label: owner + " " + name, name: name, response: isResponse, value: mt,
+			ptr: mtPtr, label: owner + " " + name, response: isResponse, value: mt,
 		})
 		s.addSchema(pointer(mtPtr, "schema"), mt.Schema)
 	}
