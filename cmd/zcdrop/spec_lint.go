@@ -88,6 +88,7 @@ func runSpecLint(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // Patterns quote < and > as they are.
 		if problems == nil {
 			problems = []speclint.Problem{} // [], not null, when clean.
 		}

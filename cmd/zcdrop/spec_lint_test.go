@@ -127,6 +127,12 @@ func TestSpecLintJSON(t *testing.T) {
 	if got := problems[0]["pointer"]; got != "/components/examples/DroppedDedicated/value/data" {
 		t.Errorf("the first problem's pointer is %v", got)
 	}
+	// A pattern is quoted as written, not HTML-escaped.
+	path = specCopy(t, "openapi.yaml", "pattern: '^in([0-9]{2})?-[a-z0-9]+$'", "pattern: '^in([0-9]{2})?-(?<=-)[a-z0-9]+$'")
+	code, stdout, _ = runCLI(t, "spec", "lint", "--format", "json", path)
+	if code != exitFailed || !strings.Contains(stdout, `(?<=-)`) {
+		t.Errorf("exit %d; want 1 and the pattern as written:\n%s", code, stdout)
+	}
 }
 
 func TestSpecLintWiresTheClient(t *testing.T) {
