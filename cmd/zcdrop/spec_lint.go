@@ -45,6 +45,13 @@ must be local (#/...).
 	}
 }
 
+// lintConfig is what the linter needs to know of the client: the hosts it
+// knows, and its sentinels.
+var lintConfig = speclint.Config{
+	Servers:     []string{zcdrop.ServerGlobal, zcdrop.ServerChina},
+	HasSentinel: func(code int) bool { return zcdrop.CodeSentinel(code) != nil },
+}
+
 // runSpecLint is "zcdrop spec lint": openapi.yaml against OpenAPI 3 and the
 // project's rules. Exit 1 means a problem was found, never that the file
 // could not be read.
@@ -73,10 +80,7 @@ func runSpecLint(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		printError(stderr, "spec lint", "%v", err)
 		return exitUsage
 	}
-	problems, err := speclint.Lint(ctx, path, data, speclint.Config{
-		Servers:     []string{zcdrop.ServerGlobal, zcdrop.ServerChina},
-		HasSentinel: func(code int) bool { return zcdrop.CodeSentinel(code) != nil },
-	})
+	problems, err := speclint.Lint(ctx, path, data, lintConfig)
 	switch {
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		printError(stderr, "spec lint", "interrupted; no verdict")
