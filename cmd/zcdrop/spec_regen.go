@@ -381,8 +381,8 @@ func mockHandlerLocation(dir string) string {
 // summarize prints every step's verdict, then the one summary, and returns
 // the exit code.
 func (r *regen) summarize(w io.Writer, steps []regenStep) int {
-	fmt.Fprintf(w, "\nzcdrop spec regen: openapi.yaml against %s\n\n", termsafe.String(r.base))
-	failed, breaking := false, false
+	fmt.Fprintf(w, "zcdrop spec regen: openapi.yaml against %s\n\n", termsafe.String(r.base))
+	var failed, breaking []string
 	for _, s := range steps {
 		fmt.Fprintf(w, "%-12s %-8s %s\n", s.name, s.verdict, termsafe.String(s.about))
 		for _, l := range s.lines {
@@ -390,9 +390,9 @@ func (r *regen) summarize(w io.Writer, steps []regenStep) int {
 		}
 		switch s.verdict {
 		case "FAIL":
-			failed = true
+			failed = append(failed, s.name)
 		case "BREAKING":
-			breaking = true
+			breaking = append(breaking, s.name)
 		}
 	}
 	n := r.changed
@@ -405,23 +405,35 @@ func (r *regen) summarize(w io.Writer, steps []regenStep) int {
 			fmt.Fprintf(w, "    %s: %s\n", group.what, termsafe.String(strings.Join(group.names, ", ")))
 		}
 	}
-	switch {
-	case !failed && !breaking:
+	if len(failed) == 0 && len(breaking) == 0 {
 		fmt.Fprintln(w, "\nverdict: clean. Next: review api/ with git diff, run make test, and commit openapi.yaml with api/.")
 		return exitOK
-	case breaking:
-		fmt.Fprint(w, "\nverdict: BREAKING. Programs that import api/ or run the gate break on this change.\n")
-	default:
-		fmt.Fprint(w, "\nverdict: FAIL. The spec and what the project ships disagree.\n")
 	}
-	fmt.Fprint(w, `next:
-  - examples (spec lint): fix each named example in openapi.yaml, or the schema
-  - cassettes (gate): re-record with zcdrop probe --record DIR, or fix the spec
-  - mock: make the named handler answer what the spec now says
-  - breaking: if it is meant, say so in the release notes; else undo it
-  then run make regen again
-`)
+	verdict := []string{}
+	if len(breaking) > 0 {
+		verdict = append(verdict, "BREAKING ("+strings.Join(breaking, ", ")+")")
+	}
+	if len(failed) > 0 {
+		verdict = append(verdict, "FAIL ("+strings.Join(failed, ", ")+")")
+	}
+	fmt.Fprintf(w, "\nverdict: %s\nnext:\n", strings.Join(verdict, "; "))
+	for _, step := range append(breaking, failed...) {
+		fmt.Fprintf(w, "  - %s\n", regenAdvice[step])
+	}
+	fmt.Fprintln(w, "  then run make regen again (nothing was committed; api/ now matches openapi.yaml)")
 	return exitFailed
+}
+
+// regenAdvice says, for each step that can fail or find a breaking change,
+// what to do about it.
+var regenAdvice = map[string]string{
+	"spec lint":   "spec lint: fix each problem at its line (an example that no longer matches its schema, say)",
+	"go generate": "go generate: oapi-codegen refused the spec; its message is above",
+	"go build":    "go build: update each site named above to the regenerated api/, or undo the change that broke it",
+	"spec diff":   "spec diff: clients of the API break; if that is meant, bump info.version and say so in the release notes, else undo it",
+	"Go API":      "Go API: programs that import api/ break where they use the names above; if that is meant, say so in the release notes, else undo it",
+	"gate":        "gate: re-record each cassette named above (zcdrop probe --record DIR), or fix the spec if the traffic is right",
+	"mock":        "mock: make the handler named above answer what the spec now says",
 }
 
 // gitShow returns the file at path in the base revision, within
