@@ -57,6 +57,7 @@ func classify(err error) failureReport {
 		{zcdrop.ErrPermissionDenied, "permission_denied", exitAuth, "the key lacks access to this cluster or project; use a key of the cluster's owner or with its project in scope"},
 		{zcdrop.ErrInvalidClusterID, "invalid_cluster_id", exitUsage, invalidClusterIDHint},
 		{zcdrop.ErrUnsupportedPlan, "unsupported_plan", exitFailed, "this operation is not supported on free or serverless clusters through this API"},
+		{zcdrop.ErrInvalidState, "invalid_state", exitFailed, "the cluster's current state does not allow a drop (it may be changing already): check its status, then retry"},
 		{zcdrop.ErrRateLimited, "rate_limited", exitNetwork, "the limit is 20 requests per second per endpoint; wait and retry"},
 		{zcdrop.ErrServer, "server", exitNetwork, "the control plane failed; retry later, quoting the request id to Zilliz support if it persists"},
 	} {
