@@ -52,7 +52,7 @@ lint:
 ## spec-lint: openapi.yaml against OpenAPI 3.0 and the project's rules (zc001…),
 ## one problem per line as file:line:col
 spec-lint:
-	$(GO) run ./cmd/zcdrop spec lint openapi.yaml
+	$(GO) run ./cmd/zcdrop spec lint --strict openapi.yaml
 
 ## breaking: what changed in openapi.yaml, and in the Go API generated from it,
 ## since BASE (a git ref, default HEAD); exit 1 on a breaking change. The old

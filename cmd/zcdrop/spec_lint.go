@@ -18,17 +18,24 @@ import (
 func specLintHelp() help {
 	var rules strings.Builder
 	for _, r := range speclint.Rules() {
-		fmt.Fprintf(&rules, "  %s  %s\n", r.ID, r.Summary)
+		sev := ""
+		if r.Severity != speclint.SeverityError {
+			sev = " (" + r.Severity + ")"
+		}
+		fmt.Fprintf(&rules, "  %s  %s%s\n", r.ID, r.Summary, sev)
 	}
 	return help{
-		usage: "zcdrop spec lint [--format text|json] [FILE]",
+		usage: "zcdrop spec lint [--format text|json] [--strict] [FILE]",
 		description: `Checks FILE (openapi.yaml when none is given) against OpenAPI 3 and the
 project's rules, and prints one line per problem, sorted by position, as
 compilers do:
 
-  FILE:LINE:COL: error RULE: MESSAGE
+  FILE:LINE:COL: SEVERITY RULE: MESSAGE
 
-then a summary on stderr. --format json prints a JSON array of objects
+then a summary on stderr. Every rule's problems are errors but zc012's,
+which are warnings: a new code in the spec is right, and the client is
+behind it until it has a sentinel. --strict fails on warnings too, as
+make test does. --format json prints a JSON array of objects
 with file, line, column, severity, rule, message and, when known, the
 JSON pointer of the place.
 
@@ -38,8 +45,8 @@ Content that is not JSON, such as a gateway's HTML error page, is exempt
 from zc007. FILE must be a regular file of at most 4 MiB, and its $refs
 must be local (#/...).
 `,
-		exitCodes: `  0  the spec breaks no rule
-  1  the spec breaks a rule
+		exitCodes: `  0  the spec breaks no rule, or only gives warnings without --strict
+  1  the spec breaks a rule (an error, or with --strict a warning)
   2  usage error, or FILE is unreadable or no OpenAPI 3 document
 `,
 	}
@@ -58,6 +65,7 @@ var lintConfig = speclint.Config{
 func runSpecLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("spec lint", specLintHelp(), stderr)
 	format := flags.String("format", "text", "output `format`: text or json")
+	strict := flags.Bool("strict", false, "fail on warnings too (zc012: a code without a sentinel), as make test does")
 	if code, ok := parseFlags(flags, args); !ok {
 		return code // flag has printed the error and the usage.
 	}
@@ -109,10 +117,31 @@ func runSpecLint(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "spec lint: %s breaks none of the %d rules\n", termsafe.String(path), len(speclint.Rules()))
 		return exitOK
 	}
-	noun := "errors"
-	if len(problems) == 1 {
-		noun = "error"
+	errs, warnings := countSeverities(problems)
+	fmt.Fprintf(stderr, "spec lint: %s, %s in %s\n", plural(errs, "error"), plural(warnings, "warning"), termsafe.String(path))
+	if errs > 0 || *strict {
+		return exitFailed
 	}
-	fmt.Fprintf(stderr, "spec lint: %d %s in %s\n", len(problems), noun, termsafe.String(path))
-	return exitFailed
+	return exitOK
+}
+
+// countSeverities counts the problems that are errors and those that are
+// warnings.
+func countSeverities(problems []speclint.Problem) (errs, warnings int) {
+	for _, p := range problems {
+		if p.Severity == speclint.SeverityWarning {
+			warnings++
+		} else {
+			errs++
+		}
+	}
+	return errs, warnings
+}
+
+// plural says "1 error" or "2 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

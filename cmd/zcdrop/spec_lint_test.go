@@ -98,7 +98,7 @@ func TestSpecLintPrintsOneLinePerProblem(t *testing.T) {
 			t.Errorf("line %d says %q, want one short line starting %q", i+1, m[5], want)
 		}
 	}
-	checkOutput(t, "stderr", stderr, "spec lint: 3 errors in "+path+"\n")
+	checkOutput(t, "stderr", stderr, "spec lint: 3 errors, 0 warnings in "+path+"\n")
 }
 
 func TestSpecLintJSON(t *testing.T) {
@@ -142,24 +142,35 @@ func TestSpecLintWiresTheClient(t *testing.T) {
 		name         string
 		replacements []string
 		want         string
+		// wantExit is without --strict; with it, every problem fails.
+		wantExit   int
+		wantStderr string
 	}{
 		{
+			// A warning: the spec is right, and the client is behind.
 			name:         "a code without a sentinel",
 			replacements: []string{"            - {code: 96021,", "            - {code: 96099, meaning: a code the client does not know, source: a recording}\n            - {code: 96021,"},
-			want:         `error zc012: code 96099 ("a code the client does not know") has no sentinel in package zcdrop (errors.go, codeSentinels)`,
+			want:         `warning zc012: code 96099 ("a code the client does not know") has no sentinel in package zcdrop (errors.go, codeSentinels)`,
+			wantExit:     exitOK,
+			wantStderr:   "spec lint: 0 errors, 1 warning in ",
 		},
 		{
 			name:         "a host missing",
 			replacements: []string{"  - url: https://api.cloud.zilliz.com.cn\n", "  - url: https://api.example.com\n"},
 			want:         ": error zc010: servers does not list https://api.cloud.zilliz.com.cn, a documented host",
+			wantExit:     exitFailed,
+			wantStderr:   "spec lint: 1 error, 0 warnings in ",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := specCopy(t, "openapi.yaml", tt.replacements...)
 			code, stdout, stderr := runCLI(t, "spec", "lint", path)
-			if code != exitFailed || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, tt.want) {
-				t.Errorf("exit %d, stdout %q; want 1 and one line with %q (stderr %q)", code, stdout, tt.want, stderr)
+			if code != tt.wantExit || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, tt.want) || !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, one line with %q, and %q", code, stdout, stderr, tt.wantExit, tt.want, tt.wantStderr)
+			}
+			if code, _, _ := runCLI(t, "spec", "lint", "--strict", path); code != exitFailed {
+				t.Errorf("--strict: exit %d, want 1", code)
 			}
 		})
 	}
@@ -218,7 +229,7 @@ func TestSpecLintRefusesBadInput(t *testing.T) {
 		{"bad format", []string{"--format", "xml", repoSpec}, `zcdrop spec lint: --format must be text or json, not "xml"`},
 		{"two files", []string{repoSpec, repoSpec}, "zcdrop spec lint: want exactly one FILE, got 2 arguments"},
 		{"a flag after FILE", []string{repoSpec, "--format", "json"}, `zcdrop spec lint: flags must come before FILE; "--format" came after it`},
-		{"an unknown flag", []string{"--strict", repoSpec}, "flag provided but not defined: -strict"},
+		{"an unknown flag", []string{"--pedantic", repoSpec}, "flag provided but not defined: -pedantic"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,7 +242,7 @@ func TestSpecLintRefusesBadInput(t *testing.T) {
 }
 
 func TestSpecLintHelp(t *testing.T) {
-	shape := regexp.MustCompile(`(?s)^Usage: zcdrop spec lint \[--format text\|json\] \[FILE\]\n\n\S[^\n]+\n.*\n\nExit codes:\n(  \d  [^\n]+\n)+\nFlags:\n  -format`)
+	shape := regexp.MustCompile(`(?s)^Usage: zcdrop spec lint \[--format text\|json\] \[--strict\] \[FILE\]\n\n\S[^\n]+\n.*\n\nExit codes:\n(  \d  [^\n]+\n)+\nFlags:\n  -format`)
 	for _, flag := range []string{"--help", "-h"} {
 		t.Run(flag, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "spec", "lint", flag)
@@ -242,7 +253,7 @@ func TestSpecLintHelp(t *testing.T) {
 				t.Errorf("help does not have the shape usage, description, exit codes, flags:\n%s", stderr)
 			}
 			for _, r := range speclint.Rules() {
-				if !strings.Contains(stderr, "\n  "+r.ID+"  "+r.Summary+"\n") {
+				if !strings.Contains(stderr, "\n  "+r.ID+"  "+r.Summary) {
 					t.Errorf("help has no line for %s", r.ID)
 				}
 			}

@@ -30,7 +30,8 @@
 //	zc011  no operation has a default response, which would hide the
 //	       statuses it does not declare
 //	zc012  every code of x-zilliz-error-codes has a sentinel in the client,
-//	       as Config.HasSentinel says
+//	       as Config.HasSentinel says; a warning, not an error: the spec
+//	       is right, and the client is behind it
 //
 // kin-openapi's own messages for a value that breaks a schema print the
 // whole schema; here every problem is one line, and quotes places and

@@ -13,10 +13,16 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// SeverityError is the severity of every problem: each rule guards
-// something the client, the gate or their users rely on, so none is
-// advisory.
-const SeverityError = "error"
+// The severities of problems. An error is a spec that is wrong: each such
+// rule guards something the client, the gate or their users rely on. A
+// warning is a spec that is right but ahead of the Go client (zc012: a code
+// without a sentinel still reaches callers as an *APIError); make test runs
+// spec lint with --strict, which fails on warnings too, so that the client
+// catches up before the change lands.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
 
 // Config holds what the rules need to know from outside the spec. Its zero
 // value checks the spec on its own: no servers are required, and no code
@@ -40,7 +46,7 @@ type Problem struct {
 	// hold it.
 	Line   int `json:"line"`
 	Column int `json:"column"`
-	// Severity is SeverityError.
+	// Severity is SeverityError or SeverityWarning, as the rule's.
 	Severity string `json:"severity"`
 	// Rule is the ID of the rule that found the problem (see Rules).
 	Rule string `json:"rule"`
@@ -167,7 +173,7 @@ type linter struct {
 func (l *linter) add(rule, ptr, format string, args ...any) {
 	p := l.pos.at(ptr)
 	l.problems = append(l.problems, Problem{
-		File: l.file, Line: p.line, Column: p.column, Severity: SeverityError,
+		File: l.file, Line: p.line, Column: p.column, Severity: severity(rule),
 		Rule: rule, Message: fmt.Sprintf(format, args...), Pointer: ptr,
 	})
 }
@@ -176,7 +182,7 @@ func (l *linter) add(rule, ptr, format string, args ...any) {
 // the YAML parser gave.
 func (l *linter) addAt(rule string, p position, message string) {
 	l.problems = append(l.problems, Problem{
-		File: l.file, Line: p.line, Column: p.column, Severity: SeverityError,
+		File: l.file, Line: p.line, Column: p.column, Severity: severity(rule),
 		Rule: rule, Message: message,
 	})
 }

@@ -8,6 +8,8 @@ type Rule struct {
 	ID string
 	// Summary says in one line what the rule requires.
 	Summary string
+	// Severity is that of every problem the rule finds.
+	Severity string
 }
 
 // The rules' IDs.
@@ -30,18 +32,28 @@ const (
 // Rules returns every rule Lint applies, in the order of their IDs.
 func Rules() []Rule {
 	return []Rule{
-		{RuleValid, "the document is valid OpenAPI 3, as kin-openapi validates it"},
-		{RuleOperationID, "every operation has an operationId"},
-		{RuleSummary, "every operation has a summary"},
-		{RuleDescription, "every operation has a description"},
-		{RuleResponseExample, "every media type of every response has an example"},
-		{RuleExampleMatches, "every example matches its schema"},
-		{RulePatternCompiles, "every pattern compiles in Go's RE2 (no lookaround, no backreferences)"},
-		{RuleErrorEnvelope, "JSON error responses are ErrorEnvelope; 2XX has it as a oneOf branch"},
-		{RuleErrorCodeFields, "every x-zilliz-error-codes entry has a code, a meaning and a source"},
-		{RuleErrorCodeUnique, "no code repeats in x-zilliz-error-codes"},
-		{RuleServers, "servers lists both documented hosts"},
-		{RuleNoDefault, "no default response, which would hide undeclared statuses"},
-		{RuleErrorCodeHandled, "every code in x-zilliz-error-codes has a sentinel in package zcdrop"},
+		{RuleValid, "the document is valid OpenAPI 3, as kin-openapi validates it", SeverityError},
+		{RuleOperationID, "every operation has an operationId", SeverityError},
+		{RuleSummary, "every operation has a summary", SeverityError},
+		{RuleDescription, "every operation has a description", SeverityError},
+		{RuleResponseExample, "every media type of every response has an example", SeverityError},
+		{RuleExampleMatches, "every example matches its schema", SeverityError},
+		{RulePatternCompiles, "every pattern compiles in Go's RE2 (no lookaround, no backreferences)", SeverityError},
+		{RuleErrorEnvelope, "JSON error responses are ErrorEnvelope; 2XX has it as a oneOf branch", SeverityError},
+		{RuleErrorCodeFields, "every x-zilliz-error-codes entry has a code, a meaning and a source", SeverityError},
+		{RuleErrorCodeUnique, "no code repeats in x-zilliz-error-codes", SeverityError},
+		{RuleServers, "servers lists both documented hosts", SeverityError},
+		{RuleNoDefault, "no default response, which would hide undeclared statuses", SeverityError},
+		{RuleErrorCodeHandled, "every code in x-zilliz-error-codes has a sentinel in package zcdrop", SeverityWarning},
 	}
+}
+
+// severity is the severity of rule's problems, as Rules gives it.
+func severity(rule string) string {
+	for _, r := range Rules() {
+		if r.ID == rule {
+			return r.Severity
+		}
+	}
+	return SeverityError
 }
