@@ -101,7 +101,7 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	}
 	add(checkAuthorization(ex.Request.Header)...)
 
-	routed := withoutBasePath(ex.Request)
+	routed := basepath.Strip(ex.Request, basepath.From(ex.Request.Context()))
 	route, rawParams, err := v.router.FindRoute(routed)
 	if err != nil {
 		rv := routeViolation(ex.Request, err)
@@ -178,29 +178,6 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 // empty prefix, or "/", marks nothing.
 func WithBasePath(ctx context.Context, prefix string) context.Context {
 	return basepath.With(ctx, prefix)
-}
-
-// withoutBasePath returns req, or a shallow copy of it whose URL lacks the
-// base path that req's context marks (see WithBasePath).
-func withoutBasePath(req *http.Request) *http.Request {
-	prefix := basepath.From(req.Context())
-	if prefix == "" {
-		return req
-	}
-	escaped := req.URL.EscapedPath()
-	rest, ok := strings.CutPrefix(escaped, prefix)
-	if !ok || !strings.HasPrefix(rest, "/") {
-		return req
-	}
-	path, err := url.PathUnescape(rest)
-	if err != nil {
-		return req
-	}
-	u := *req.URL
-	u.Path, u.RawPath = path, rest
-	out := *req
-	out.URL = &u
-	return &out
 }
 
 // checkAuthorization reports a request that does not carry a Bearer key.

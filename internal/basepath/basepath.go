@@ -7,6 +7,8 @@ package basepath
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -30,4 +32,27 @@ func With(ctx context.Context, prefix string) context.Context {
 func From(ctx context.Context) string {
 	prefix, _ := ctx.Value(key{}).(string)
 	return prefix
+}
+
+// Strip returns req, or a shallow copy of it whose URL lacks prefix (a
+// normalized base path, as From returns it), so that it routes on the path
+// below the base URL. A request whose path does not start with prefix and
+// a "/" is returned as it is.
+func Strip(req *http.Request, prefix string) *http.Request {
+	if prefix == "" {
+		return req
+	}
+	rest, ok := strings.CutPrefix(req.URL.EscapedPath(), prefix)
+	if !ok || !strings.HasPrefix(rest, "/") {
+		return req
+	}
+	path, err := url.PathUnescape(rest)
+	if err != nil {
+		return req
+	}
+	u := *req.URL
+	u.Path, u.RawPath = path, rest
+	out := *req
+	out.URL = &u
+	return &out
 }

@@ -22,7 +22,6 @@ import (
 	"maps"
 	"mime"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -233,7 +232,7 @@ const maxBody = conformance.DefaultMaxBodyBytes
 
 // interaction looks for drift in one recorded exchange.
 func (c *checker) interaction(at Sighting, in *vcr.Interaction, req *http.Request) {
-	route, _, err := c.spec.router.FindRoute(c.withoutBasePath(req))
+	route, _, err := c.spec.router.FindRoute(basepath.Strip(req, c.prefix))
 	if err != nil {
 		// The path is not printed: it may hold a credential, and the
 		// first sighting says where to look.
@@ -360,27 +359,6 @@ func contentType(h http.Header) (string, bool) {
 	}
 	base, _, _ := strings.Cut(ct, ";")
 	return strings.ToLower(strings.TrimSpace(base)), true
-}
-
-// withoutBasePath returns req routed on the path below the base path, as
-// the gate routes it (conformance.WithBasePath).
-func (c *checker) withoutBasePath(req *http.Request) *http.Request {
-	if c.prefix == "" {
-		return req
-	}
-	rest, ok := strings.CutPrefix(req.URL.EscapedPath(), c.prefix)
-	if !ok || !strings.HasPrefix(rest, "/") {
-		return req
-	}
-	path, err := url.PathUnescape(rest)
-	if err != nil {
-		return req
-	}
-	u := *req.URL
-	u.Path, u.RawPath = path, rest
-	out := *req
-	out.URL = &u
-	return &out
 }
 
 // canonicalHeader returns h with its names in canonical form, the values of
