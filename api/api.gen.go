@@ -37,6 +37,78 @@ func (e DropClusterSuccessCode) Valid() bool {
 	}
 }
 
+// ClusterDescription What Describe Cluster says of a cluster. Only `clusterId` and `status`
+// are required here: the other fields are documented, but nothing in
+// zcdrop depends on them, and a cluster in DELETING or DELETED may lack
+// some.
+type ClusterDescription struct {
+	// ClusterId ID of the cluster; equals the requested ID.
+	//
+	// Example: in01-6183d6bac30f801
+	ClusterId string `json:"clusterId"`
+
+	// ClusterName Example: my-cluster
+	ClusterName    *string `json:"clusterName,omitempty"`
+	ClusterType    *string `json:"clusterType,omitempty"`
+	ConnectAddress *string `json:"connectAddress,omitempty"`
+
+	// CreateTime Example: 2025-01-01T00:00:00Z
+	CreateTime *string `json:"createTime,omitempty"`
+
+	// CuSize Example: 1
+	CuSize *int64 `json:"cuSize,omitempty"`
+
+	// CuType Example: Performance-optimized
+	CuType      *string `json:"cuType,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// Plan Example: Enterprise
+	Plan               *string `json:"plan,omitempty"`
+	PrivateLinkAddress *string `json:"privateLinkAddress,omitempty"`
+	ProjectId          *string `json:"projectId,omitempty"`
+
+	// RegionId Example: aws-us-west-2
+	RegionId *string `json:"regionId,omitempty"`
+
+	// Status The cluster's status: an **open** string, never an enum, because the
+	// documented list is incomplete and a status nobody listed must never
+	// break a client. `x-zilliz-known-statuses` lists those known, with
+	// where each was seen. After a drop: `DELETING`, then `DELETED`.
+	//
+	//
+	// Example: RUNNING
+	Status ClusterStatus `json:"status"`
+}
+
+// ClusterStatus The cluster's status: an **open** string, never an enum, because the
+// documented list is incomplete and a status nobody listed must never
+// break a client. `x-zilliz-known-statuses` lists those known, with
+// where each was seen. After a drop: `DELETING`, then `DELETED`.
+//
+// Example: RUNNING
+type ClusterStatus = string
+
+// DescribeClusterResult The body of an HTTP 200 answer to Describe Cluster: either success
+// (`code` is 0) or a business error (`code` is not 0), told apart by
+// `code`. (The vendor page declares `anyOf`; the two never both match.)
+type DescribeClusterResult struct {
+	union json.RawMessage
+}
+
+// DescribeClusterSuccess The cluster's details.
+type DescribeClusterSuccess struct {
+	// Code Always 0 on success. (Said as minimum and maximum rather than
+	// `enum: [0]`: a second enum of 0 would make oapi-codegen rename the
+	// drop's constant N0, which programs use.)
+	Code int32 `json:"code"`
+
+	// Data What Describe Cluster says of a cluster. Only `clusterId` and `status`
+	// are required here: the other fields are documented, but nothing in
+	// zcdrop depends on them, and a cluster in DELETING or DELETED may lack
+	// some.
+	Data ClusterDescription `json:"data"`
+}
+
 // DropClusterData The payload of a successful drop.
 type DropClusterData struct {
 	// ClusterId ID of the cluster that has been dropped; equals the requested ID.
@@ -106,10 +178,78 @@ type Accept = string
 // ClusterId Example: in01-6183d6bac30f801
 type ClusterId = string
 
+// DescribeClusterParams defines parameters for DescribeCluster.
+type DescribeClusterParams struct {
+	// Accept Use `application/json`.
+	Accept *Accept `json:"Accept,omitempty"`
+}
+
 // DropClusterParams defines parameters for DropCluster.
 type DropClusterParams struct {
 	// Accept Use `application/json`.
 	Accept *Accept `json:"Accept,omitempty"`
+}
+
+// AsDescribeClusterSuccess returns the union data inside the DescribeClusterResult as a DescribeClusterSuccess
+func (t DescribeClusterResult) AsDescribeClusterSuccess() (DescribeClusterSuccess, error) {
+	var body DescribeClusterSuccess
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDescribeClusterSuccess overwrites any union data inside the DescribeClusterResult as the provided DescribeClusterSuccess
+func (t *DescribeClusterResult) FromDescribeClusterSuccess(v DescribeClusterSuccess) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeDescribeClusterSuccess performs a merge with any union data inside the DescribeClusterResult, using the provided DescribeClusterSuccess
+func (t *DescribeClusterResult) MergeDescribeClusterSuccess(v DescribeClusterSuccess) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsErrorEnvelope returns the union data inside the DescribeClusterResult as a ErrorEnvelope
+func (t DescribeClusterResult) AsErrorEnvelope() (ErrorEnvelope, error) {
+	var body ErrorEnvelope
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromErrorEnvelope overwrites any union data inside the DescribeClusterResult as the provided ErrorEnvelope
+func (t *DescribeClusterResult) FromErrorEnvelope(v ErrorEnvelope) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeErrorEnvelope performs a merge with any union data inside the DescribeClusterResult, using the provided ErrorEnvelope
+func (t *DescribeClusterResult) MergeErrorEnvelope(v ErrorEnvelope) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t DescribeClusterResult) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *DescribeClusterResult) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // AsDropClusterSuccess returns the union data inside the DropClusterResult as a DropClusterSuccess
@@ -248,6 +388,25 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// DescribeCluster Describe a cluster
+	//
+	// Returns the cluster's details, its `status` among them. It changes
+	// nothing, so it is safe to repeat: zcdrop polls it to wait for a drop to
+	// finish, and asks it what happened when a drop's answer was lost.
+	//
+	// After a drop, `status` goes from `DELETING` to `DELETED`; once the
+	// cluster is purged, the answer is the business error 96018 (cluster not
+	// found). That last step is inferred, not documented, so a waiter treats
+	// `DELETED`, 96018 and 80020 alike as "gone".
+	//
+	// The documented rate limit is 20 requests per second per user per
+	// endpoint.
+	//
+	// Vendor page: https://docs.zilliz.com/reference/restful/describe-cluster-v2
+	//
+	// Corresponds with GET /v2/clusters/{clusterId} (the `DescribeCluster` operationId).
+	DescribeCluster(ctx context.Context, clusterId ClusterId, params *DescribeClusterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DropCluster Drop a cluster
 	//
 	// Drops the cluster. The drop is **asynchronous**: the call returns once the
@@ -264,6 +423,35 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /v2/clusters/{clusterId}/drop (the `DropCluster` operationId).
 	DropCluster(ctx context.Context, clusterId ClusterId, params *DropClusterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// DescribeCluster Describe a cluster
+//
+// Returns the cluster's details, its `status` among them. It changes
+// nothing, so it is safe to repeat: zcdrop polls it to wait for a drop to
+// finish, and asks it what happened when a drop's answer was lost.
+//
+// After a drop, `status` goes from `DELETING` to `DELETED`; once the
+// cluster is purged, the answer is the business error 96018 (cluster not
+// found). That last step is inferred, not documented, so a waiter treats
+// `DELETED`, 96018 and 80020 alike as "gone".
+//
+// The documented rate limit is 20 requests per second per user per
+// endpoint.
+//
+// Vendor page: https://docs.zilliz.com/reference/restful/describe-cluster-v2
+//
+// Corresponds with GET /v2/clusters/{clusterId} (the `DescribeCluster` operationId).
+func (c *Client) DescribeCluster(ctx context.Context, clusterId ClusterId, params *DescribeClusterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDescribeClusterRequest(c.Server, clusterId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // DropCluster Drop a cluster
@@ -291,6 +479,55 @@ func (c *Client) DropCluster(ctx context.Context, clusterId ClusterId, params *D
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewDescribeClusterRequest constructs an http.Request for the DescribeCluster method
+func NewDescribeClusterRequest(server string, clusterId ClusterId, params *DescribeClusterParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "clusterId", clusterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/clusters/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.Accept != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept", *params.Accept, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept", headerParam0)
+		}
+
+	}
+
+	return req, nil
 }
 
 // NewDropClusterRequest constructs an http.Request for the DropCluster method
@@ -386,6 +623,27 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// DescribeClusterWithResponse Describe a cluster
+	//
+	// Returns the cluster's details, its `status` among them. It changes
+	// nothing, so it is safe to repeat: zcdrop polls it to wait for a drop to
+	// finish, and asks it what happened when a drop's answer was lost.
+	//
+	// After a drop, `status` goes from `DELETING` to `DELETED`; once the
+	// cluster is purged, the answer is the business error 96018 (cluster not
+	// found). That last step is inferred, not documented, so a waiter treats
+	// `DELETED`, 96018 and 80020 alike as "gone".
+	//
+	// The documented rate limit is 20 requests per second per user per
+	// endpoint.
+	//
+	// Vendor page: https://docs.zilliz.com/reference/restful/describe-cluster-v2
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/clusters/{clusterId} (the `DescribeCluster` operationId).
+	DescribeClusterWithResponse(ctx context.Context, clusterId ClusterId, params *DescribeClusterParams, reqEditors ...RequestEditorFn) (*DescribeClusterResponse, error)
+
 	// DropClusterWithResponse Drop a cluster
 	//
 	// Drops the cluster. The drop is **asynchronous**: the call returns once the
@@ -404,6 +662,96 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /v2/clusters/{clusterId}/drop (the `DropCluster` operationId).
 	DropClusterWithResponse(ctx context.Context, clusterId ClusterId, params *DropClusterParams, reqEditors ...RequestEditorFn) (*DropClusterResponse, error)
+}
+
+// DescribeClusterResponse200Headers the declared response headers of an HTTP 200 response for DescribeCluster
+type DescribeClusterResponse200Headers struct {
+	Requestid *string
+}
+
+// DescribeClusterResponse401Headers the declared response headers of an HTTP 401 response for DescribeCluster
+type DescribeClusterResponse401Headers struct {
+	Requestid *string
+}
+
+// DescribeClusterResponse4XXHeaders the declared response headers of an HTTP 4XX response for DescribeCluster
+type DescribeClusterResponse4XXHeaders struct {
+	Requestid *string
+}
+
+// DescribeClusterResponse5XXHeaders the declared response headers of an HTTP 5XX response for DescribeCluster
+type DescribeClusterResponse5XXHeaders struct {
+	Requestid *string
+}
+
+type DescribeClusterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DescribeClusterResult
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *ErrorEnvelope
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *ErrorEnvelope
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ErrorEnvelope
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DescribeClusterResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DescribeClusterResponse401Headers
+	// Headers4XX the parsed response headers for an HTTP 4XX response
+	Headers4XX *DescribeClusterResponse4XXHeaders
+	// Headers5XX the parsed response headers for an HTTP 5XX response
+	Headers5XX *DescribeClusterResponse5XXHeaders
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DescribeClusterResponse) GetJSON200() *DescribeClusterResult {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DescribeClusterResponse) GetJSON401() *ErrorEnvelope {
+	return r.JSON401
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DescribeClusterResponse) GetJSON4XX() *ErrorEnvelope {
+	return r.JSON4XX
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DescribeClusterResponse) GetJSON5XX() *ErrorEnvelope {
+	return r.JSON5XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DescribeClusterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DescribeClusterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DescribeClusterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DescribeClusterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // DropClusterResponse200Headers the declared response headers of an HTTP 200 response for DropCluster
@@ -496,6 +844,33 @@ func (r DropClusterResponse) ContentType() string {
 	return ""
 }
 
+// DescribeClusterWithResponse Describe a cluster
+//
+// Returns the cluster's details, its `status` among them. It changes
+// nothing, so it is safe to repeat: zcdrop polls it to wait for a drop to
+// finish, and asks it what happened when a drop's answer was lost.
+//
+// After a drop, `status` goes from `DELETING` to `DELETED`; once the
+// cluster is purged, the answer is the business error 96018 (cluster not
+// found). That last step is inferred, not documented, so a waiter treats
+// `DELETED`, 96018 and 80020 alike as "gone".
+//
+// The documented rate limit is 20 requests per second per user per
+// endpoint.
+//
+// Vendor page: https://docs.zilliz.com/reference/restful/describe-cluster-v2
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/clusters/{clusterId} (the `DescribeCluster` operationId).
+func (c *ClientWithResponses) DescribeClusterWithResponse(ctx context.Context, clusterId ClusterId, params *DescribeClusterParams, reqEditors ...RequestEditorFn) (*DescribeClusterResponse, error) {
+	rsp, err := c.DescribeCluster(ctx, clusterId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDescribeClusterResponse(rsp)
+}
+
 // DropClusterWithResponse Drop a cluster
 //
 // Drops the cluster. The drop is **asynchronous**: the call returns once the
@@ -519,6 +894,99 @@ func (c *ClientWithResponses) DropClusterWithResponse(ctx context.Context, clust
 		return nil, err
 	}
 	return ParseDropClusterResponse(rsp)
+}
+
+// ParseDescribeClusterResponse parses an HTTP response from a DescribeClusterWithResponse call
+func ParseDescribeClusterResponse(rsp *http.Response) (*DescribeClusterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DescribeClusterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DescribeClusterResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ErrorEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	case rsp.StatusCode/100 == 5:
+		// Content-type (text/html) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DescribeClusterResponse200Headers
+		if values := rsp.Header.Values("requestid"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "requestid", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Requestid = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers DescribeClusterResponse401Headers
+		if values := rsp.Header.Values("requestid"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "requestid", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Requestid = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode/100 == 4:
+		var headers DescribeClusterResponse4XXHeaders
+		if values := rsp.Header.Values("requestid"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "requestid", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Requestid = &value
+		}
+		response.Headers4XX = &headers
+	case rsp.StatusCode/100 == 5:
+		var headers DescribeClusterResponse5XXHeaders
+		if values := rsp.Header.Values("requestid"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "requestid", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Requestid = &value
+		}
+		response.Headers5XX = &headers
+	}
+
+	return response, nil
 }
 
 // ParseDropClusterResponse parses an HTTP response from a DropClusterWithResponse call
@@ -616,6 +1084,9 @@ func ParseDropClusterResponse(rsp *http.Response) (*DropClusterResponse, error) 
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// DescribeCluster Describe a cluster
+	// (GET /v2/clusters/{clusterId})
+	DescribeCluster(w http.ResponseWriter, r *http.Request, clusterId ClusterId, params DescribeClusterParams)
 	// DropCluster Drop a cluster
 	// (DELETE /v2/clusters/{clusterId}/drop)
 	DropCluster(w http.ResponseWriter, r *http.Request, clusterId ClusterId, params DropClusterParams)
@@ -629,6 +1100,56 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// DescribeCluster operation middleware
+func (siw *ServerInterfaceWrapper) DescribeCluster(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "clusterId" -------------
+	var clusterId ClusterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "clusterId", r.PathValue("clusterId"), &clusterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "clusterId", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DescribeClusterParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept")]; found {
+		var Accept Accept
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept", valueList[0], &Accept, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept", Err: err})
+			return
+		}
+
+		params.Accept = &Accept
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DescribeCluster(w, r, clusterId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // DropCluster operation middleware
 func (siw *ServerInterfaceWrapper) DropCluster(w http.ResponseWriter, r *http.Request) {
@@ -801,8 +1322,141 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v2/clusters/{clusterId}/drop", wrapper.DropCluster)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v2/clusters/{clusterId}", wrapper.DescribeCluster)
 
 	return m
+}
+
+type DescribeClusterRequestObject struct {
+	ClusterId ClusterId `json:"clusterId"`
+	Params    DescribeClusterParams
+}
+
+type DescribeClusterResponseObject interface {
+	VisitDescribeClusterResponse(w http.ResponseWriter) error
+}
+
+type DescribeCluster200ResponseHeaders struct {
+	Requestid *string
+}
+
+type DescribeCluster200JSONResponse struct {
+	Body    DescribeClusterResult
+	Headers DescribeCluster200ResponseHeaders
+}
+
+func (response DescribeCluster200JSONResponse) VisitDescribeClusterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Requestid != nil {
+		w.Header().Set("requestid", fmt.Sprint(*response.Headers.Requestid))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeCluster401ResponseHeaders struct {
+	Requestid *string
+}
+
+type DescribeCluster401JSONResponse struct {
+	Body    ErrorEnvelope
+	Headers DescribeCluster401ResponseHeaders
+}
+
+func (response DescribeCluster401JSONResponse) VisitDescribeClusterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Requestid != nil {
+		w.Header().Set("requestid", fmt.Sprint(*response.Headers.Requestid))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeCluster4XXResponseHeaders struct {
+	Requestid *string
+}
+
+type DescribeCluster4XXJSONResponse struct {
+	Body       ErrorEnvelope
+	Headers    DescribeCluster4XXResponseHeaders
+	StatusCode int
+}
+
+func (response DescribeCluster4XXJSONResponse) VisitDescribeClusterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Requestid != nil {
+		w.Header().Set("requestid", fmt.Sprint(*response.Headers.Requestid))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeCluster5XXResponseHeaders struct {
+	Requestid *string
+}
+
+type DescribeCluster5XXJSONResponse struct {
+	Body       ErrorEnvelope
+	Headers    DescribeCluster5XXResponseHeaders
+	StatusCode int
+}
+
+func (response DescribeCluster5XXJSONResponse) VisitDescribeClusterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Requestid != nil {
+		w.Header().Set("requestid", fmt.Sprint(*response.Headers.Requestid))
+	}
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DescribeCluster5XXTexthtmlResponse struct {
+	Body          io.Reader
+	Headers       DescribeCluster5XXResponseHeaders
+	StatusCode    int
+	ContentLength int64
+}
+
+func (response DescribeCluster5XXTexthtmlResponse) VisitDescribeClusterResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.Requestid != nil {
+		w.Header().Set("requestid", fmt.Sprint(*response.Headers.Requestid))
+	}
+	w.WriteHeader(response.StatusCode)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
 }
 
 type DropClusterRequestObject struct {
@@ -939,6 +1593,9 @@ func (response DropCluster5XXTexthtmlResponse) VisitDropClusterResponse(w http.R
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// DescribeCluster Describe a cluster
+	// (GET /v2/clusters/{clusterId})
+	DescribeCluster(ctx context.Context, request DescribeClusterRequestObject) (DescribeClusterResponseObject, error)
 	// DropCluster Drop a cluster
 	// (DELETE /v2/clusters/{clusterId}/drop)
 	DropCluster(ctx context.Context, request DropClusterRequestObject) (DropClusterResponseObject, error)
@@ -983,6 +1640,33 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// DescribeCluster operation middleware
+func (sh *strictHandler) DescribeCluster(w http.ResponseWriter, r *http.Request, clusterId ClusterId, params DescribeClusterParams) {
+	var request DescribeClusterRequestObject
+
+	request.ClusterId = clusterId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DescribeCluster(ctx, request.(DescribeClusterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DescribeCluster")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DescribeClusterResponseObject); ok {
+		if err := validResponse.VisitDescribeClusterResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // DropCluster operation middleware
 func (sh *strictHandler) DropCluster(w http.ResponseWriter, r *http.Request, clusterId ClusterId, params DropClusterParams) {
 	var request DropClusterRequestObject
@@ -1015,69 +1699,91 @@ func (sh *strictHandler) DropCluster(w http.ResponseWriter, r *http.Request, clu
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Dtdc9s4kn+li7tXK/soiaIsT6I8bHliz0xqMsnUJNnNXZQrQWRLxA4JcABQjpL4v181wE+JtqW5vO09",
-	"xDZJoLvR393ofPEimeVSoDDam3/x8BPL8hTt38/TQhtUr6T5QRYiple6yDKmdt7ce3oZTJ5A5JaAkAbW",
-	"tAgGLNUSTILAhL5FBUYCA42RFDHESuZnnu9tWVogwYtkjN7cwvK9DLVmG/TmFWYLFj9xbUAq2MkCYin+",
-	"ZiBhW4QcVca15lKMvLs737tWMs8xvsaYR8zgHrn165rk2K2HgUJtpGKrFGEtFUwDiNlO95AZ+F7MDLMv",
-	"HJAXsTf3uAgmw8vJk2l8uWLRNFg/CSae7+VKZrnx5t7bBGukCdOwQhQQY4oG4xG8WNuDRVJoHhO7Eq6B",
-	"RYZLQaxbER8BlZLKtwvt2Ym9Mq/WuAO4tyXcGuFaycx+UBjtohRhxQXccpNwAQymwTBmO2Ill/EIfuYi",
-	"TnfEdfQdIQojuUW1gzUyUyiEWKK2YmF5nu4I+1phfT5Nomhk8YNC7Irhh9biRgIREwRyhdVR4pO4Px2G",
-	"0QVesierIJ6spzj7f+4TX9+g2qJKUeuuDJr3+5I4hemz4RN2iRfRLJ6sw9WUXfybM/0my83uecOjPV8Z",
-	"zqBmIHANSMt7PWE4a3vCw03O271IU9yw9CrnP+Ouiy2cTCZPgbsFcPXrC/gdd+TmIqlijIFtGBfawDb0",
-	"IQzCWY+tWRBtMkigLOcEiOsKdkmJMKgES29IYF1KZkEAvPzsBAqDqzdv3v1ycw06YTk+g0LEMioyFKbX",
-	"6GdB0CajwgXa6rCDWZGxZSmP75fA9BK4W9NIolcA08suyr09HXRvDDN7Lu4iCIKp05ct46mNK1xYhSxh",
-	"/E1DVCiFwoCm/TDYTgAV6zm/BbYvCJmjYtYSuD4JkSP9lfy1Dp0/4+5NJHM8jO2XIGQrxtrQ2AINg0qx",
-	"NO2/J6hf7pNebaptai+U22whisg3WWMssR0S/lptfuE6YyZKDmm/eIx2qTZM8M+OiVkJ554zXLTP8F/3",
-	"5SD3EQ5tV1ifeoWpFBvas5OFgjY5PUe9FaheIcbYk4LNHj0q7QZht99zwtnRJ8xRraXK3BFrNRzBa0GO",
-	"sYXWYY2YqLdw4072GzP4kmf8IEO7CJ+CImtI6Svgp8jSfKrHuAg7juu3Q4hOJu4d1xAGoPCPArXRRGyV",
-	"qtKfhUZl/0AR55KL8gjvhC7yXCrTl+GQB5+0TJTEXS8HSSGoHT76Q8CkazdtZlc238AkkR9EpA6V92UC",
-	"hCp8mFZ9kCz0UxyeSvEh4CqSJshiVJbU35xgnDePUUeK2xSgzmKGTGu+ERjDi2uQ6zLs203P4I9CGgRu",
-	"SHP/m6cp/1zRMPJ8T0cJZqxV83hzL2CTVRhN4wucrS+/e/J0/9nzPbMjb+lpo7jYOIJzpliGpqT5KoqQ",
-	"kqB9gt9phCWlEFSHcCnG/9JSLIkSTp/dqT3fEywjBCWYfjr3wfTQ5XudUNilpWFWZbBG2iRwDktbzixh",
-	"EFcV05lvX07pJelZ+TwbLhdi0IjxjGq0JRe0TIphjBkTtNckKCCVt6giphFSNMQpYFQO8g03erQQryRl",
-	"ZxswCTMQySKNIUqY2GBboJAzk8BgOV76sBzRj/+gH3+nH39Z+gtxm3CDOmcRnoHNKImDGI8WxJ+GeffU",
-	"a1YKhKKRQTtPICK4IqdlVIH9YrkHcsY+vUSxMYk3v6RowkX1eEHKQ/wg3P/DxeBDMHz68Ut4d/b34Qc2",
-	"/ExP//nXfq1zBFiVo4S/lPZ1ma135U0OL2e7VLKYBM9AFzZWrYvUin3kkvccleGu9o9OUh4SW5Pnu2Li",
-	"GeAfBUt1W4TWTkfHSGPvwE1tsU/NT0XGxFAhi20CJKThEQJbycLsFwFdxP9eNUqfg2hU+kNH1UtWf6z3",
-	"yNW/MDJeWVqWmvYb6iI1/bq2kvHOKpqAn96+/RXCICjbQXNAbhIKs04DYbCkILIkgw2sC2GwKjQXqPVC",
-	"lDVDs4SOGJy5CG5uJawUE1FCZ0eqB1bSJGCTOR9WGLGCfK7dvBAGU6eMGbCcKePcghT4eu3NP3zx/qpw",
-	"7c29v4ybhti4tLFx69hvHN3enf/wFlsO3YgtppRe333sMq+C0ss9MiC4ZS0PdmieNvDub75Kb9lOQ0Ch",
-	"u+bvdkJ5TEwyeAbbsFaVM2sOosi8+Yfgo+9RlsaMtUgzDRuFoQJug4qkX7UCjmSV9UUHikaUl6D6NKzL",
-	"t8Mj1tpBumIUE5oCelkJQqMpTFAGIqAkf26t7XchbwXQGr0QTFEWaJ0SF7D8NPxsc4ShBTW0i5a+jVMK",
-	"WUrmnEuhUYPtcEZMqV0FyjpAIWGLIpYKcrZxoDWlxsDg4v17Inf2/n1pBn5FacZ2oDBHZr3VQlhzoWKt",
-	"0DCgXBaoBIZZMD17RjJNHEpgpWNxSx2Z9I4MxB3K6fcxavNKiuFnVLIs0WnRCH5uWAUDZ13k8USROVYS",
-	"EtsLEKQE5N3O5guxEF/tHvgKGTJBMf3rQnwdDof2H3127YmvdSnY9BNgYE9/EUzO7C54EgTBBMb2dwhf",
-	"wcjfSaLl6nH1XFboVRXt9lJhE8LY/p7C13vKpFxJUjxbEdaFIIyhUzU1AC9KgLPy9+W9gNul5n2AYQzd",
-	"IrpB9AS+9vTWq8/hxOEPiSmPlxrjnmS7gTVrULW6TM337x5n3j2nmBJ7DnoutWjDoHXIOoDV7f4uzq5w",
-	"XY9l/+wn91sIWDsnKO8hDjyhkDbO1c7y7sA5+l6f+7BxxbXY5qJIU3+/vWYthLzaQ7ZANYAsVGSTFlSK",
-	"2Xo6V3JrMxPX1yNLG2xDG5YcEms8bSQd62kDtdyoiLbOaw9M2APGifVoMNYc22Aet8f+Dk2DLnwE3fQU",
-	"dHtdkuOxXDyO5fG20/HoZqeg+9OHujwBy0Ef8Hg0T9poDtzdKaDCjqaf0n05HkV4NIrepsnxiGY9bOne",
-	"GhwP67sTjODPS3LaUZi+NvtxoGxU6FOKY8PD0f6obqz3C/TYUPIYPgoVdV9sP+/6Z7Lr9DfWjKcY+4Ty",
-	"RmxSrpNuxXrqrfijNZ9LxSv6DrPxO9/TGBWKm90bSu9dErlCplBdFSZpnn6oQmbZZ3ueyiKushtK9zsH",
-	"X9JmqUpPOIfvLQxYFEEwjcpN9gGXrtQrY2PT+AUp0h0wDQuPiYVgaZ4wUWSoeATutAvPtwW1VRSFa/7J",
-	"By2Bu0YFvXSNF0hQocuVbQlD53dnaviXGJO7pgt+chdQ1zLqKd7+4dJ/hWtUKCKnBNbOqCqCSn6DbUiK",
-	"Wqi0hK3n43EsIz1yKcQoktm4BjJWqM26SMdUFg5LPRzaUO9xsZYurxeGRTZJKVtXnyNbRWaMC8O4QKW/",
-	"DcbDarVztMaKyhZRRx+ITCVTyFMm3F0QscInOXKzEFRmpTtYIWmy9uE24VFS33G52pa5flK70NJsp23p",
-	"MYTvq9rQGiJVSYpvkTadn1eNiPNzpxcMRFX3uFqsvMawD3MIlgsBhLwspEcweNtF/DfSvmUYBMu5VdLK",
-	"jO0GjPXCo+0prg3ILSoCV7d9YswVunmU7YQ4MToj+skuUJiytWsdQqHKao+5MrRKC90hbAnIMgQsK+YR",
-	"gXltOywXttqMbdXpysQSErGzZUqrXYulz+jvHS0jemOMUqYwtkZCbGRaF5mVvgY75sMMRClHYTQkTMSp",
-	"rUozZ08pj1BobGnlVc6iBIfhKDjQxtvb2xGzn0dSbcblXj1++eL5zas3N3YP5d3cWF/4gF5tQxh2tNLz",
-	"vS0q7VR2MgocJJmjYDn35t50FIymnm3FJtaqx9twXLXOxl/qMHZnDcKZPRW8hw6AsOp2vHDuy5oiJyVk",
-	"eieiREkhC31+7irpiKUpKDSFEhokuQ3bCbCb6sZk1QpylX63+YoCNhQfrXZd37y8efvi1Y9gpPv75npE",
-	"xnFVj9vEB6NQmhsq5K2KNe1I8lvn5+U41Pm5RRwxASskU3VzOrVGKxzB+Xl7vEfD4VjP6PycaOleYhv2",
-	"uw3utQHZ7iFhExL+KFDtoLlheQYa7ZeFWD6XwqAww7e7vAoULbVu3SU+eMu3EIfXfETkPxpLn8Of9pll",
-	"gdmNGt/AD9fss/M4cdN087r3Ufc0Npsl4+aa6L6WZmtxeSt195EyibIfRicKg6CKQyhsHDq4otobLowO",
-	"hwv7cFdbxvvDiBSLeib+HoRxMCLYAKkuco/Zb9c2W7u3q8cAaO2gnOJgcuhBGHuDRjYLOBx9eRDEwaxM",
-	"A6QeaDkGgFt853vinpGSB4H0zqHsAdsb8zgaXnvfPsjuOMXxIFv77nyvOBwCeBDU/tBAF8QJOtR/r9/c",
-	"CJ7QoC+vcGxme5jYVe5YIUXlMui0Iy15fHvVX6ZoAilRYoqnu4Uo0yYKcnVG5XKWZcwMW7ZSq2fAxA6k",
-	"TVpaDfyFWHXSOdty565bT7S4l63Ex+vMDpTk83ulXK4dN0MGlhEXweREV8b3Z/Eetp3O6uPltneh1C+z",
-	"ViPRqq3Y+JCxdC1VRkWTqx2t7Y6+Ebfevz+RW6o7APQgr9rDQt+QU+9eXb9+/u6Xm1dvb6676S8MmGgl",
-	"uWfzUi1djluWFT5chE8XgmV2hivBDG4pB7OlfCfpqCaO/F7VXYhvrruzk6XB96c3H/H77dV/XiK+Z/CT",
-	"GScmS7sTFK4FQO9d/e+eKSFsPycT9zQLQviexfAjM3jL3JJoXH0tH/c3jxvo3v9NNcohVMpUN46CUkFG",
-	"LsXtliXu4k83dVvXfz2rYNjRmIXIlfzE0ablayWFoYKam+o/VbgKVsBPb395aVPUb6RCrY6PzR3bvZ4P",
-	"Hynta/2XCipQWKvDadiGMs6qT6W9j0cBtFx0qWpXFj+mcsXSPTYOrv75xocfn/9q+X71uVAUqTZUkdob",
-	"7W5uzXI+iqhGbCXYNs/tYnqecMEOEKV8xVasrDEJ21vKyoUp35yGdRQJmzaXTDqgoCzFUr4uS7A6w7fT",
-	"G2UBXbP27uPd/wYAAP//",
+	"7Dxrcxs3kn+la3avIun4GFKPtekPW4qlZF2JZZcl72Zj+orgTJPEegaYABjJtK3/ftUA5k1KpOPbD7ep",
+	"SiTNDNBodDf6DX8OIplmUqAwOph8DvAjS7ME7d/Pk1wbVFfS/CBzEdMrnacpU+tgEjw9C0dPIHJDQEgD",
+	"CxoEByzREswKgQl9hwqMBAYaIyliiJXMDoNecMuSHAleJGMMJhZWL0hRa7bEYFKsbMHiR64NSAVrmUMs",
+	"xXcGVuwWIUOVcq25FIPg/r4XXKCOFJ9jfIEJGmyhe27XzjAuUO7BHBdSIXADXEOWqyXGXdTCXhAzw+wL",
+	"N/FFHEwCLsJR/2z05Dg+m7PoOFw8CUdBrxhyxVLaRbru+xdBL9CGmVwHk+Di8ufLm8uL4L6LNBfLNtYF",
+	"gefIxbLYw78NzRdXP7bwfJMLsQFN5V5DjDGPmKnI/H+IaiSFwMicx7FCTSivjMn0ZDjcBGrA7nQ/1/07",
+	"1KY/HtxiZKSK54NPPEn4pyiReTyIZDoZPT09Dgm4Qmbwhttlx+H4tB+O+uHoJgwn9r9faUx+zT9hMBnR",
+	"nzfrjIa+RrWQKmUiwr7MDE/5J8uvLGEimASXwqDKFNcY9AKFSy6F3X0Duzob3ry9uupy4a1IuDYYX/th",
+	"TWa4ySAkZGyJQEM1HHADtyzhMTOon/kxqIEpBJmhOPy9nCpRfvnixzfnNdFxMntRSEYT24u2wJTn9ECh",
+	"NlKxeYKwkAqOQ4jZWv9uPDMl08wEk+BmheWiK6ZhjiggdspjAC8WVuFEUmgekxpbcQ0sMlwKUmlz0m+A",
+	"SknVswOtTiK1R1x3Y9wG3FsPt1xwoWRqPyiM1lGCMOcC7rhZcQEMjsN+zNak4riMB/ATF3GyJm2IPYeI",
+	"wkjeolrDApnJFUIsUVt1ybIsWdPqC4Xl/vSgwYsfFGKTDT/UBlcciJggkHMsthLvRf3j/jg6wTP2ZB7G",
+	"o8Uxnv5BfaLrNapbVInVWXUeVO/bnNiH6Kf9J+wMT6LTeLQYz4/ZyX840S/TzKyfVzRq+TDjUygJSH4A",
+	"0vCNHsr4tO6hdCc5L+RFkuCSJecZ/wnXzdXGo9HoKXA3AM5fv4APuCY1F0kVYwxsybjQBm7HPSCLs+Gs",
+	"WRB1NIihLOMEiOsCtseETI1gySUxrInJaRgC958dQ+Hg/Pr67cvLC9ArluEzyEUsozxFYTYe+tMwrKNR",
+	"rAXayrCDWaBhrc52DhyfAXdjKk5sZMDxWXPJ1pzGcmQYWyruJAzDYycvt4wn1q5wYQXSw/hOQ5QrhcJY",
+	"84hwcDsCVGzD/i2wNiNkhorZk8D1Xgs51K/k69Kl/QnX15HMsOtzn1m7Xg60prEGGg4KwdI0f4uzfdZG",
+	"vZhUnqmWi229+Cgi3WQPo1+ti/grtXzJdcpMtOrifvIY7lItmeCfHBFTD2fLHk7qe/jntthgG+JQV4Xl",
+	"rueYSLGkOWuZK6ijs2GrdwLVFWKMG0Kj00e3SrNB2Olbdni68w4z53W6LZZiOIBXghRjbVm3asREOYUb",
+	"t7M3zODPPOUdD+1k/BQUnYaEvgJ+jCzO+2qMk3FDcb3pQnQ8ce+4hnEICn/LkZzXDFURQtKfuUZl/0AR",
+	"Z5ILv4W3QudZJpXZ5OGQBh/VjiixuxwOkkxQ3XxsNgGj5rmpE7s48xVMYnnHIjWw3OYJ0FLjh3HVHWdh",
+	"M8bjfTHuAi4s6QpZjMqi+sYxxmnz2EYl1gUovZg+05ovBcbw4gLkwpt9O+kZ/JZLY+NuI+FXG38VOAwo",
+	"johWmLJaLiKYBCEbzcfRcXyCp4uzvzx52n4OeoFx8Zc2isJTi3DGFEvReJzPowjJCWoj/FYjzMiFoDiE",
+	"SzH8l5ZiRphw+ux2HfQC4UJQD2Yznm0wG/DqBQ1T2MSlIlZxYI20TuAEZjacmcFBGWIf9uzLY3pJcuaf",
+	"T/uzqTio2HgIUtEHGiZFP8aUCZprViggkXeoIqYREjREKWAihpgvudGDqbiS5J0twayYgUjmSQzRiokl",
+	"1hkKGTMrOJgNZz2YDejHf9GPv9KPP816U3G34gZ1xiI8BOtREgUxHkyJPhXxtsRrlgu0RMWDup9ASHBF",
+	"SsuoHDezZQvklH38GcXSrILJGVkTLorHExIeoget/T9cHLwL+0/ffx7fH/61/471P9HTf/95s9Q5BOoJ",
+	"tIs6j9ss/weRtgjsoUh8abbWJAqsMlhWl8/Krc8sp2Yu6p5NBcXxBS1ghQonzjU3K3K9OSaxi/UrJd2D",
+	"eW5IA1gWczEVnyKSNYgxQxFrUjRmhWnPrlRiQr5MkRwi0fL5LEjZGhIWfZgKLVN0zM0UaRvDXT4x2kPw",
+	"nwH+lrNE1wXNapPBLjLTYksrjVQXjUZGads0l9v5vOF7KwW1aUgtkVRfeEtOqTvfJ5lqc0e9wOaYjCWA",
+	"OTup5pFXv0TlJhZoV4tuy051Vo2bItv57tJZddCNzFZ3vOK31sEQHx4iVqbkvzDydqXztcqXNXRuK3XW",
+	"mabLJNmfFS6CSfCnYZXzHvrjOvQnz2fU7u/rmuVdQ+N4eO/LpeSckA4q1V6l5ZpSftMIARycCQXVR0cy",
+	"Q3F0BA7rHgikMIrCbZGnPZhjxHJtte605mbZ1J4N/ATtiMJtf1bLFOBcxmtwyUJIc20c5KmYK2Qf7KHm",
+	"KMwAZh/7LhXa/yDknegX+cGZTx+aldQI9lvPBu2k1lEhIItWcMc0aEQxgPMFqQhWGK1CUcy8vZl5bTFr",
+	"K/8iz9lQw6M2N3vBFjSDybvPQYrM5aYDly13R8+yTOYqIji3466uzcg5quUvn7+59OnLXh2mT3HvC61M",
+	"4Pa6CJaJNlaj2uG+K1SZ+t5nUgwEp51VPQwmIk+SXg2FcnEfm9ayMg0MRjticHmxcY8612RN9mfD9c2r",
+	"16+3UU6hztP9Yb65vH77chvMVMZ8wfcH+vLVxYsf/tmFmosVssSs1vsCPP/+6tWbl+c/b8RyoeQnFPuC",
+	"/OHN5eWvXRS/FtirXy+vWqA28vkGlWI2zMyUvOUxqp7XOMPCr1nKDtO3SFKRg4aDOZo7RAHFSbVKzx+0",
+	"xvGxDoUUWiZtMbh59caS432trOL3+wZ1npjN2tuqU/LLBPzt5uY1jMOwVudsU24CyK3/pXObgpiKgxmF",
+	"ZjPS2aF1zBnMc80FhVs+EVeNoOAsJE9dJjGwjCkD8/VUuAEDOCCEblHE0rEIYowSplDDjIn1q8XsmT3X",
+	"5k56czKXZgU2pTI4tOpXCny1sKrzIcvYIs+124tl0UPTbN7xUtxiIjPcSOgC0iN2MkbDeKIHXX/SRrnt",
+	"yefJHTnPIbmvnu4DOLhmPAamIeWCp3lqJSZlH+3filkmmRUTUzEjizuBd+H72aQqXNNL4nsIdzYKStkH",
+	"BMky3icklihAIQUn3kIrmX2nreQZJgxchT24W/FoRcdgqViqIdfomVB35Y7HLiwhtGyS36Nr/+66eEUJ",
+	"YAe/ph6DdJwboqOHtsmruVAyK8D4Fbv8ytg6kSx2QYun+yJPrEkb/K5QwEWfVbnC2a1vHCAUJZI2Nn/L",
+	"Uyb6Clls87hCGh4hsLnMTdtqNhf+zyq1bMpzbPOfPakfkbSv08JtjQsPKNyp2KJxXSKS9OZcMRGtaO8t",
+	"BVq55G7yVBhMnDCmTlUP9tGw1bZ/j3btQtlIPRvjk8deJmK+XrPaEkmuMSYePIPbcSkqh/Y4CNJd78L3",
+	"G9Tc16mzti7aV5c16dbdYmWOpQKjmNCZVMYXtKCSFCZs1wR49F2yxcYkQGO0S8j4wIuLWnxlQVmzoWcu",
+	"taKQJXScMylsR0aiJURMqXUByipAIRvG3oZlA3hFB/rkl18I3dNffvHHoFdgmrI1KMyQGWeZ7HHxweHB",
+	"yfhpD07DkH4cHz4jnq7ckjZTRDtyQ30GSFn95ze1McGzUWyupOh/QiW9g0ODBvBTRSo4aES7jpTdyPZw",
+	"MhVT8cXOgS/gvUP4MhVf+v2+/Z8+uyrrl7KiVZVF4cDu/iQcHdpZ8CQMwxEM7e8xfAEjPxBH/ehh8ewL",
+	"jUUx0M19ehaOxjC0v4/hy5Zqj89n2MJWWc+CITSKPxXAEw/w1P8+2wq4XjHbBhiG0KwFVgs9gS8bWveK",
+	"z+ORW39MRHm8YjLcUDOoYJ1WS9WK5dX3vzxOvC27OCbydErHJWvHYW2TpQEruwmbazaZ60rF7b3vXTYm",
+	"YHWfwLc5djShkNbOlcryvqMca3mPmvqwdsV1CvjovtUlUMRPD56Fh+M1cO0JdNIObsfWLLlF7OGpL9I4",
+	"Pa0MQoW0CyabYMYbwDi27gzGHsc6mMfP4+ZCcz0Qfni5432WaxV7d1/l5PFVHq+e777c6T7LffWmzvZY",
+	"pdPOsPsyT+rLdNTdPqDGDUnfp4i8+xLjnZfYWPvdfaHTDWRpNj/tDusvexyCr+fkcUNgNnUL7QbKWoVN",
+	"QrGredhZH5X9QZsZuqspeWw9MhVleb9bWVw3yrQLxhOMe7TkpVgmXK+aEeu+TfePxnzOFS/w63rj971A",
+	"Y5QrbtbX5N47J3KOTKE6z82qevqhMJm+XeB5IvO48G6CVrkqmNFkqbwmnMD3FgZM8zA8jvwk+4AzF+p5",
+	"21grrEiRrIFpmAZMTAVLshUTeYqKR75EMw1cGcQKisIF/9gDLYG7RIVtvbb1Y1uKdb6yDWHQpjMJn4p+",
+	"K2MyVzvGj66P7kJGG4K3vzv3X+ECFYrICYE9ZxQVlenag9sxCWquklpPfCwj7ZvdB5FMhyWQoUJtFnky",
+	"pLCwqIX2rakPuFhI59cLwyLrpPgKvK8Up4wLw7hApb/Nit1otbG16hT5FFFDHghNJRPIEiZcSxuRokd8",
+	"5GYqKMxK1jBHkmRdZOSKVj0X2zKXT6oHWpqttQ09+vB9I1VLUZLit0iTjo6KRMTRkZMLBqKIe4qEra/g",
+	"yxgnEM6mAmjxKkXZSud+R9I3G4fhbGKFtDjGdgLGehrQ9AQXBqQt6UGV9okxU+gKQLcjosTgkPCnc4HC",
+	"+A4VqxBy5aM95sLQwi10m7AhIEsR0EfMAwLzymZYTmy0Gduos3GbgMhZO0rzdY2kNiW9pmGEr09Yu34F",
+	"IiPTOk8t9zXYW0TM+HqBhhUTcWKj0tSdp4RHKDTWpPI8Y9EK++NB2JHGu7u7AbOfB1Ith36uHv784vnl",
+	"1fWlnUN+NzdWFz4gV7dj6DekMugFt6i0E9nRIHSQZIaCZTyYBMeDcHAc2I6SlT3Vw9txUf7Qw8+lGbun",
+	"b0vckPN6gyZXQrcshc+L94AbXTaCAEttByNRCV4Y366jp8L3eRRaiiSPLdAlEjNkZgL+TGcySbTvzrpj",
+	"3IAvKdI3I6diwQXXK58S0B/s0DuXoc0yFBjD3QqFn/GdLsojd0xDIrUZ0FGqV4l7Fe5LMsNWiKvCMaFR",
+	"Vo2fgSS9Z1MZZTtKcXmrV791xh21WsUVF/se1HzBqbDOoM35MQMJoxNmMHO5hwUqRYCbIm1pyCxxUIFR",
+	"yIyeihLJnl+GCOTiUJbwD+jMyVIKnAaWCDYXV52TWo/lbt2PU1G2PxK4v1eqYwJ7KGFfk6kpYh+1Nk3R",
+	"3sq9C9cfC6fB7X2FuFkQCpo9e1uyptWQYdVKty1fWhvsO/fu35Ob4pNttLNxGBZGDoU9fZ02vtbFyKh7",
+	"MXLT2sWUYfsipTV05SXFB6d2bjUWc/0lvD0mF1001Q2+3SYXV/7ue0HeuXe2G4jWfbWqTe7RdO/G0qz1",
+	"lbquQmEhFZKej8FXfyvdPYCjI9sD642+QDK9TPFkPRXeEB8dTSob7azgLGaGzWrG+hkwsfatdbWU8FS0",
+	"1E1EDoLL/xIu7mVhSuHAqYlCoxWafSq4BlITh87M1dpu/Qb5VrHxY4dVf64l1Uk42lPCefsay4N8bl56",
+	"2Z27rSLGZq7Wklc29CAblrJkIVVKjrqLV2xEOPhG1Prllz2ppZq98w/Sqt5n/w0p9fbq4tXzty8vr24u",
+	"L5ouFxwwUXOsDidecJ1f5V3ZHpyMn05F5Tw4I27Dx4ZdKpr1exuFm0xS6Sh+G26c7s0N3r749LDsNkZ/",
+	"PUd6gcGPZrgyadLsT3RhJ713Mad7nst4XX9ejdzTaTiG71kMPzKDd8wNiYbFV//YnjysoAe/TzT8/S1y",
+	"XZYOAy8gA+evNF1h52vpKlZoarhnBQzbVT4VmZIfOZJfRU6eMBTEcVM6iDZqEvC3m5c/Wy/mG4lQLctg",
+	"XYp6fuHde/IG6reRfQMPq2XWDFuSM1LkR3TwnmBuc+JtVOtceDLYXWeeQoeGK+9yENa/5hRJMr0W0UpJ",
+	"IXNrjexQliSgfBhQ+cB2UtldUNRznW/e7KBAUfOuy/ZtI4v2beeWlx2JnQZC0BRl2PaBek8BxQZHR/5q",
+	"9tGRXThiAuZI8bbv1yrCUmUNcP2qsYbuFePB0VHhHVfhvmEfbIautPG2BYBWExJ+y1GtofL0noFG+2Uq",
+	"Zs+d3ujfrLMi2/MVPvdUdK8c/R6fu5n4+Db+djeZ0vK1q8r5f5KfveFfH3jYZ21PqIAUl8p2mW/HVlOb",
+	"N712AVCbcd8LsHOL+UEYrUvPNpXXvYb7iF1sTaiAlJdrdwHgBt/3ArHleuuDQDbeiW0Ba1053RlefV4b",
+	"ZPNq5+4ga/NsuNS5kPggqPYFxiaIPWRo8x3DPcKuTh/W/4uQ64+A6o+A6o+A6o+A6o+A6t8WUFGA8lgw",
+	"tQNAS0XnqjZ58WMi5yxpkfHg/B/XPfjx+WtL9/NPub0bu+RSaNuW2vStWcYH7h8Aqxxs6+c2V3q+4oJ1",
+	"Fkr4nM2ZLxTRajfklQvj3+y36iAS1m32ROpg4EOxhC98CFZ6+LYF21fBStLev7//3wAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -30,8 +30,9 @@ const (
 
 var _ api.StrictServerInterface = (*Server)(nil)
 
-// operation returns the generated handler of the Drop Cluster operation,
-// with the Server as its strict implementation behind the strict middleware.
+// operation returns the generated handler of the operations, Drop Cluster
+// and Describe Cluster, with the Server as their strict implementation
+// behind the strict middleware.
 // Every request that the router takes reaches the strict middleware, bound
 // or not, and the generated code writes every answer that it returns.
 func (s *Server) operation() http.Handler {
@@ -52,6 +53,10 @@ func (s *Server) operation() http.Handler {
 		// it before it reaches DropCluster.
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, _ error) {
 			r = r.WithContext(context.WithValue(r.Context(), unboundKey{}, true))
+			if r.Method == http.MethodGet {
+				strict.DescribeCluster(w, r, r.PathValue("clusterId"), api.DescribeClusterParams{})
+				return
+			}
 			strict.DropCluster(w, r, r.PathValue("clusterId"), api.DropClusterParams{})
 		},
 	})
@@ -151,4 +156,39 @@ func badGateway() api.DropCluster5XXTexthtmlResponse {
 // in the package that calls a Visit method.
 func respond(w http.ResponseWriter, res api.DropClusterResponseObject) {
 	_ = res.VisitDropClusterResponse(w) // A write error means the client has gone.
+}
+
+// DescribeCluster describes a cluster: GET /v2/clusters/{clusterId}.
+// https://docs.zilliz.com/reference/restful/describe-cluster-v2
+//
+// It answers from the same state as DropCluster: RUNNING until the cluster
+// is dropped, DELETING for the delete delay, then DELETED; 96018 for a
+// cluster that was never seeded.
+func (s *Server) DescribeCluster(ctx context.Context, request api.DescribeClusterRequestObject) (api.DescribeClusterResponseObject, error) {
+	key, ok := keyFrom(ctx)
+	switch {
+	case !ok:
+		return api.DescribeCluster401JSONResponse{Body: api.ErrorEnvelope{Code: codeIllegalAPIKey, Message: msgIllegalAPIKey}}, nil
+	case !key.mayTouch(request.ClusterId):
+		return describeError(codeNoKeyScope, msgNoKeyScope), nil
+	}
+	c, ok := s.Cluster(request.ClusterId)
+	if !ok {
+		return describeError(codeClusterNotFound, msgClusterNotFound), nil
+	}
+	var body api.DescribeClusterResult
+	// Marshalling a struct of strings and an integer cannot fail.
+	_ = body.FromDescribeClusterSuccess(api.DescribeClusterSuccess{
+		Data: api.ClusterDescription{ClusterId: request.ClusterId, Status: string(c.Status)},
+	})
+	return api.DescribeCluster200JSONResponse{Body: body}, nil
+}
+
+// describeError is a business error of Describe Cluster: HTTP 200, with the
+// error envelope in the 200 union.
+func describeError(code int32, message string) api.DescribeCluster200JSONResponse {
+	var body api.DescribeClusterResult
+	// Marshalling a struct of an integer and a string cannot fail.
+	_ = body.FromErrorEnvelope(api.ErrorEnvelope{Code: code, Message: message})
+	return api.DescribeCluster200JSONResponse{Body: body}
 }

@@ -52,56 +52,74 @@ func (s *Server) delay(next http.Handler) http.Handler {
 	})
 }
 
-// router routes requests to the generated handler in place of net/http's
+// router routes requests to the generated handlers in place of net/http's
 // ServeMux (api.StdHTTPServerOptions.BaseRouter), which would answer an
 // unknown path or method in plain text, and redirect a clusterId of "", "."
 // or ".." (escaped or not) to a cleaned path before anything could judge
 // it. It works on the escaped path, so an encoded slash never adds a
-// segment, and it passes on every DELETE of the operation's shape, whatever
+// segment, and it passes on every request of an operation's shape, whatever
 // the clusterId segment holds, for the strict middleware to judge.
 type router struct {
-	operation http.HandlerFunc // the generated handler of Drop Cluster
+	drop     http.HandlerFunc // DELETE /v2/clusters/{clusterId}/drop
+	describe http.HandlerFunc // GET /v2/clusters/{clusterId}
 }
 
-// HandleFunc takes the generated handler of the one operation. The
-// generated code registers it for "DELETE /v2/clusters/{clusterId}/drop",
-// the pattern that ServeHTTP matches by hand.
-func (rt *router) HandleFunc(_ string, operation func(http.ResponseWriter, *http.Request)) {
-	rt.operation = operation
+// HandleFunc takes the generated handler of each operation, by the pattern
+// the generated code registers it for; ServeHTTP matches those patterns by
+// hand. A pattern it does not know is a generated operation that the mock
+// does not route, which newRouter's caller checks.
+func (rt *router) HandleFunc(pattern string, operation func(http.ResponseWriter, *http.Request)) {
+	switch pattern {
+	case dropPattern:
+		rt.drop = operation
+	case describePattern:
+		rt.describe = operation
+	}
 }
 
-// ServeHTTP answers a request for another path or method, and passes a drop
-// request on with its clusterId path value unescaped, as ServeMux would.
+// The patterns the generated code registers.
+const (
+	dropPattern     = http.MethodDelete + " /v2/clusters/{clusterId}/drop"
+	describePattern = http.MethodGet + " /v2/clusters/{clusterId}"
+)
+
+// ServeHTTP answers a request for another path or method, and passes a
+// request of an operation on, with its clusterId path value unescaped, as
+// ServeMux would.
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rawID, ok := dropClusterPath(r.URL.EscapedPath())
+	rawID, method, operation, ok := rt.route(r.URL.EscapedPath())
 	if !ok {
 		// ASSUMPTION: the vendor does not document unknown paths; 404 is a
 		// 4XX, which the spec declares with the envelope.
 		respond(w, errorAnswer(http.StatusNotFound, "Not found."))
 		return
 	}
-	if r.Method != http.MethodDelete {
+	if r.Method != method {
 		// ASSUMPTION: the vendor does not document this answer; 405 is a
 		// 4XX, which the spec declares with the envelope.
-		w.Header().Set("Allow", http.MethodDelete)
+		w.Header().Set("Allow", method)
 		respond(w, errorAnswer(http.StatusMethodNotAllowed, "Method not allowed."))
 		return
 	}
 	id, _ := url.PathUnescape(rawID) // EscapedPath is always validly escaped.
 	r.SetPathValue("clusterId", id)
-	rt.operation(w, r)
+	operation(w, r)
 }
 
-// dropClusterPath returns the raw clusterId segment when path has the shape
-// /v2/clusters/{clusterId}/drop, whatever the segment holds.
-func dropClusterPath(escapedPath string) (string, bool) {
+// route returns the raw clusterId segment of a path of one of the
+// operations' shapes, /v2/clusters/{clusterId}/drop or
+// /v2/clusters/{clusterId}, whatever the segment holds, with the method and
+// the handler of that operation.
+func (rt *router) route(escapedPath string) (rawID, method string, operation http.HandlerFunc, ok bool) {
 	rest, ok := strings.CutPrefix(escapedPath, "/v2/clusters/")
 	if !ok {
-		return "", false
+		return "", "", nil, false
 	}
-	id, ok := strings.CutSuffix(rest, "/drop")
-	if !ok || strings.Contains(id, "/") {
-		return "", false
+	if id, isDrop := strings.CutSuffix(rest, "/drop"); isDrop && !strings.Contains(id, "/") {
+		return id, http.MethodDelete, rt.drop, true
 	}
-	return id, true
+	if rest == "" || strings.Contains(rest, "/") {
+		return "", "", nil, false
+	}
+	return rest, http.MethodGet, rt.describe, true
 }

@@ -586,6 +586,10 @@ func (b *boundOperation) DropCluster(_ http.ResponseWriter, _ *http.Request, id 
 	b.called, b.id = true, id
 }
 
+func (b *boundOperation) DescribeCluster(_ http.ResponseWriter, _ *http.Request, id api.ClusterId, _ api.DescribeClusterParams) {
+	b.called, b.id = true, id
+}
+
 // The router matches the operation's path by hand, in place of net/http's
 // ServeMux. It must serve the one pattern that the generated code registers,
 // and bind the same clusterId as ServeMux wherever ServeMux routes without a
