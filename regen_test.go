@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +38,14 @@ func TestReadmeRegenExamples(t *testing.T) {
 		}
 	}
 	git("init", "-q")
+	// Every git command below commits: it must act on the copy alone.
+	top, err := exec.Command("git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := filepath.EvalSymlinks(strings.TrimSpace(string(top))); got != mustEvalSymlinks(t, dir) {
+		t.Fatalf("git in the copy acts on %s, not on the copy %s", top, dir)
+	}
 	git("add", "-A")
 	git("commit", "-qm", "base")
 	git("switch", "-qc", "try-regen")
@@ -77,6 +86,15 @@ func TestReadmeRegenExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func mustEvalSymlinks(t *testing.T, path string) string {
+	t.Helper()
+	p, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // readmeBlock returns the fenced block that follows marker in readme.

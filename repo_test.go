@@ -72,6 +72,12 @@ func copyRepo(t *testing.T) string {
 		if err != nil {
 			return err
 		}
+		// In a worktree or a submodule, .git is a file that points at the
+		// real repository: a copy of it would make git commands in the copy
+		// (TestReadmeRegenExamples commits there) act on this checkout.
+		if d.Name() == ".git" && !d.IsDir() {
+			return nil
+		}
 		if d.IsDir() && (d.Name() == ".git" || d.Name() == "bin") {
 			return filepath.SkipDir
 		}
