@@ -270,15 +270,19 @@ func TestDriftDefaultResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	withDefault := strings.Replace(string(data), "\ncomponents:\n", `
+	// The default goes at the end of dropCluster's responses, which the
+	// next path's key ends.
+	const next = "\n  /v2/clusters/{clusterId}:\n"
+	if !strings.Contains(string(data), next) {
+		t.Fatalf("the spec no longer has the path %q after dropCluster's responses; this test inserts its default before it", strings.TrimSpace(next))
+	}
+	withDefault := strings.Replace(string(data), next, `
         default:
           description: Anything else.
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/ErrorEnvelope'
-components:
-`, 1)
+                $ref: '#/components/schemas/ErrorEnvelope'`+next, 1)
 	if err := os.WriteFile(path, []byte(withDefault), 0o644); err != nil {
 		t.Fatal(err)
 	}
