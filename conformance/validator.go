@@ -24,8 +24,8 @@ import (
 	"github.com/zcdrop/zcdrop/internal/schemaerr"
 )
 
-// Validator checks requests and responses against the Drop Cluster spec. It
-// is safe for concurrent use; build it once and share it.
+// Validator checks requests and responses against openapi.yaml. It is safe
+// for concurrent use; build it once and share it.
 type Validator struct {
 	router routers.Router
 }
@@ -86,8 +86,16 @@ type Response struct {
 // violation), and the semantics that the schema cannot state. It returns nil
 // when the exchange conforms.
 func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
+	out, _ := v.validate(ctx, ex)
+	return out
+}
+
+// validate is Validate, and returns too what the answer says of the
+// cluster that the request names, as the lifecycle rules read it, or nil
+// when it says nothing they read (see reading).
+func (v *Validator) validate(ctx context.Context, ex Exchange) ([]Violation, *reading) {
 	if ex.Request == nil || ex.Request.URL == nil {
-		return []Violation{{Kind: KindRequest, Message: "no request to check"}}
+		return []Violation{{Kind: KindRequest, Message: "no request to check"}}, nil
 	}
 	secrets := redact.New(messageSecret(ex.Request.Header))
 	var out []Violation
@@ -109,7 +117,7 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 			rv.Message += "; the response was not checked"
 		}
 		add(rv)
-		return out
+		return out, nil
 	}
 	params, pathViolations := unescapeParams(rawParams)
 	add(pathViolations...)
@@ -133,17 +141,18 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 		}
 	}
 	if ex.Response == nil {
-		return out
+		return out, nil
 	}
 
 	if vs := checkStatusAndType(route.Operation, ex.Response); len(vs) > 0 {
 		add(vs...)
-		return out
+		return out, nil
 	}
-	keyViolations, obj, readable := checkKeys(ex.Response)
+	op := route.Operation.OperationID
+	keyViolations, obj, readable := checkKeys(op, ex.Response)
 	add(keyViolations...)
 	if !readable {
-		return out
+		return out, nil
 	}
 	resIn := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: reqIn,
@@ -160,12 +169,14 @@ func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
 	}
 	if err := openapi3filter.ValidateResponse(ctx, resIn); err != nil {
 		add(toViolations(KindResponse, err)...)
-		return out
+		return out, nil
 	}
-	if obj != nil {
-		add(checkEnvelope(params["clusterId"], ex.Response.StatusCode, obj)...)
+	if obj == nil {
+		return out, nil
 	}
-	return out
+	vs, said := checkEnvelope(op, params["clusterId"], ex.Response.StatusCode, obj)
+	add(vs...)
+	return out, said
 }
 
 // WithBasePath marks the requests made with ctx as built from a base URL
@@ -265,11 +276,35 @@ func checkStatusAndType(op *openapi3.Operation, res *Response) []Violation {
 	return nil
 }
 
-// envelopeKeys are the keys that the client reads, by the pointer of the
-// object that holds them.
-var envelopeKeys = map[string][]string{
-	"":      {"code", "message", "data"},
-	"/data": {"clusterId", "prompt"},
+// The operations that the Validator knows beyond their schemas, by their
+// operationId in openapi.yaml.
+const (
+	opDropCluster     = "dropCluster"
+	opDescribeCluster = "describeCluster"
+)
+
+// envelopeKeys are the keys of the envelope that the client reads, in
+// every operation's answers.
+var envelopeKeys = []string{"code", "message", "data"}
+
+// dataKeys are the keys of a success's data that the client reads, by
+// operation: the data's required properties in openapi.yaml, which a test
+// holds them to.
+var dataKeys = map[string][]string{
+	opDropCluster:     {"clusterId", "prompt"},
+	opDescribeCluster: {"clusterId", "status"},
+}
+
+// requestVerb says what a request of operation op did to the cluster it
+// names, for messages: a describe is never said to drop.
+func requestVerb(op string) string {
+	switch op {
+	case opDropCluster:
+		return "dropped"
+	case opDescribeCluster:
+		return "described"
+	}
+	return "named" // An operation that the spec has gained since.
 }
 
 // checkKeys reads a JSON body as the client does, with exact keys, and
@@ -282,8 +317,10 @@ var envelopeKeys = map[string][]string{
 // a lenient reader would take for its first value. It returns the object
 // read, nil for a body that is not JSON, and says whether the body can be
 // judged further; one that the client cannot read cannot, since what it
-// says depends on the reader. Messages never quote the body.
-func checkKeys(res *Response) ([]Violation, *jsonstrict.Object, bool) {
+// says depends on the reader. Messages never quote the body. The keys of
+// data that count are those that the client reads of operation op's
+// success (dataKeys).
+func checkKeys(op string, res *Response) ([]Violation, *jsonstrict.Object, bool) {
 	if !strings.Contains(res.Header.Get("Content-Type"), "json") {
 		return nil, nil, true
 	}
@@ -306,18 +343,18 @@ func checkKeys(res *Response) ([]Violation, *jsonstrict.Object, bool) {
 		return []Violation{{Kind: KindResponse, Pointer: jerr.Pointer,
 			Message: "body cannot be read as the client reads it; the client reads it as an unexpected answer"}}, nil, false
 	}
-	out := caseVariants(obj)
+	out := caseVariants(obj, envelopeKeys)
 	if data, err := obj.Object("data"); err == nil {
-		out = append(out, caseVariants(data)...)
+		out = append(out, caseVariants(data, dataKeys[op])...)
 	}
 	return out, obj, true
 }
 
-// caseVariants reports every key of obj that differs from one of its
-// envelope keys only in case.
-func caseVariants(obj *jsonstrict.Object) []Violation {
+// caseVariants reports every key of obj that differs from one of keys
+// only in case.
+func caseVariants(obj *jsonstrict.Object, keys []string) []Violation {
 	var out []Violation
-	for _, key := range envelopeKeys[obj.Pointer()] {
+	for _, key := range keys {
 		for _, v := range obj.CaseVariants(key) {
 			out = append(out, Violation{
 				Kind:    KindSemantic,
@@ -334,33 +371,46 @@ func caseVariants(obj *jsonstrict.Object) []Violation {
 // a code that is not written as an integer ("code":0.0 or 0e5, which the
 // schema takes for 0 and the client does not), and a success that names
 // another cluster than the one asked for, which the schema allows and a
-// client must not believe. What it cannot read is a violation, never a
-// silent pass.
-func checkEnvelope(requested string, status int, obj *jsonstrict.Object) []Violation {
+// client must not believe: a drop's or a describe's data.clusterId must
+// echo the requested ID. What it cannot read is a violation, never a
+// silent pass. It returns what an HTTP 200 answer of operation op says of
+// the requested cluster, nil for any other answer.
+func checkEnvelope(op, requested string, status int, obj *jsonstrict.Object) ([]Violation, *reading) {
 	code, err := obj.Int("code")
 	if err != nil {
 		return []Violation{{Kind: KindResponse, Pointer: "/code",
-			Message: "is not written as an integer; the client reads only an integer literal, so it calls this answer unexpected"}}
+			Message: "is not written as an integer; the client reads only an integer literal, so it calls this answer unexpected"}}, nil
 	}
-	if status != http.StatusOK || code != 0 {
-		return nil
+	if status != http.StatusOK {
+		return nil, nil
+	}
+	said := &reading{operation: op, clusterID: requested, code: code}
+	if code != 0 {
+		return nil, said
 	}
 	data, err := obj.Object("data")
 	if err != nil {
-		return []Violation{{Kind: KindResponse, Pointer: "/data", Message: "cannot be read as the client reads it: " + errorReason(err)}}
+		return []Violation{{Kind: KindResponse, Pointer: "/data", Message: "cannot be read as the client reads it: " + errorReason(err)}}, nil
 	}
 	got, err := data.String("clusterId")
 	if err != nil {
-		return []Violation{{Kind: KindResponse, Pointer: "/data/clusterId", Message: "cannot be read as the client reads it: " + errorReason(err)}}
+		return []Violation{{Kind: KindResponse, Pointer: "/data/clusterId", Message: "cannot be read as the client reads it: " + errorReason(err)}}, nil
 	}
 	if got != requested {
 		return []Violation{{
 			Kind:    KindSemantic,
 			Pointer: "/data/clusterId",
-			Message: fmt.Sprintf("echoes cluster %q, but the request dropped %q", got, requested),
-		}}
+			Message: fmt.Sprintf("echoes cluster %q, but the request %s %q", got, requestVerb(op), requested),
+		}}, nil
 	}
-	return nil
+	if op == opDescribeCluster {
+		// Any status conforms, one that nobody has listed too; the
+		// lifecycle rules read the ones they know.
+		if said.status, err = data.String("status"); err != nil {
+			return []Violation{{Kind: KindResponse, Pointer: "/data/status", Message: "cannot be read as the client reads it: " + errorReason(err)}}, nil
+		}
+	}
+	return nil, said
 }
 
 // errorReason says what is wrong with a member, by the kind of a
