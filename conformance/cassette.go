@@ -64,7 +64,10 @@ type recorded struct {
 // Beyond openapi.yaml, each interaction fails when the recording holds a
 // credential (see checkRecordedSecrets), when a recorded length disagrees
 // with its body, and when a body is over DefaultMaxBodyBytes, which the
-// Transport would refuse to buffer: such a body is not validated.
+// Transport would refuse to buffer: such a body is not validated. It fails,
+// too, when it makes the sequence of its cassette impossible by the
+// lifecycle rules (see the package documentation), which read each
+// cassette apart from the others.
 //
 // Traffic recorded through a proxy at a base URL with a path (recorded at
 // /zilliz/v2/…) is checked on the path below it when ctx carries that path:
@@ -84,12 +87,15 @@ func (v *Validator) checkCassettes(ctx context.Context, lim corpusLimits, paths 
 		if err != nil {
 			return err
 		}
+		life := newLifecycle() // Each cassette is a sequence of its own.
 		for _, r := range rs {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			r.req = r.req.WithContext(ctx) // The base path mark, if ctx has one.
-			results = append(results, v.checkRecorded(ctx, r))
+			result, said := v.checkRecorded(ctx, r)
+			life.observe(&result, said)
+			results = append(results, result)
 		}
 		return nil
 	})
@@ -99,10 +105,12 @@ func (v *Validator) checkCassettes(ctx context.Context, lim corpusLimits, paths 
 	return results, nil
 }
 
-// checkRecorded judges one recorded interaction.
-func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
+// checkRecorded judges one recorded interaction, and returns what its
+// answer says of its cluster for the lifecycle rules (see validate).
+func (v *Validator) checkRecorded(ctx context.Context, r recorded) (Result, *reading) {
 	in := r.in
 	var violations []Violation
+	var said *reading
 	switch {
 	case len(in.Request.Body) > DefaultMaxBodyBytes:
 		// The Transport refuses to send such a request, so there is no
@@ -115,7 +123,7 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
 		violations = append(v.Validate(ctx, Exchange{Request: r.req, RequestBody: []byte(in.Request.Body)}),
 			Violation{Kind: KindResponse, Message: fmt.Sprintf("body exceeds %d bytes; not validated", DefaultMaxBodyBytes)})
 	default:
-		violations = v.Validate(ctx, Exchange{
+		violations, said = v.validate(ctx, Exchange{
 			Request:     r.req,
 			RequestBody: []byte(in.Request.Body),
 			Response: &Response{
@@ -141,7 +149,7 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) Result {
 		StatusCode: in.Response.Code,
 		OK:         len(violations) == 0,
 		Violations: violations,
-	}
+	}, said
 }
 
 // noSecrets renders recorded URLs for reports. It knows no key, since a

@@ -1,5 +1,5 @@
-// Package conformance checks Drop Cluster traffic against openapi.yaml, the
-// spec embedded in package api. Every check goes through one Validator, so
+// Package conformance checks Drop Cluster and Describe Cluster traffic
+// against openapi.yaml, the spec embedded in package api. Every check goes through one Validator, so
 // that a spec edit reaches them all through go generate.
 //
 // Checking an exchange:
@@ -29,6 +29,55 @@
 // Recorder records live traffic as such cassettes, with every secret
 // redacted, and a Replayer serves them to a client under test, never the
 // network (conformancetest.NewReplayer wraps it for tests).
+//
+// # Lifecycle rules
+//
+// Single exchanges can each conform while their sequence is impossible.
+// CheckCassettes reads each cassette as one sequence of its own, in the
+// order its interactions are recorded, per cluster ID (the clusterId path
+// parameter as the server reads it), and reports an interaction that
+// makes the sequence impossible with a KindSemantic violation that names
+// the earlier interaction by its id. An interaction counts only when it
+// passes every other check and its answer is HTTP 200 with a JSON
+// envelope: a success (code 0) or a business error, of which only 96018
+// (cluster not found) counts. An interaction that fails any check, these
+// rules included, teaches them nothing, so that every later one is judged
+// against what could have happened.
+//
+//  1. A successful drop of a cluster that an earlier interaction dropped
+//     successfully, unless a describe between them reported a status
+//     other than RUNNING and DELETING: DELETED, from which alone a
+//     restore from the recycle bin starts, or a status whose place in a
+//     restore nobody has documented (RESTORING, or one nobody has listed).
+//  2. A describe that reports RUNNING when the last successful describe of
+//     the same cluster before it reported DELETING. Describe may lag
+//     behind a drop, so RUNNING right after a successful drop is no
+//     violation, but it never goes back from DELETING; RUNNING after
+//     DELETED is a restore, and no violation either.
+//  3. A success for a cluster that an earlier interaction found not to
+//     exist: any success, a drop's or a describe's, after a describe
+//     answered 96018; and a successful drop after a drop answered 96018,
+//     unless a describe between them reported a status other than RUNNING
+//     and DELETING, as in rule 1. A drop's 96018 is also the answer to a
+//     second drop, so a describe that finds the cluster DELETING, DELETED
+//     or even RUNNING (lagging) after one is no violation.
+//
+// The rules assume what a recording cannot show, and a sequence that
+// breaks an assumption can be reported although it happened:
+//
+//   - the interactions are recorded in the order in which the server
+//     answered them. That holds when no two requests about one cluster
+//     were in flight together; a Recorder shared by concurrent requests
+//     lists exchanges in the order their answers arrived, which for two
+//     requests in flight together need not be the server's;
+//   - one API key, whose permissions did not change, made every request:
+//     96018 says "Cluster not exist or you don't have permission", and
+//     recordings redact keys, so that the gate cannot tell two keys apart;
+//   - no one restored the cluster (a console-only flow) between two
+//     interactions without a describe between them reporting DELETED.
+//
+// The deprecated v1 code 80020 ("does not exist or no permission") is not
+// read, nor is any answer other than HTTP 200.
 //
 // Cassettes are read and written in go-vcr's format without importing
 // go-vcr, whose cassette package links package testing into every program;

@@ -21,7 +21,13 @@ import (
 // transport and records the exchange; Stop saves what it recorded as a go-vcr
 // v4 cassette (format version 2), with every secret redacted. Use it as the
 // Base of a Transport to validate what it records. It is safe for concurrent
-// use.
+// use, and lists exchanges in the order in which their answers were read
+// whole. Two requests in flight together may be listed in another order
+// than the one in which the server answered them, so that the gate's
+// lifecycle rules, which take a cassette's order for the server's, may
+// find a sequence impossible that the server never produced: to record a
+// cassette for them, let no two requests about one cluster be in flight
+// together.
 //
 // Cassettes are written in go-vcr's own format, which go-vcr's recorder
 // replays, but without importing go-vcr, whose cassette package links
