@@ -62,7 +62,7 @@ func newTestClient(t testing.TB, ts *httptest.Server) *testClient {
 
 // call is one request to the mock.
 type call struct {
-	method string      // "" sends DELETE
+	method string      // "" sends DELETE; GET with describePath describes
 	path   string      // request path, sent as it is
 	auth   string      // the Authorization header; "" sends none
 	body   string      // request body
@@ -100,12 +100,13 @@ func (c call) request(ctx context.Context, baseURL string) (*http.Request, error
 
 // answer is what a test reads back from the mock.
 type answer struct {
-	status    int
-	header    http.Header
-	code      int64
-	message   string
-	clusterID string
-	prompt    string
+	status        int
+	header        http.Header
+	code          int64
+	message       string
+	clusterID     string
+	prompt        string // a drop's
+	clusterStatus string // a describe's
 }
 
 // do sends c and decodes the answer. Any violation of the spec is an error:
@@ -143,7 +144,7 @@ func (tc *testClient) do(ctx context.Context, c call) (answer, error) {
 	if err != nil {
 		return a, err
 	}
-	if vs := answerAloneViolations(ctx, tc.validator, &conformance.Response{StatusCode: a.status, Header: a.header, Body: raw}); len(vs) > 0 {
+	if vs := answerAloneViolations(ctx, tc.validator, req.Method, &conformance.Response{StatusCode: a.status, Header: a.header, Body: raw}); len(vs) > 0 {
 		return a, fmt.Errorf("answer HTTP %d to %s %s breaks the spec: %v", a.status, req.Method, c.path, vs)
 	}
 	return a, nil
@@ -164,25 +165,31 @@ func readAnswer(res *http.Response) (answer, []byte, error) {
 			Data    struct {
 				ClusterID string `json:"clusterId"`
 				Prompt    string `json:"prompt"`
+				Status    string `json:"status"`
 			} `json:"data"`
 		}
 		if err := json.Unmarshal(raw, &decoded); err != nil {
 			return a, raw, fmt.Errorf("decode %s: %w", raw, err)
 		}
 		a.code, a.message = decoded.Code, decoded.Message
-		a.clusterID, a.prompt = decoded.Data.ClusterID, decoded.Data.Prompt
+		a.clusterID, a.prompt, a.clusterStatus = decoded.Data.ClusterID, decoded.Data.Prompt, decoded.Data.Status
 	}
 	return a, raw, nil
 }
 
 // answerAloneViolations returns what is wrong with res as an answer to a
-// request that breaks the spec. Such an exchange cannot be judged whole: the
-// Validator does not check the answer to a request that matches no operation
-// (a wrong method or path), so res is judged as the answer to a conforming
-// stand-in drop. Every answer the mock sends must be one that the operation
-// declares, and none may report the stand-in's cluster as dropped.
-func answerAloneViolations(ctx context.Context, v *conformance.Validator, res *conformance.Response) []conformance.Violation {
-	standIn := httptest.NewRequestWithContext(ctx, http.MethodDelete, dropPath("in01-0000000000000aa"), nil)
+// request of method that breaks the spec. Such an exchange cannot be judged
+// whole: the Validator does not check the answer to a request that matches
+// no operation (a wrong method or path), so res is judged as the answer to a
+// conforming stand-in: a describe for a GET, a drop for any other method.
+// Every answer the mock sends must be one that the operation declares, and
+// none may report the stand-in's cluster as dropped or described.
+func answerAloneViolations(ctx context.Context, v *conformance.Validator, method string, res *conformance.Response) []conformance.Violation {
+	const standInID = "in01-0000000000000aa"
+	standIn := httptest.NewRequestWithContext(ctx, http.MethodDelete, dropPath(standInID), nil)
+	if method == http.MethodGet {
+		standIn = httptest.NewRequestWithContext(ctx, http.MethodGet, describePath(standInID), nil)
+	}
 	standIn.Header.Set("Authorization", "Bearer "+redact.Placeholder)
 	return v.Validate(ctx, conformance.Exchange{Request: standIn, Response: res})
 }

@@ -1,7 +1,9 @@
 // Package mock is a reference Zilliz Cloud control plane for the Drop Cluster
-// operation (DELETE /v2/clusters/{clusterId}/drop). It answers as the real
-// API does, business errors on HTTP 200 included, and every answer it sends
-// conforms to openapi.yaml unless a Fault deliberately breaks it.
+// operation (DELETE /v2/clusters/{clusterId}/drop) and the Describe Cluster
+// operation (GET /v2/clusters/{clusterId}), which serve one cluster state
+// machine. It answers as the real API does, business errors on HTTP 200
+// included, and every answer it sends conforms to openapi.yaml unless a
+// Fault deliberately breaks it.
 //
 // # Use
 //
@@ -22,31 +24,49 @@
 // ReadHeaderTimeout, ReadTimeout, WriteTimeout (longer than WithLatency) and
 // IdleTimeout, as `zcdrop mock` sets them.
 //
+// # Clusters
+//
+// A seeded cluster is RUNNING. A successful drop makes it DELETING for the
+// delete delay (WithDeleteDelay, DefaultDeleteDelay), then DELETED for the
+// purge delay (WithPurgeDelay, DefaultPurgeDelay), then purged: describe and
+// drop answer 96018 (cluster not found), as for an ID that was never seeded.
+// Only the first drop of a cluster succeeds; a drop of a DELETING, DELETED
+// or purged cluster answers 96018, even when many race. The status is
+// derived from the clock (WithClock) whenever it is asked for: no timer
+// runs, so a test that moves its clock sees each step at once.
+// Server.Cluster reports it, with StatusPurged, the mock's own status, for a
+// purged cluster.
+//
 // # Answers
 //
-// A drop request meets these checks in turn, and the first that fails
-// answers:
+// A request meets these checks in turn, and the first that fails answers:
 //
-//   - a path that is not /v2/clusters/{clusterId}/drop: 404; a method other
-//     than DELETE: 405 with Allow: DELETE;
+//   - a path that is neither /v2/clusters/{clusterId}/drop nor
+//     /v2/clusters/{clusterId}: 404; a method other than the path's
+//     operation's (DELETE to drop, GET to describe): 405, with Allow naming
+//     that method;
 //   - a missing or unknown Bearer key: 401 with code 21119;
-//   - the key's rate limit (WithRateLimit): 429 with Retry-After: 1;
+//   - the key's rate limit for the operation (WithRateLimit): 429 with
+//     Retry-After: 1;
 //   - an empty cluster ID: code 96025; one that breaks the spec's pattern or
 //     length, or holds a dot segment or an encoded slash: code 96036; a query
-//     string, a request body or an Accept header sent twice: 400;
-//   - a cluster outside the key's scope: code 96016; an unknown or already
-//     dropped cluster: code 96018.
+//     string, a request body or an Accept header sent twice: 400, with a
+//     message that names the operation;
+//   - a cluster outside the key's scope: code 96016; a cluster that does not
+//     exist (never seeded, or purged): code 96018, and for a drop, a cluster
+//     dropped before: code 96018.
 //
 // Business errors (the 96xxx codes) come on HTTP 200, as on the real API.
 // Other errors carry the error envelope with the HTTP status as its code.
-// Every answer has a requestid header. A dropped cluster is DELETING for the
-// delete delay (WithDeleteDelay), then DELETED; Server.Cluster reports it.
+// Every answer has a requestid header. A successful describe holds the
+// cluster's ID, status and plan.
 //
 // # Options
 //
 // WithClusters and WithAPIKey seed clusters and keys. WithRateLimit,
-// WithDeleteDelay and WithLatency tune the answers; WithClock lets a test move
-// time. WithFault queues a fault. WithLogger logs one line per request.
+// WithDeleteDelay, WithPurgeDelay and WithLatency tune the answers;
+// WithClock lets a test move time. WithFault queues a fault. WithLogger logs
+// one line per request.
 //
 // # Faults
 //
@@ -54,7 +74,7 @@
 // FaultStatus answers the error status in Fault.StatusCode,
 // FaultBadGatewayHTML a gateway's HTML page, FaultTruncatedJSON half a body
 // with a matching Content-Length, and FaultAbortMidBody half a body and a
-// closed connection. The last two let the drop take effect and lose only its
+// closed connection. The last two let a drop take effect and lose only its
 // answer. Server.InjectFault queues one while the Server is serving.
 //
 // # Logging
@@ -68,11 +88,13 @@
 //
 // The Server implements the strict server interface generated from
 // openapi.yaml (api.StrictServerInterface), as oapi-codegen's strict-server
-// examples do. DropCluster returns typed answers, and so does the strict
-// middleware around it (api.StrictMiddlewareFunc), which validates each
-// drop request against the spec, looks its key up once, spends its rate
-// limit and refuses what breaks the spec; the generated code writes every
-// one of those answers. What acts on every request, whatever its path
-// (request IDs, logging, latency, faults), is http middleware around the
-// generated handler, whose router answers 404 and 405 with the envelope.
+// examples do. DropCluster and DescribeCluster return typed answers, and so
+// does the strict middleware around them (api.StrictMiddlewareFunc), one
+// implementation for both operations, which validates each request against
+// the spec, looks its key up once, spends the operation's rate limit and
+// refuses what breaks the spec; the generated code writes every one of
+// those answers through the operation's own response types. What acts on
+// every request, whatever its path (request IDs, logging, latency, faults),
+// is http middleware around the generated handler, whose router answers 404
+// and 405 with the envelope.
 package mock

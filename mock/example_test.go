@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/conformance"
@@ -70,4 +71,48 @@ func Example() {
 	// dropped in01-6183d6bac30f801
 	// business error 96018: Cluster not exist or you don't have permission.
 	// in01-6183d6bac30f801 is DELETING
+}
+
+// Example_lifecycle follows a cluster from RUNNING to purged, as Describe
+// Cluster reports it, on a clock that the example moves: the mock derives
+// each status from the clock, so nothing waits. It calls ServeHTTP itself,
+// which an http.Server does for a program.
+func Example_lifecycle() {
+	const id, key = "in01-6183d6bac30f801", "mock-key-0123456789"
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	srv, err := mock.New(
+		mock.WithAPIKey(key),
+		mock.WithClusters(id),
+		mock.WithClock(func() time.Time { return now }),
+		mock.WithDeleteDelay(time.Minute), // DELETING for a minute
+		mock.WithPurgeDelay(time.Hour),    // then DELETED for an hour
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	send := func(method, path string) {
+		req := httptest.NewRequest(method, path, nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		fmt.Print(method, " ", rec.Code, " ", rec.Body)
+	}
+
+	send(http.MethodGet, "/v2/clusters/"+id)
+	send(http.MethodDelete, "/v2/clusters/"+id+"/drop")
+	send(http.MethodGet, "/v2/clusters/"+id)
+	now = now.Add(time.Minute)
+	send(http.MethodGet, "/v2/clusters/"+id)
+	now = now.Add(time.Hour)
+	send(http.MethodGet, "/v2/clusters/"+id)
+	c, _ := srv.Cluster(id)
+	fmt.Println("Server.Cluster:", c.Status)
+	// Output:
+	// GET 200 {"code":0,"data":{"clusterId":"in01-6183d6bac30f801","plan":"Dedicated","status":"RUNNING"}}
+	// DELETE 200 {"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"The cluster has been deleted. If you consider this action to be an error, you have the option to restore the deleted cluster from the recycle bin within a 30-day period. Kindly note, this recovery feature does not apply to free clusters."}}
+	// GET 200 {"code":0,"data":{"clusterId":"in01-6183d6bac30f801","plan":"Dedicated","status":"DELETING"}}
+	// GET 200 {"code":0,"data":{"clusterId":"in01-6183d6bac30f801","plan":"Dedicated","status":"DELETED"}}
+	// GET 200 {"code":96018,"message":"Cluster not exist or you don't have permission."}
+	// Server.Cluster: PURGED
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/zcdrop/zcdrop/conformance"
 )
 
-// FuzzServeHTTP sends arbitrary request targets, as net/http would parse
-// them, and checks that the mock never panics and always answers with a
-// requestid and a status and body that the spec declares.
+// FuzzServeHTTP sends arbitrary request targets and methods, as net/http
+// would parse them, and checks that the mock never panics and always answers
+// with a requestid and a status and body that the spec declares.
 func FuzzServeHTTP(f *testing.F) {
 	for _, target := range []string{
 		dropPath(dedicatedID),
@@ -29,6 +29,18 @@ func FuzzServeHTTP(f *testing.F) {
 		"*",
 	} {
 		f.Add(target, byte(0), true)
+	}
+	for _, target := range []string{
+		describePath(dedicatedID),
+		describePath(""),
+		describePath(".."),
+		describePath("%2e%2e"),
+		describePath("in01-a%2F..%2Fb"),
+		describePath(dedicatedID) + "?clusterId=x",
+		describePath(dedicatedID) + "/",
+		"/v2/clusters",
+	} {
+		f.Add(target, byte(1), true) // GET
 	}
 	f.Add(dropPath(dedicatedID), byte(1), true)
 	f.Add(dropPath(dedicatedID), byte(0), false)
@@ -65,7 +77,7 @@ func FuzzServeHTTP(f *testing.F) {
 		if len(vs) == 0 {
 			vs = v.Validate(t.Context(), conformance.Exchange{Request: req, Response: res})
 		} else {
-			vs = answerAloneViolations(t.Context(), v, res)
+			vs = answerAloneViolations(t.Context(), v, req.Method, res)
 		}
 		if len(vs) > 0 {
 			t.Errorf("%s %q: answer HTTP %d %s breaks the spec: %v", req.Method, target, rec.Code, rec.Body, vs)

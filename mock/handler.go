@@ -28,7 +28,12 @@ const (
 	msgInvalidClusterID = "Invalid clusterId."
 )
 
-var _ api.StrictServerInterface = (*Server)(nil)
+var (
+	_ api.StrictServerInterface = (*Server)(nil)
+	// reply answers either operation; see its doc.
+	_ api.DropClusterResponseObject     = reply{}
+	_ api.DescribeClusterResponseObject = reply{}
+)
 
 // operation returns the generated handler of the operations, Drop Cluster
 // and Describe Cluster, with the Server as their strict implementation
@@ -37,8 +42,9 @@ var _ api.StrictServerInterface = (*Server)(nil)
 // or not, and the generated code writes every answer that it returns.
 func (s *Server) operation() http.Handler {
 	strict := api.NewStrictHandlerWithOptions(s, s.strictMiddleware(), api.StrictHTTPServerOptions{
-		// Neither DropCluster nor the middleware ever fails, and their
-		// answers always encode, so the generated code reports only a write
+		// Neither operation nor the middleware ever fails, and their answers
+		// always encode and are of the operation's response type (reply is
+		// both operations'), so the generated code reports only a write
 		// error, which means that the client has gone: there is no one left
 		// to answer.
 		ResponseErrorHandlerFunc: func(http.ResponseWriter, *http.Request, error) {},
@@ -48,9 +54,11 @@ func (s *Server) operation() http.Handler {
 		// The generated code cannot bind an empty clusterId (the spec makes
 		// it required) or an Accept header sent more than once, and would
 		// answer in plain text. Such a request still goes through the strict
-		// middleware, marked unbound, so that its key and rate limit are
-		// checked first, as for any other request; the middleware refuses
-		// it before it reaches DropCluster.
+		// middleware of its operation, marked unbound, so that its key and
+		// rate limit are checked first, as for any other request; the
+		// middleware refuses it before it reaches the operation. The router
+		// passes on only the methods of the two operations, so a GET is a
+		// describe and anything else a drop.
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, _ error) {
 			r = r.WithContext(context.WithValue(r.Context(), unboundKey{}, true))
 			if r.Method == http.MethodGet {
@@ -68,9 +76,10 @@ func (s *Server) operation() http.Handler {
 // The strict middleware has vetted the request and authenticated its key,
 // which ctx carries. Like the real API, DropCluster answers business errors
 // with HTTP 200 and a non-zero code: 96016 when the key may not touch the
-// cluster, 96018 when the cluster does not exist or is already dropped. A
-// request that reaches it without a key (the generated handler mounted
-// without the Server's strict middleware) is refused with 401.
+// cluster, 96018 when the cluster does not exist or was dropped before
+// (DELETING, DELETED or purged). A request that reaches it without a key
+// (the generated handler mounted without the Server's strict middleware) is
+// refused with 401.
 func (s *Server) DropCluster(ctx context.Context, request api.DropClusterRequestObject) (api.DropClusterResponseObject, error) {
 	key, ok := keyFrom(ctx)
 	switch {
@@ -92,29 +101,68 @@ func (s *Server) DropCluster(ctx context.Context, request api.DropClusterRequest
 	return api.DropCluster200JSONResponse{Body: body}, nil
 }
 
+// DescribeCluster describes a cluster: GET /v2/clusters/{clusterId}.
+// https://docs.zilliz.com/reference/restful/describe-cluster-v2
+//
+// It reads the state that DropCluster changes: RUNNING until the cluster is
+// dropped, DELETING for the delete delay, DELETED for the purge delay; then
+// the cluster is purged, and the answer is 96018, as for a cluster that was
+// never seeded. Like DropCluster, it answers 96016 for a cluster outside the
+// key's scope, before it looks for the cluster, and 401 to a request that
+// no middleware authenticated. Its data holds clusterId, status and plan,
+// the plan as the mock infers it from the ID (Dedicated, Serverless or
+// Free; the real API names its dedicated tiers, which the mock cannot tell
+// apart).
+func (s *Server) DescribeCluster(ctx context.Context, request api.DescribeClusterRequestObject) (api.DescribeClusterResponseObject, error) {
+	key, ok := keyFrom(ctx)
+	switch {
+	case !ok:
+		return illegalAPIKey(), nil
+	case !key.mayTouch(request.ClusterId):
+		return businessError(codeNoKeyScope, msgNoKeyScope), nil
+	}
+	c, ok := s.Cluster(request.ClusterId)
+	if !ok || c.Status == StatusPurged {
+		return businessError(codeClusterNotFound, msgClusterNotFound), nil
+	}
+	plan := string(c.Plan)
+	var body api.DescribeClusterResult
+	// Marshalling a struct of strings and an integer cannot fail.
+	_ = body.FromDescribeClusterSuccess(api.DescribeClusterSuccess{
+		Data: api.ClusterDescription{ClusterId: request.ClusterId, Status: string(c.Status), Plan: &plan},
+	})
+	return api.DescribeCluster200JSONResponse{Body: body}, nil
+}
+
+// reply is an error answer of either operation: the error envelope on HTTP
+// 200 (a business error), on 401, or on another 4XX or 5XX status; or a
+// gateway's HTML page. The spec declares these answers alike for both
+// operations, and reply is a response object of each: its Visit methods
+// write it through that operation's own generated response types. So the
+// strict middleware, which answers before any operation runs, returns one
+// reply whatever the operation, and the generated strict handler of either
+// operation accepts it and writes what the spec declares.
+type reply struct {
+	status   int
+	envelope api.ErrorEnvelope // unless html is set
+	html     string            // a text/html page, sent instead of the envelope
+}
+
 // businessError is the answer to a request that the API refuses for its
 // content: HTTP 200, with the error envelope in the 200 union.
-func businessError(code int32, message string) api.DropCluster200JSONResponse {
-	var body api.DropClusterResult
-	// Marshalling a struct of an integer and a string cannot fail.
-	_ = body.FromErrorEnvelope(api.ErrorEnvelope{Code: code, Message: message})
-	return api.DropCluster200JSONResponse{Body: body}
+func businessError(code int32, message string) reply {
+	return reply{status: http.StatusOK, envelope: api.ErrorEnvelope{Code: code, Message: message}}
 }
 
 // illegalAPIKey is the real API's answer to a missing or unknown key.
-func illegalAPIKey() api.DropCluster401JSONResponse {
-	return api.DropCluster401JSONResponse{Body: api.ErrorEnvelope{Code: codeIllegalAPIKey, Message: msgIllegalAPIKey}}
+func illegalAPIKey() reply {
+	return reply{status: http.StatusUnauthorized, envelope: api.ErrorEnvelope{Code: codeIllegalAPIKey, Message: msgIllegalAPIKey}}
 }
 
 // errorAnswer is an error status from 400 to 599 with the error envelope,
-// whose code is the status, through the response type that the spec declares
-// for it.
-func errorAnswer(status int, message string) api.DropClusterResponseObject {
-	envelope := api.ErrorEnvelope{Code: int32(status), Message: message}
-	if status >= 500 {
-		return api.DropCluster5XXJSONResponse{Body: envelope, StatusCode: status}
-	}
-	return api.DropCluster4XXJSONResponse{Body: envelope, StatusCode: status}
+// whose code is the status.
+func errorAnswer(status int, message string) reply {
+	return reply{status: status, envelope: api.ErrorEnvelope{Code: int32(status), Message: message}}
 }
 
 // badGatewayPage is what a typical gateway sends; the spec's example for
@@ -122,28 +170,66 @@ func errorAnswer(status int, message string) api.DropClusterResponseObject {
 const badGatewayPage = "<html><body><h1>502 Bad Gateway</h1></body></html>\n"
 
 // badGateway is a gateway's HTML answer, which the spec declares for 5XX.
-func badGateway() api.DropCluster5XXTexthtmlResponse {
-	return api.DropCluster5XXTexthtmlResponse{
-		Body:          strings.NewReader(badGatewayPage),
-		StatusCode:    http.StatusBadGateway,
-		ContentLength: int64(len(badGatewayPage)),
+func badGateway() reply {
+	return reply{status: http.StatusBadGateway, html: badGatewayPage}
+}
+
+// VisitDropClusterResponse writes r as an answer of Drop Cluster.
+func (r reply) VisitDropClusterResponse(w http.ResponseWriter) error {
+	switch {
+	case r.html != "":
+		return api.DropCluster5XXTexthtmlResponse{Body: strings.NewReader(r.html), StatusCode: r.status, ContentLength: int64(len(r.html))}.VisitDropClusterResponse(w)
+	case r.status == http.StatusOK:
+		var body api.DropClusterResult
+		// Marshalling a struct of an integer and a string cannot fail.
+		_ = body.FromErrorEnvelope(r.envelope)
+		return api.DropCluster200JSONResponse{Body: body}.VisitDropClusterResponse(w)
+	case r.status == http.StatusUnauthorized:
+		return api.DropCluster401JSONResponse{Body: r.envelope}.VisitDropClusterResponse(w)
+	case r.status >= 500:
+		return api.DropCluster5XXJSONResponse{Body: r.envelope, StatusCode: r.status}.VisitDropClusterResponse(w)
+	default:
+		return api.DropCluster4XXJSONResponse{Body: r.envelope, StatusCode: r.status}.VisitDropClusterResponse(w)
 	}
 }
 
-// respond writes res for the http middleware and the router, which answer
+// VisitDescribeClusterResponse writes r as an answer of Describe Cluster.
+func (r reply) VisitDescribeClusterResponse(w http.ResponseWriter) error {
+	switch {
+	case r.html != "":
+		return api.DescribeCluster5XXTexthtmlResponse{Body: strings.NewReader(r.html), StatusCode: r.status, ContentLength: int64(len(r.html))}.VisitDescribeClusterResponse(w)
+	case r.status == http.StatusOK:
+		var body api.DescribeClusterResult
+		// Marshalling a struct of an integer and a string cannot fail.
+		_ = body.FromErrorEnvelope(r.envelope)
+		return api.DescribeCluster200JSONResponse{Body: body}.VisitDescribeClusterResponse(w)
+	case r.status == http.StatusUnauthorized:
+		return api.DescribeCluster401JSONResponse{Body: r.envelope}.VisitDescribeClusterResponse(w)
+	case r.status >= 500:
+		return api.DescribeCluster5XXJSONResponse{Body: r.envelope, StatusCode: r.status}.VisitDescribeClusterResponse(w)
+	default:
+		return api.DescribeCluster4XXJSONResponse{Body: r.envelope, StatusCode: r.status}.VisitDescribeClusterResponse(w)
+	}
+}
+
+// respond writes r for the http middleware and the router, which answer
 // before the generated code has a request to bind. Everything else that the
-// Server answers goes through the generated code: DropCluster and the strict
-// middleware return typed answers, and the generated strict handler writes
-// them. What cannot go that way:
+// Server answers goes through the generated code: the operations and the
+// strict middleware return typed answers, and the generated strict handler
+// writes them. What cannot go that way:
 //
 //   - a fault (FaultStatus, FaultBadGatewayHTML) replaces the answer to any
 //     request, whatever its path or method, so it answers before routing,
 //     and a request for another path never reaches the generated code;
 //   - a request cancelled during the latency is answered 503 before
 //     routing, for the same reason: the latency delays every request;
-//   - an unknown path (404) or a method other than DELETE (405) has no
-//     operation in the generated code to reach: the router must answer it
-//     itself, as net/http's ServeMux would, but with the envelope.
+//   - an unknown path (404) or a method other than the operation's (405)
+//     has no operation in the generated code to reach: the router must
+//     answer it itself, as net/http's ServeMux would, but with the envelope.
+//
+// No operation is known there, and none needs to be: r is written through
+// Drop Cluster's types, and the spec declares the same error answers for
+// Describe Cluster (TestReplyIsTheSameForEitherOperation holds them to it).
 //
 // A clusterId that is empty or a dot segment, which ServeMux would redirect
 // to a cleaned path, does reach the strict middleware: the router takes
@@ -153,42 +239,7 @@ func badGateway() api.DropCluster5XXTexthtmlResponse {
 // The requestid header of every answer is set on the ResponseWriter first,
 // by setRequestID, rather than through the typed answers' Headers, which
 // only the answers of the generated code could carry. This is the one place
-// in the package that calls a Visit method.
-func respond(w http.ResponseWriter, res api.DropClusterResponseObject) {
-	_ = res.VisitDropClusterResponse(w) // A write error means the client has gone.
-}
-
-// DescribeCluster describes a cluster: GET /v2/clusters/{clusterId}.
-// https://docs.zilliz.com/reference/restful/describe-cluster-v2
-//
-// It answers from the same state as DropCluster: RUNNING until the cluster
-// is dropped, DELETING for the delete delay, then DELETED; 96018 for a
-// cluster that was never seeded.
-func (s *Server) DescribeCluster(ctx context.Context, request api.DescribeClusterRequestObject) (api.DescribeClusterResponseObject, error) {
-	key, ok := keyFrom(ctx)
-	switch {
-	case !ok:
-		return api.DescribeCluster401JSONResponse{Body: api.ErrorEnvelope{Code: codeIllegalAPIKey, Message: msgIllegalAPIKey}}, nil
-	case !key.mayTouch(request.ClusterId):
-		return describeError(codeNoKeyScope, msgNoKeyScope), nil
-	}
-	c, ok := s.Cluster(request.ClusterId)
-	if !ok {
-		return describeError(codeClusterNotFound, msgClusterNotFound), nil
-	}
-	var body api.DescribeClusterResult
-	// Marshalling a struct of strings and an integer cannot fail.
-	_ = body.FromDescribeClusterSuccess(api.DescribeClusterSuccess{
-		Data: api.ClusterDescription{ClusterId: request.ClusterId, Status: string(c.Status)},
-	})
-	return api.DescribeCluster200JSONResponse{Body: body}, nil
-}
-
-// describeError is a business error of Describe Cluster: HTTP 200, with the
-// error envelope in the 200 union.
-func describeError(code int32, message string) api.DescribeCluster200JSONResponse {
-	var body api.DescribeClusterResult
-	// Marshalling a struct of an integer and a string cannot fail.
-	_ = body.FromErrorEnvelope(api.ErrorEnvelope{Code: code, Message: message})
-	return api.DescribeCluster200JSONResponse{Body: body}
+// in the package that calls a Visit method but for reply's own.
+func respond(w http.ResponseWriter, r reply) {
+	_ = r.VisitDropClusterResponse(w) // A write error means the client has gone.
 }

@@ -11,8 +11,8 @@ import (
 // middleware wraps the operation in the Server's http middleware, outermost
 // first: every answer gets a request ID and, with WithLogger, a log line;
 // then come the latency and the faults. These act on every request,
-// whatever its path; the checks of a drop request are strict middleware
-// (strict.go), behind the router.
+// whatever its path; the checks of an operation's request are strict
+// middleware (strict.go), behind the router.
 func (s *Server) middleware(operation http.Handler) http.Handler {
 	layers := []func(http.Handler) http.Handler{
 		setRequestID,
@@ -66,8 +66,8 @@ type router struct {
 
 // HandleFunc takes the generated handler of each operation, by the pattern
 // the generated code registers it for; ServeHTTP matches those patterns by
-// hand. A pattern it does not know is a generated operation that the mock
-// does not route, which newRouter's caller checks.
+// hand. A pattern it does not know would be a generated operation that the
+// mock does not route, which TestRouterAgreesWithServeMux catches.
 func (rt *router) HandleFunc(pattern string, operation func(http.ResponseWriter, *http.Request)) {
 	switch pattern {
 	case dropPattern:

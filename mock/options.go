@@ -8,7 +8,7 @@ import (
 	"unicode"
 )
 
-// DefaultRateLimit is the documented limit of the Drop Cluster endpoint: 20
+// DefaultRateLimit is the documented limit of the control plane: 20
 // requests per second per user per endpoint.
 const DefaultRateLimit = 20
 
@@ -16,6 +16,14 @@ const DefaultRateLimit = 20
 // is DELETED, unless WithDeleteDelay says otherwise. The vendor documents no
 // duration; this one is short enough for a local demo.
 const DefaultDeleteDelay = 10 * time.Second
+
+// DefaultPurgeDelay is how long a cluster stays DELETED before the mock
+// purges it, unless WithPurgeDelay says otherwise. The real API keeps a
+// dropped dedicated cluster in its recycle bin for 30 days, but does not
+// document how long Describe Cluster still reports it; this delay is long
+// enough to watch DELETED in a local demo, and short enough to reach the
+// purge.
+const DefaultPurgeDelay = time.Minute
 
 // Option configures a Server. Each option checks its own input, and New
 // returns the first error.
@@ -54,7 +62,7 @@ func WithAPIKey(key string, clusters ...string) Option {
 		if _, dup := s.keys[key]; dup {
 			return errors.New("mock: WithAPIKey: key is seeded twice")
 		}
-		k := &apiKey{scope: make(map[string]bool, len(clusters))}
+		k := &apiKey{scope: make(map[string]bool, len(clusters)), buckets: map[string]*tokenBucket{}}
 		for _, id := range clusters {
 			if err := checkClusterID(id); err != nil {
 				return fmt.Errorf("mock: WithAPIKey: scope: %w", err)
@@ -94,8 +102,10 @@ func checkAPIKey(key string) error {
 	return nil
 }
 
-// WithClock makes the Server read the time from now, for the delete delay and
-// the rate limit, so that tests can move time without sleeping.
+// WithClock makes the Server read the time from now, for the delete and
+// purge delays and the rate limit, so that tests can move time without
+// sleeping: a cluster's status is derived from the clock whenever it is
+// asked for, and no timer runs.
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) error {
 		if now == nil {
@@ -107,19 +117,37 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithDeleteDelay sets how long a dropped cluster stays DELETING before it is
-// DELETED. Zero makes it DELETED at once.
+// DELETED. Zero makes it DELETED at once. The default is DefaultDeleteDelay.
 func WithDeleteDelay(d time.Duration) Option {
 	return func(s *Server) error {
 		if d < 0 {
 			return fmt.Errorf("mock: delete delay %v is negative", d)
 		}
-		s.deleteDelay = d
+		s.lifecycle.deleteDelay = d
 		return nil
 	}
 }
 
-// WithRateLimit sets how many Drop Cluster requests per second each API key
-// may make; 0 turns the limit off. The default is DefaultRateLimit.
+// WithPurgeDelay sets how long a dropped cluster stays DELETED, once the
+// delete delay has passed, before it is purged: from then on Describe
+// Cluster and Drop Cluster answer 96018 (cluster not found), and
+// Server.Cluster reports StatusPurged. Zero purges it as soon as it would be
+// DELETED, so that describe goes from DELETING to 96018. The default is
+// DefaultPurgeDelay.
+func WithPurgeDelay(d time.Duration) Option {
+	return func(s *Server) error {
+		if d < 0 {
+			return fmt.Errorf("mock: purge delay %v is negative", d)
+		}
+		s.lifecycle.purgeDelay = d
+		return nil
+	}
+}
+
+// WithRateLimit sets how many requests per second each API key may make to
+// each operation, Drop Cluster and Describe Cluster apart, as the vendor
+// documents the limit per endpoint; 0 turns the limit off. The default is
+// DefaultRateLimit.
 func WithRateLimit(perSecond int) Option {
 	return func(s *Server) error {
 		if perSecond < 0 {

@@ -3,9 +3,9 @@ package mock
 import "time"
 
 // tokenBucket allows perSecond requests each second, in bursts of up to
-// perSecond, measured on the Server's clock so that tests control time.
-// golang.org/x/time/rate is not a dependency of the module, and this is all
-// the mock needs of it.
+// perSecond, measured on the Server's clock so that tests control time. It
+// is the mock's own, and the server's side of the limit: it shares nothing
+// with the limiter that a client brings.
 type tokenBucket struct {
 	used   bool // false until the first take, when the bucket starts full
 	tokens float64

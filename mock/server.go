@@ -20,13 +20,17 @@ type Server struct {
 	handler   http.Handler // the generated handler inside the middleware
 
 	// Fixed by New.
-	now         func() time.Time
-	sleep       func(context.Context, time.Duration) error
-	deleteDelay time.Duration
-	rateLimit   int
-	latency     time.Duration
-	logger      *slog.Logger
+	now       func() time.Time
+	sleep     func(context.Context, time.Duration) error
+	lifecycle lifecycle
+	rateLimit int
+	latency   time.Duration
+	logger    *slog.Logger
 
+	// mu guards the clusters, the keys' rate limits and the faults. A
+	// cluster's status is read and changed under it, so that of concurrent
+	// drops of one cluster exactly one succeeds, and a describe never sees a
+	// status that a drop has already left behind.
 	mu       sync.Mutex
 	clusters map[string]*cluster
 	keys     map[string]*apiKey
@@ -46,13 +50,13 @@ func New(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
 	s := &Server{
-		validator:   v,
-		now:         time.Now,
-		sleep:       clock.Real.Sleep,
-		deleteDelay: DefaultDeleteDelay,
-		rateLimit:   DefaultRateLimit,
-		clusters:    map[string]*cluster{},
-		keys:        map[string]*apiKey{},
+		validator: v,
+		now:       time.Now,
+		sleep:     clock.Real.Sleep,
+		lifecycle: lifecycle{deleteDelay: DefaultDeleteDelay, purgeDelay: DefaultPurgeDelay},
+		rateLimit: DefaultRateLimit,
+		clusters:  map[string]*cluster{},
+		keys:      map[string]*apiKey{},
 	}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
@@ -71,7 +75,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Cluster returns a snapshot of the seeded cluster id, or false when no such
 // cluster was seeded. Its Status is RUNNING until the cluster is dropped,
-// DELETING for the delete delay, then DELETED.
+// DELETING for the delete delay, DELETED for the purge delay, then PURGED:
+// the mock's own status for a cluster that the API has forgotten, which
+// Describe Cluster and Drop Cluster answer with 96018, as they answer an ID
+// that was never seeded.
 func (s *Server) Cluster(id string) (Cluster, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -79,11 +86,12 @@ func (s *Server) Cluster(id string) (Cluster, bool) {
 	if !ok {
 		return Cluster{}, false
 	}
-	return Cluster{ID: id, Plan: c.plan, Status: c.status(s.now(), s.deleteDelay)}, true
+	return Cluster{ID: id, Plan: c.plan, Status: c.status(s.now(), s.lifecycle)}, true
 }
 
 // drop starts dropping cluster id and reports whether it could: the cluster
-// exists and has not been dropped before.
+// exists and has not been dropped before. The check and the change are one
+// step under s.mu, so that of concurrent drops exactly one succeeds.
 func (s *Server) drop(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -107,13 +115,19 @@ func (s *Server) lookupKey(r *http.Request) (*apiKey, bool) {
 	return k, ok
 }
 
-// allow spends one request of key's rate limit. The mock serves one endpoint,
-// so a limit per key is a limit per key and endpoint.
-func (s *Server) allow(key *apiKey) bool {
+// allow spends one request of key's rate limit for the operation
+// operationID, whose budget is the key's own: the vendor documents the limit
+// per user and endpoint.
+func (s *Server) allow(key *apiKey, operationID string) bool {
 	if s.rateLimit == 0 {
 		return true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return key.bucket.take(s.now(), s.rateLimit)
+	b, ok := key.buckets[operationID]
+	if !ok {
+		b = &tokenBucket{}
+		key.buckets[operationID] = b
+	}
+	return b.take(s.now(), s.rateLimit)
 }

@@ -40,17 +40,24 @@ func planOf(id string) Plan {
 	}
 }
 
-// Status is a cluster's status as Describe Cluster reports it.
+// Status is a cluster's status as Server.Cluster reports it. Describe
+// Cluster reports every status but StatusPurged.
 type Status string
 
-// The statuses that a cluster goes through in the mock.
+// The statuses that a cluster goes through in the mock, in order.
 const (
 	// StatusRunning is a cluster that has not been dropped.
 	StatusRunning Status = "RUNNING"
 	// StatusDeleting is a dropped cluster during the delete delay.
 	StatusDeleting Status = "DELETING"
-	// StatusDeleted is a dropped cluster once the delete delay has passed.
+	// StatusDeleted is a dropped cluster once the delete delay has passed,
+	// for the purge delay.
 	StatusDeleted Status = "DELETED"
+	// StatusPurged is the mock's own status, which the API never reports:
+	// a dropped cluster once the purge delay has passed too. Describe and
+	// drop answer it with 96018 (cluster not found), as for a cluster that
+	// was never seeded; Server.Cluster tells the two apart.
+	StatusPurged Status = "PURGED"
 )
 
 // Cluster is a snapshot of one seeded cluster.
@@ -64,28 +71,45 @@ type Cluster struct {
 }
 
 // cluster is a seeded cluster. Its status is derived from the clock when
-// asked, so that no timer has to run.
+// asked, so that no timer has to run and a test that moves its clock sees
+// every step at once.
 type cluster struct {
 	plan      Plan
 	dropped   bool
 	droppedAt time.Time
 }
 
-func (c *cluster) status(now time.Time, deleteDelay time.Duration) Status {
-	switch {
-	case !c.dropped:
+// lifecycle is how long a dropped cluster stays in each status after the
+// drop.
+type lifecycle struct {
+	deleteDelay time.Duration // DELETING
+	purgeDelay  time.Duration // then DELETED
+}
+
+func (c *cluster) status(now time.Time, l lifecycle) Status {
+	if !c.dropped {
 		return StatusRunning
-	case now.Before(c.droppedAt.Add(deleteDelay)):
+	}
+	// Added one after the other, because time.Time.Add saturates where the
+	// sum of two long delays would overflow.
+	deletedAt := c.droppedAt.Add(l.deleteDelay)
+	purgedAt := deletedAt.Add(l.purgeDelay)
+	switch {
+	case now.Before(deletedAt):
 		return StatusDeleting
-	default:
+	case now.Before(purgedAt):
 		return StatusDeleted
+	default:
+		return StatusPurged
 	}
 }
 
 // apiKey is a seeded API key. An empty scope lets it touch every cluster.
+// Its rate limit is counted per operation, as the vendor documents the limit
+// per endpoint: polling Describe Cluster does not spend the drop's budget.
 type apiKey struct {
-	scope  map[string]bool
-	bucket tokenBucket
+	scope   map[string]bool
+	buckets map[string]*tokenBucket // by operation ID, made on first use
 }
 
 func (k *apiKey) mayTouch(id string) bool {

@@ -6,23 +6,26 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/conformance"
 )
 
 // maxRequestBody bounds how much of a request body is read for validation.
-// The operation takes no body at all, so any is already wrong.
+// Neither operation takes a body at all, so any is already wrong.
 const maxRequestBody = 64 << 10
 
-// msgNonconforming answers a request that breaks the spec in a way that no
-// more precise message names.
-const msgNonconforming = "The request does not conform to the Drop Cluster operation."
-
-// strictMiddleware returns the strict middleware around DropCluster. Each
-// returns a typed answer or passes the request on; the generated strict
-// handler writes what comes back. In order: the validation against the
-// spec, the key, the rate limit and the refusal of nonconforming requests.
+// strictMiddleware returns the strict middleware around both operations,
+// DropCluster and DescribeCluster: one implementation, which the generated
+// code calls with the operation's ID. Each layer returns a typed answer or
+// passes the request on; the generated strict handler of the operation
+// writes what comes back. The answers are replies, which either operation's
+// handler writes through its own response types; the operation ID names the
+// operation in messages and keeps the rate limits of the two apart. In
+// order: the validation against the spec, the key, the rate limit and the
+// refusal of nonconforming requests.
 func (s *Server) strictMiddleware() []api.StrictMiddlewareFunc {
 	layers := []api.StrictMiddlewareFunc{s.validate, s.authenticate, s.limitRate, refuseNonconforming}
 	// The generated code wraps the handler in each middleware in slice
@@ -72,15 +75,15 @@ func keyFrom(ctx context.Context) (*apiKey, bool) {
 type unboundKey struct{}
 
 // validate checks the request against the spec with the conformance
-// Validator. It judges the request as it came, not as it was bound.
+// Validator. It judges the request as it came, not as it was bound: the
+// clusterId is the path value that the router set, bound or not.
 func (s *Server) validate(next api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody)) // A short read is judged as it is.
 		unbound, _ := ctx.Value(unboundKey{}).(bool)
-		bound, _ := request.(api.DropClusterRequestObject)
 		v := verdict{
 			violations: s.validator.Validate(ctx, conformance.Exchange{Request: r, RequestBody: body}),
-			emptyID:    bound.ClusterId == "",
+			emptyID:    r.PathValue("clusterId") == "",
 			hasBody:    len(body) > 0,
 			unbound:    unbound,
 		}
@@ -101,11 +104,11 @@ func (s *Server) authenticate(next api.StrictHandlerFunc, _ string) api.StrictHa
 	}
 }
 
-// limitRate spends one request of the key's rate limit, and refuses the
-// request when none is left.
-func (s *Server) limitRate(next api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
+// limitRate spends one request of the key's rate limit for the operation,
+// and refuses the request when none is left.
+func (s *Server) limitRate(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
-		if key, ok := keyFrom(ctx); ok && !s.allow(key) {
+		if key, ok := keyFrom(ctx); ok && !s.allow(key, operationID) {
 			// ASSUMPTION: the vendor documents the limit but not what
 			// exceeding it returns. Clients in the wild treat 429 as "rate
 			// limit reached"; the body is the envelope with the status as its
@@ -123,8 +126,9 @@ func (s *Server) limitRate(next api.StrictHandlerFunc, _ string) api.StrictHandl
 
 // refuseNonconforming answers a request whose content the Validator refused,
 // or that the generated code could not bind, as the real API does where it
-// is known, so that only conforming requests reach DropCluster.
-func refuseNonconforming(next api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
+// is known, so that only conforming requests reach the operation.
+func refuseNonconforming(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+	name := operationName(operationID)
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		v := verdictFrom(ctx)
 		switch {
@@ -139,27 +143,46 @@ func refuseNonconforming(next api.StrictHandlerFunc, _ string) api.StrictHandler
 			// takes. The real API may ignore them; the mock refuses them,
 			// because a client that sends one is wrong. The body is judged by
 			// what was read, not by where the Validator points.
-			return errorAnswer(http.StatusBadRequest, unexpectedInputMessage(v.has(conformance.PointerQuery), v.hasBody)), nil
+			return errorAnswer(http.StatusBadRequest, unexpectedInputMessage(name, v.has(conformance.PointerQuery), v.hasBody)), nil
 		case v.unbound:
 			// The spec does not refuse an Accept header sent more than once,
 			// but the generated code cannot bind it.
-			return errorAnswer(http.StatusBadRequest, msgNonconforming), nil
+			return errorAnswer(http.StatusBadRequest, nonconformingMessage(name)), nil
 		}
 		return next(ctx, w, r, request)
 	}
 }
 
+// operationName spells an operation ID as the vendor's pages name the
+// operation: "DropCluster" is "Drop Cluster".
+func operationName(operationID string) string {
+	var b strings.Builder
+	for i, r := range operationID {
+		if i > 0 && unicode.IsUpper(r) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// nonconformingMessage answers a request that breaks the spec in a way that
+// no more precise message names.
+func nonconformingMessage(operation string) string {
+	return "The request does not conform to the " + operation + " operation."
+}
+
 // unexpectedInputMessage says what a request sent that the operation does
 // not take, without echoing any of it.
-func unexpectedInputMessage(query, body bool) string {
+func unexpectedInputMessage(operation string, query, body bool) string {
 	switch {
 	case query && body:
-		return "The Drop Cluster operation takes no query parameters and no request body."
+		return "The " + operation + " operation takes no query parameters and no request body."
 	case query:
-		return "The Drop Cluster operation takes no query parameters."
+		return "The " + operation + " operation takes no query parameters."
 	case body:
-		return "The Drop Cluster operation takes no request body."
+		return "The " + operation + " operation takes no request body."
 	default:
-		return msgNonconforming
+		return nonconformingMessage(operation)
 	}
 }
