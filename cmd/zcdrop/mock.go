@@ -55,12 +55,18 @@ func (l *clusterList) Set(id string) error {
 
 var mockHelp = help{
 	usage: "zcdrop mock --api-key KEY --cluster ID [--cluster ID ...] [flags]",
-	description: fmt.Sprintf(`Serves a mock Zilliz Cloud control plane for Drop Cluster until it is
-interrupted, and prints the base URL it listens on. It accepts --api-key
-alone, a key for this mock only, which it shows as a fingerprint (the first
-8 hex digits of its SHA-256), and knows the clusters seeded with --cluster.
-Faults apply in the order --fail-status, --html-502, --truncate-json,
---abort-mid-body.
+	description: fmt.Sprintf(`Serves a mock Zilliz Cloud control plane for Drop Cluster
+(DELETE /v2/clusters/ID/drop) and Describe Cluster (GET /v2/clusters/ID)
+until it is interrupted, and prints the base URL it listens on. It accepts
+--api-key alone, a key for this mock only, which it shows as a fingerprint
+(the first 8 hex digits of its SHA-256), and knows the clusters seeded with
+--cluster. Faults apply in the order --fail-status, --html-502,
+--truncate-json, --abort-mid-body, to requests of either operation.
+
+A seeded cluster is RUNNING. The first drop of it succeeds; the cluster is
+then DELETING for --delete-delay, DELETED for --purge-delay, and then gone:
+describe and drop answer code 96018 (cluster not found). Any later drop
+answers 96018 too. The rate limit counts each operation apart.
 
 A client has %s to send a request's headers and %s to send the whole
 request; an answer has %s to be written once --latency has passed; an idle
@@ -85,8 +91,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	key := fs.String("api-key", "", "the API `key` the mock accepts (required); a key for this mock only, never a real Zilliz Cloud key")
 	var clusters clusterList
 	fs.Var(&clusters, "cluster", "seed a RUNNING cluster with this `ID`; repeat for more; the plan follows the prefix")
-	rateLimit := fs.Int("rate-limit", mock.DefaultRateLimit, "Drop Cluster requests per second per key; 0 turns the limit off")
+	rateLimit := fs.Int("rate-limit", mock.DefaultRateLimit, "requests per second per key and operation; 0 turns the limit off")
 	deleteDelay := fs.Duration("delete-delay", mock.DefaultDeleteDelay, "how long a dropped cluster stays DELETING before it is DELETED")
+	purgeDelay := fs.Duration("purge-delay", mock.DefaultPurgeDelay, "how long a cluster stays DELETED before it is gone (code 96018); 0 skips DELETED")
 	latency := fs.Duration("latency", 0, "delay every answer by this `duration`")
 	failStatus := fs.Int("fail-status", 0, "answer the next --fail-times requests with this HTTP `status` (400 to 599) and the error envelope (401: code 21119, as the real API)")
 	failTimes := fs.Int("fail-times", 1, "how many requests --fail-status hits")
@@ -115,6 +122,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		mock.WithClusters(clusters...),
 		mock.WithRateLimit(*rateLimit),
 		mock.WithDeleteDelay(*deleteDelay),
+		mock.WithPurgeDelay(*purgeDelay),
 		mock.WithLatency(*latency),
 	}
 	logHandler := slog.NewTextHandler(stderr, nil)
@@ -167,6 +175,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		c, _ := srv.Cluster(id)
 		fmt.Fprintf(&banner, "cluster: %s (%s, %s)\n", c.ID, c.Plan, c.Status)
 	}
+	fmt.Fprintf(&banner, "after a drop: DELETING for %s, DELETED for %s, then not found (96018)\n", *deleteDelay, *purgeDelay)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	fmt.Fprint(stdout, banner.String())

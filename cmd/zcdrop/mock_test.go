@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -44,7 +45,8 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	out := strings.Join(printed, "\n") + "\n" + rest
 	sum := sha256.Sum256([]byte(mockKey))
 	fingerprint := "API key: SHA-256 fingerprint " + hex.EncodeToString(sum[:])[:8] + " (the key itself is not shown;"
-	for _, want := range []string{fingerprint, "cluster: " + mockCluster + " (Dedicated, RUNNING)", "cluster: in03-2c4e6a8b0d1f3e5 (Free, RUNNING)"} {
+	for _, want := range []string{fingerprint, "cluster: " + mockCluster + " (Dedicated, RUNNING)", "cluster: in03-2c4e6a8b0d1f3e5 (Free, RUNNING)",
+		"after a drop: DELETING for 10s, DELETED for 1m0s, then not found (96018)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -59,12 +61,14 @@ func TestMockServesUntilCancelled(t *testing.T) {
 
 func TestMockLogsEachRequest(t *testing.T) {
 	tests := []struct {
-		name  string
-		flags []string
-		key   string
-		want  []string // in the one log line; nil: no line at all
+		name     string
+		flags    []string
+		key      string
+		describe bool     // describe mockCluster rather than drop it
+		want     []string // in the one log line; nil: no line at all
 	}{
 		{name: "success", key: mockKey, want: []string{"level=INFO", "msg=request", "method=DELETE", "path=/v2/clusters/" + mockCluster + "/drop", "status=200", "code=0", "latency="}},
+		{name: "describe", key: mockKey, describe: true, want: []string{"level=INFO", "method=GET", "path=/v2/clusters/" + mockCluster + " ", "status=200", "code=0", "latency="}},
 		{name: "unknown key", key: "mock-key-other-0123456789", want: []string{"method=DELETE", "status=401", "code=21119", "latency="}},
 		{name: "error status", flags: []string{"--fail-status", "503"}, key: mockKey, want: []string{"status=503", "code=503", "latency="}},
 		{name: "quiet", flags: []string{"-q"}, key: mockKey},
@@ -73,7 +77,11 @@ func TestMockLogsEachRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster}, tt.flags...)
 			baseURL, _, stop := startMock(t, args...)
-			dropThroughClient(t, baseURL, tt.key)
+			if tt.describe {
+				describeThroughClient(t, baseURL, tt.key)
+			} else {
+				dropThroughClient(t, baseURL, tt.key)
+			}
 			code, _, stderr := stop()
 			if code != exitOK {
 				t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -102,24 +110,30 @@ func TestMockLogsEachRequest(t *testing.T) {
 
 func TestMockFaultFlags(t *testing.T) {
 	tests := []struct {
-		name        string
-		flags       []string
-		wantStatus  []int // the first answers, in order
-		wantHTMLAt0 bool
+		name          string
+		flags         []string
+		describeFirst int   // how many describes come before the drops; their answers are not checked
+		wantStatus    []int // the first drops' answers, in order: an HTTP status, or a business code on HTTP 200
+		wantHTMLAt0   bool
 	}{
 		{name: "fail-status", flags: []string{"--fail-status", "503", "--fail-times", "2"}, wantStatus: []int{503, 503, 200}},
 		{name: "html-502", flags: []string{"--html-502", "1"}, wantStatus: []int{502, 200}, wantHTMLAt0: true},
 		{name: "fault order", flags: []string{"--html-502", "1", "--fail-status", "500"}, wantStatus: []int{500, 502, 200}},
 		{name: "rate-limit", flags: []string{"--rate-limit", "1"}, wantStatus: []int{200, 429}},
+		{name: "rate-limit counts describes apart", flags: []string{"--rate-limit", "1"}, describeFirst: 3, wantStatus: []int{200, 429}},
+		{name: "faults hit describes", flags: []string{"--fail-status", "500", "--html-502", "1"}, describeFirst: 2, wantStatus: []int{200, 96018}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster}, tt.flags...)
 			baseURL, _, stop := startMock(t, args...)
+			for range tt.describeFirst {
+				describeThroughClient(t, baseURL, mockKey)
+			}
 			for i, want := range tt.wantStatus {
 				res := dropThroughClient(t, baseURL, mockKey)
-				if res.StatusCode() != want {
-					t.Errorf("answer %d: HTTP %d, want %d", i+1, res.StatusCode(), want)
+				if got := answerCode(res); got != want {
+					t.Errorf("answer %d: HTTP %d code %d, want %d", i+1, res.StatusCode(), got, want)
 				}
 				if i == 0 && tt.wantHTMLAt0 && res.ContentType() != "text/html" {
 					t.Errorf("answer 1: Content-Type %q, want text/html", res.ContentType())
@@ -165,6 +179,9 @@ func TestMockUsageErrors(t *testing.T) {
 		{name: "bad cluster", args: []string{"--api-key", mockKey, "--cluster", "in01-../x"}, wantCode: exitUsage, wantErr: "does not match"},
 		{name: "bad fail status", args: []string{"--api-key", mockKey, "--fail-status", "200"}, wantCode: exitUsage, wantErr: "not from 400 to 599"},
 		{name: "fail-times alone", args: []string{"--api-key", mockKey, "--fail-times", "3"}, wantCode: exitUsage, wantErr: "needs --fail-status"},
+		{name: "negative delete delay", args: []string{"--api-key", mockKey, "--delete-delay", "-1s"}, wantCode: exitUsage, wantErr: "delete delay -1s is negative"},
+		{name: "negative purge delay", args: []string{"--api-key", mockKey, "--purge-delay", "-1s"}, wantCode: exitUsage, wantErr: "purge delay -1s is negative"},
+		{name: "purge delay not a duration", args: []string{"--api-key", mockKey, "--purge-delay", "soon"}, wantCode: exitUsage, wantErr: `invalid value "soon" for flag -purge-delay`},
 		{name: "negative fault count", args: []string{"--api-key", mockKey, "--html-502", "-1"}, wantCode: exitUsage, wantErr: "at least 1"},
 		{name: "unknown flag", args: []string{"--api-key", mockKey, "--nope"}, wantCode: exitUsage, wantErr: "not defined"},
 		{name: "extra argument", args: []string{"--api-key", mockKey, "serve"}, wantCode: exitUsage, wantErr: `unexpected argument "serve"`},
@@ -276,6 +293,104 @@ func TestMockHelpStatesTheTimeouts(t *testing.T) {
 	_, _, help := runCLI(t, "mock", "--help")
 	for _, want := range []string{"10s to send a request's headers", "30s to send the whole request", "idle connection is closed after 2m"} {
 		if !strings.Contains(strings.Join(strings.Fields(help), " "), want) {
+			t.Errorf("mock --help lacks %q:\n%s", want, help)
+		}
+	}
+}
+
+// describeThroughClient describes mockCluster at baseURL with key through
+// the generated client, which checks nothing, so that the test sees the raw
+// answer.
+func describeThroughClient(t *testing.T, baseURL, key string) *api.DescribeClusterResponse {
+	t.Helper()
+	client, err := api.NewClientWithResponses(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := client.DescribeClusterWithResponse(t.Context(), mockCluster, nil, func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+key)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// answerCode is the business code of a drop's HTTP 200 answer that is not a
+// success, and the HTTP status of any other answer.
+func answerCode(res *api.DropClusterResponse) int {
+	if res.JSON200 != nil {
+		if failed, err := res.JSON200.AsErrorEnvelope(); err == nil && failed.Code != 0 {
+			return int(failed.Code)
+		}
+	}
+	return res.StatusCode()
+}
+
+// describedStatus is what a describe answered: the cluster's status, or
+// "code N" for a business error.
+func describedStatus(t *testing.T, res *api.DescribeClusterResponse) string {
+	t.Helper()
+	if res.JSON200 == nil {
+		t.Fatalf("describe: HTTP %d %s", res.StatusCode(), res.Body)
+	}
+	if failed, err := res.JSON200.AsErrorEnvelope(); err == nil && failed.Code != 0 {
+		return fmt.Sprintf("code %d", failed.Code)
+	}
+	ok, err := res.JSON200.AsDescribeClusterSuccess()
+	if err != nil || ok.Data.ClusterId != mockCluster {
+		t.Fatalf("describe: %s, %v", res.Body, err)
+	}
+	return ok.Data.Status
+}
+
+// TestMockLifecycleFlags: --delete-delay and --purge-delay decide what a
+// describe says right after a drop. Delays of zero, or far longer than the
+// test, make the answer certain without waiting.
+func TestMockLifecycleFlags(t *testing.T) {
+	tests := []struct {
+		name  string
+		flags []string
+		want  string
+	}{
+		{name: "defaults", want: "DELETING"},
+		{name: "no delete delay", flags: []string{"--delete-delay", "0"}, want: "DELETED"},
+		{name: "no delays", flags: []string{"--delete-delay", "0", "--purge-delay", "0"}, want: "code 96018"},
+		{name: "no purge delay", flags: []string{"--delete-delay", "1h", "--purge-delay", "0"}, want: "DELETING"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"-q", "--addr", "127.0.0.1:0", "--api-key", mockKey, "--cluster", mockCluster}, tt.flags...)
+			baseURL, _, stop := startMock(t, args...)
+			defer stop()
+			if got := describedStatus(t, describeThroughClient(t, baseURL, mockKey)); got != "RUNNING" {
+				t.Errorf("before the drop: %s, want RUNNING", got)
+			}
+			if got := answerCode(dropThroughClient(t, baseURL, mockKey)); got != http.StatusOK {
+				t.Fatalf("drop: %d, want a success", got)
+			}
+			if got := describedStatus(t, describeThroughClient(t, baseURL, mockKey)); got != tt.want {
+				t.Errorf("after the drop: %s, want %s", got, tt.want)
+			}
+			if got := answerCode(dropThroughClient(t, baseURL, mockKey)); got != 96018 {
+				t.Errorf("second drop: %d, want 96018", got)
+			}
+		})
+	}
+}
+
+func TestMockHelpStatesTheLifecycle(t *testing.T) {
+	_, _, help := runCLI(t, "mock", "--help")
+	flat := strings.Join(strings.Fields(help), " ")
+	for _, want := range []string{
+		"Describe Cluster (GET /v2/clusters/ID)",
+		"DELETING for --delete-delay, DELETED for --purge-delay, and then gone: describe and drop answer code 96018",
+		"-delete-delay duration how long a dropped cluster stays DELETING before it is DELETED (default 10s)",
+		"-purge-delay duration how long a cluster stays DELETED before it is gone (code 96018); 0 skips DELETED (default 1m0s)",
+		"requests per second per key and operation",
+	} {
+		if !strings.Contains(flat, want) {
 			t.Errorf("mock --help lacks %q:\n%s", want, help)
 		}
 	}
