@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,9 +40,14 @@ type Client struct {
 	maxWait        time.Duration
 	attemptTimeout time.Duration
 
-	checkRetry CheckRetry
-	backoff    Backoff
-	clock      clock.Clock
+	checkRetry   CheckRetry
+	backoff      Backoff
+	outcomeCheck bool
+	clock        clock.Clock
+	// random returns a number in [0, 1) for WaitDropped's jitter.
+	random func() float64
+
+	drop, describe endpoint
 }
 
 // MinAPIKeyLength is the shortest key New accepts. Real keys are far
@@ -108,8 +114,14 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		attemptTimeout: o.attemptTimeout,
 		checkRetry:     o.checkRetry,
 		backoff:        o.backoff,
+		outcomeCheck:   o.outcomeCheck,
 		clock:          clock.Real,
+		random:         rand.Float64,
 	}
+	// One limiter per endpoint, shared by every call of this Client, as
+	// the documented limit is per user and endpoint.
+	c.drop = endpoint{name: "drop", limiter: newLimiter(o.ratePerSecond, o.rateBurst), send: c.sendDrop}
+	c.describe = endpoint{name: "describe", limiter: newLimiter(o.ratePerSecond, o.rateBurst), send: c.sendDescribe}
 	raw, err := api.NewClient(o.baseURL, api.WithHTTPClient(o.doer), api.WithRequestEditorFn(c.authorize))
 	if err != nil {
 		return nil, fmt.Errorf("zcdrop: %w", err)
@@ -178,16 +190,28 @@ func (c *Client) DropRequestForDisplay(ctx context.Context, clusterID string) (*
 	return req, nil
 }
 
-// DropResult is a drop the API accepted. The drop itself is asynchronous: the
-// cluster goes to DELETING, then DELETED.
+// DropResult is a drop that happened: the API accepted it, or, when its
+// answer was lost, Describe Cluster showed it. The drop itself is
+// asynchronous: the cluster goes to DELETING, then DELETED (see
+// WaitDropped).
 type DropResult struct {
-	// ClusterID is the dropped cluster, as the API echoed it.
+	// ClusterID is the dropped cluster, as the API echoed it, or as it was
+	// asked for when no answer echoed it (OutcomeConfirmed,
+	// OutcomeAlreadyGone).
 	ClusterID string
 	// Prompt is the API's notice about the 30-day recycle bin, with the key
-	// hidden.
+	// hidden; empty unless Outcome is OutcomeDropped.
 	Prompt string
-	// RequestID is the response's requestid header, with the key hidden.
+	// RequestID is the requestid header of the answer that settled the
+	// outcome, with the key hidden: the drop's, or, for OutcomeConfirmed,
+	// the describe's (or the later drop's that found the cluster gone).
 	RequestID string
+	// Outcome says how the drop is known to have happened.
+	Outcome Outcome
+	// Status is the status that Describe Cluster reported when Outcome is
+	// OutcomeConfirmed: DELETING or DELETED; empty when it found no
+	// cluster, and for the other outcomes.
+	Status ClusterStatus
 }
 
 // DropCluster drops a cluster: DELETE /v2/clusters/{clusterId}/drop
@@ -197,77 +221,79 @@ type DropResult struct {
 // built (see ValidateClusterID). The errors are an *APIError for the API's
 // envelope (HTTP 200 with a non-zero code included), an
 // *UnexpectedResponseError for a body that cannot be understood, a
-// *ClusterIDError, or the transport's error, wrapped in a *RetryError when
-// the call was retried; the sentinels (ErrClusterNotFound and the rest)
-// match them with errors.Is.
+// *ClusterIDError, a *LostAnswerError for a drop that may have happened, or
+// the transport's error, wrapped in a *RetryError when the call was
+// retried; the sentinels (ErrClusterNotFound and the rest) match them with
+// errors.Is. A cluster that does not exist is an error (ErrClusterNotFound):
+// EnsureDropped is the drop that takes it for success.
+//
+// A drop whose answer was lost (sent, and then a network error, a body
+// that broke off, a timeout, or a 2XX answer that cannot be understood) is
+// never sent again blindly: DropCluster asks Describe Cluster what
+// happened (see LostAnswerError). DELETING, DELETED or no cluster at all
+// is a success with OutcomeConfirmed. RUNNING, or another known status,
+// means the drop did not happen: DropCluster sends it again if WithRetry
+// leaves a try, and otherwise says it is safe to. A later try that finds
+// the cluster gone (ErrClusterNotFound) is OutcomeConfirmed too: the lost
+// drop took effect after describe looked, or no earlier than it showed.
 func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult, error) {
 	if err := ValidateClusterID(clusterID); err != nil {
 		return nil, err
 	}
+	lostBefore := false
 	for attempt := 1; ; attempt++ {
-		res, httpRes, err := c.dropOnce(ctx, clusterID)
-		if err == nil {
-			return res, nil
-		}
-		if httpRes == nil {
-			return nil, err // The answer was lost, or is final.
-		}
+		res, f := c.dropOnce(ctx, clusterID)
+		var apiErr *APIError
 		switch {
-		case !c.checkRetry(httpRes):
-			return nil, err
-		case attempt == c.attempts:
-			if attempt == 1 {
-				return nil, err
+		case f == nil:
+			res.Outcome = OutcomeDropped
+			return res, nil
+		case lostBefore && errors.Is(f.err, ErrClusterNotFound) && errors.As(f.err, &apiErr):
+			return &DropResult{ClusterID: clusterID, RequestID: apiErr.RequestID, Outcome: OutcomeConfirmed}, nil
+		case f.lost():
+			res, lost := c.settle(ctx, clusterID, f.err)
+			switch {
+			case res != nil:
+				return res, nil
+			case !lost.NotDropped:
+				return nil, lost
+			case attempt == c.attempts:
+				return nil, gaveUp(attempt, lost)
 			}
-			return nil, &RetryError{Attempts: attempt, Err: err}
+			// The drop did not happen, so sending it again is safe, and
+			// needs no wait beyond the limiter's.
+			lostBefore = true
+			continue
+		case f.res == nil || !c.checkRetry(f.res):
+			return nil, f.err // Final.
+		case attempt == c.attempts:
+			return nil, gaveUp(attempt, f.err)
 		}
-		if serr := c.clock.Sleep(ctx, c.retryWait(attempt, httpRes)); serr != nil {
-			return nil, &RetryError{Attempts: attempt, Err: err, Stopped: serr}
+		if serr := c.clock.Sleep(ctx, c.retryWait(attempt, f.res)); serr != nil {
+			return nil, &RetryError{Attempts: attempt, Err: f.err, Stopped: serr}
 		}
 	}
 }
 
-// dropOnce makes one attempt. On failure, it returns the response too when
-// it is one that a retry policy may judge: complete, and not about another
-// cluster.
-func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, *http.Response, error) {
-	attemptCtx := ctx
-	if c.attemptTimeout > 0 {
-		var cancel context.CancelFunc
-		attemptCtx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
-		// The body is read below, before the attempt's context ends.
-		defer cancel()
-	}
-	httpRes, err := c.api.DropCluster(c.markBasePath(attemptCtx), clusterID, dropParams())
-	if err != nil {
-		if ctx.Err() == nil && attemptCtx.Err() != nil {
-			return nil, nil, fmt.Errorf("zcdrop: drop cluster %s: no whole answer within the attempt timeout of %v, so whether the drop happened is unknown: %w",
-				clusterID, c.attemptTimeout, c.secrets.Error(err))
-		}
-		return nil, nil, fmt.Errorf("zcdrop: drop cluster %s: %w", clusterID, c.secrets.Error(err))
-	}
-	body, err := io.ReadAll(io.LimitReader(httpRes.Body, maxBodyBytes+1))
-	httpRes.Body.Close()
-	if err != nil {
-		// The server answered, so the drop may well have happened: this is
-		// a network failure, not a bad answer, and is never retried.
-		return nil, nil, fmt.Errorf("zcdrop: drop cluster %s: reading the answer (http %d) failed, so whether the drop happened is unknown: %w",
-			clusterID, httpRes.StatusCode, c.secrets.Error(err))
-	}
-	// The verdict is reached on the body as it arrived; interpret hides a
-	// key that the server echoes (a proxy's debug page, an error message)
-	// only in what it reports.
-	if len(body) > maxBodyBytes {
-		return nil, nil, unexpected(httpRes, body[:maxBodyBytes], fmt.Sprintf("body exceeds %d bytes", maxBodyBytes), c.secrets)
+// dropOnce makes one attempt at a drop.
+func (c *Client) dropOnce(ctx context.Context, clusterID string) (*DropResult, *failure) {
+	httpRes, body, f := c.roundTrip(ctx, &c.drop, clusterID)
+	if f != nil {
+		return nil, f
 	}
 	res, err := interpret(httpRes, body, c.secrets)
 	if err != nil {
-		return nil, httpRes, err
+		return nil, &failure{err: err, status: httpRes.StatusCode, res: httpRes}
 	}
 	if res.ClusterID != clusterID {
-		return nil, nil, unexpected(httpRes, body, fmt.Sprintf("success names cluster %q, not the requested %q", res.ClusterID, clusterID), c.secrets)
+		return nil, &failure{err: unexpected(httpRes, body, fmt.Sprintf("success names cluster %q, not the requested %q", res.ClusterID, clusterID), c.secrets), status: httpRes.StatusCode}
 	}
-	return res, nil, nil
+	return res, nil
+}
+
+// sendDrop is the drop endpoint's request.
+func (c *Client) sendDrop(ctx context.Context, clusterID string) (*http.Response, error) {
+	return c.api.DropCluster(ctx, clusterID, dropParams())
 }
 
 // dropParams are the parameters of every drop: the spec declares Accept,

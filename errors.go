@@ -180,15 +180,18 @@ func (e *UnexpectedResponseError) Is(target error) bool {
 	return target != nil && statusSentinel(e.StatusCode) == target
 }
 
-// RetryError is returned by DropCluster when it retried and then gave up:
-// every attempt got an answer that the CheckRetry said to retry and the
-// attempts ran out, or ctx ended while it waited to retry. errors.Is and
-// errors.As see both the last attempt's error and ctx's.
+// RetryError is returned by DropCluster and DescribeCluster when they
+// retried and then gave up: every attempt failed in a way that was to be
+// retried and the attempts ran out, or ctx ended while they waited to
+// retry. errors.Is and errors.As see both the last attempt's error and
+// ctx's.
 type RetryError struct {
 	// Attempts is how many requests were sent.
 	Attempts int
 	// Err is the last attempt's error: an *APIError or an
-	// *UnexpectedResponseError.
+	// *UnexpectedResponseError that the CheckRetry accepted, a
+	// *LostAnswerError for a drop that did not happen (NotDropped), or,
+	// for a describe, a 5XX or the transport's error.
 	Err error
 	// Stopped is ctx's error when ctx ended during a wait to retry; nil
 	// when the attempts ran out.

@@ -26,6 +26,9 @@ type options struct {
 	attemptTimeout time.Duration
 	checkRetry     CheckRetry
 	backoff        Backoff
+	ratePerSecond  float64
+	rateBurst      int
+	outcomeCheck   bool
 }
 
 func defaultOptions() options {
@@ -38,20 +41,25 @@ func defaultOptions() options {
 		attemptTimeout: DefaultAttemptTimeout,
 		checkRetry:     DefaultCheckRetry,
 		backoff:        DefaultBackoff,
+		ratePerSecond:  DefaultRateLimit,
+		rateBurst:      DefaultRateBurst,
+		outcomeCheck:   true,
 	}
 }
 
-// DefaultAttemptTimeout bounds each attempt of DropCluster unless
+// DefaultAttemptTimeout bounds each request that a Client sends unless
 // WithAttemptTimeout says otherwise. The API answers a drop in well under a
 // second; a minute leaves room for a slow network and a slow proxy.
 const DefaultAttemptTimeout = 60 * time.Second
 
-// WithAttemptTimeout bounds each attempt of DropCluster, from sending the
-// request to reading the whole answer (default DefaultAttemptTimeout), so
-// that a server that never answers cannot hold a caller whose ctx has no
-// deadline. ctx's own deadline still applies when it comes sooner. An
-// attempt that runs out of time is not retried, since the drop may have
-// happened, and its error matches context.DeadlineExceeded. Zero lifts the
+// WithAttemptTimeout bounds each request that a Client sends (each
+// attempt of DropCluster and DescribeCluster, each poll of WaitDropped),
+// from sending the request to reading the whole answer (default
+// DefaultAttemptTimeout), so that a server that never answers cannot hold
+// a caller whose ctx has no deadline. ctx's own deadline still applies when
+// it comes sooner. A drop that runs out of time is never sent again
+// blindly, since it may have happened (see LostAnswerError), and its error
+// matches context.DeadlineExceeded. Zero lifts the
 // bound, leaving ctx alone to end the call; a negative d is refused.
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(o *options) error {
@@ -119,11 +127,13 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithRetry sets how many times DropCluster tries in all (default 3; 1
-// turns retries off) and the longest it waits between tries (default 30s),
-// whatever the Backoff or a Retry-After header asks for. Which answers are
-// retried is the CheckRetry's call (see WithRetryPolicy); a drop whose
-// answer never arrived whole is never retried.
+// WithRetry sets how many times DropCluster and DescribeCluster try in all
+// (default 3; 1 turns retries off) and the longest they wait between tries
+// (default 30s), whatever the Backoff or a Retry-After header asks for.
+// Which answers are retried is the CheckRetry's call (see
+// WithRetryPolicy); a drop whose answer never arrived whole is sent again
+// only once Describe Cluster has shown that it did not happen (see
+// LostAnswerError), and counts as a try.
 func WithRetry(attempts int, maxWait time.Duration) Option {
 	return func(o *options) error {
 		if attempts < 1 {
@@ -146,6 +156,18 @@ func WithRetryPolicy(check CheckRetry, backoff Backoff) Option {
 			return errors.New("zcdrop: WithRetryPolicy: nil CheckRetry or Backoff")
 		}
 		o.checkRetry, o.backoff = check, backoff
+		return nil
+	}
+}
+
+// WithOutcomeCheck turns off (false) or on (true, the default) the
+// question that DropCluster asks Describe Cluster after a drop whose answer
+// was lost (see LostAnswerError). Off, such a drop ends in a
+// *LostAnswerError that says only that the outcome is unknown, after
+// exactly one request: what a probe of single exchanges wants.
+func WithOutcomeCheck(on bool) Option {
+	return func(o *options) error {
+		o.outcomeCheck = on
 		return nil
 	}
 }

@@ -274,7 +274,9 @@ func TestWithRetryPolicy(t *testing.T) {
 				rec.nows = append(rec.nows, now)
 				return tt.backoff(attempt)
 			}
-			c, clk := newTestClient(t, srv, WithRetry(3, tt.maxWait), WithRetryPolicy(check, backoff))
+			// The rate limiter is off, so that the clock records the
+			// policy's waits alone (TestRateLimitAndRetry has both).
+			c, clk := newTestClient(t, srv, WithRetry(3, tt.maxWait), WithRetryPolicy(check, backoff), WithRateLimit(0, 0))
 			_, err := c.DropCluster(context.Background(), "in01-abc")
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("got %v, want %v", err, tt.wantErr)
@@ -308,7 +310,9 @@ func TestWithRetryPolicy(t *testing.T) {
 
 // TestNetworkErrorIsNotRetried: a drop whose answer did not arrive whole may
 // have happened, so it is never sent again, even under a policy that
-// retries everything, and the policy is not even asked.
+// retries everything, and the policy is not even asked, as long as
+// describe cannot tell what happened: here it fails the same way, and is
+// tried again itself, since describing is safe.
 func TestNetworkErrorIsNotRetried(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -350,9 +354,9 @@ func TestNetworkErrorIsNotRetried(t *testing.T) {
 	for _, tt := range tests {
 		for _, p := range policies {
 			t.Run(tt.name+"/"+p.name, func(t *testing.T) {
-				var n, asked atomic.Int64
+				var drops, describes, asked atomic.Int64
 				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					n.Add(1)
+					map[string]*atomic.Int64{http.MethodDelete: &drops, http.MethodGet: &describes}[r.Method].Add(1)
 					tt.handler(w, r)
 				}))
 				t.Cleanup(srv.Close)
@@ -361,11 +365,17 @@ func TestNetworkErrorIsNotRetried(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.says) {
 					t.Fatalf("got %v, want a network error saying %q", err, tt.says)
 				}
-				if n.Load() != 1 {
-					t.Errorf("%d requests, want 1: a drop whose outcome is unknown must not be resent", n.Load())
+				if drops.Load() != 1 {
+					t.Errorf("%d drops, want 1: a drop whose outcome is unknown must not be resent", drops.Load())
 				}
-				if asked.Load() != 0 || len(clk.Sleeps()) != 0 {
-					t.Errorf("CheckRetry was asked %d times and the client waited %v; want neither", asked.Load(), clk.Sleeps())
+				var lost *LostAnswerError
+				if !errors.As(err, &lost) || lost.DescribeErr == nil || lost.NotDropped {
+					t.Errorf("got %#v, want a *LostAnswerError with describe's error", err)
+				}
+				// The waits are describe's, between its tries: none before
+				// a drop.
+				if asked.Load() != 0 || describes.Load() != 3 || len(clk.Sleeps()) != 2 {
+					t.Errorf("CheckRetry was asked %d times, describe %d times, and the client waited %v; want 0, 3 and two waits", asked.Load(), describes.Load(), clk.Sleeps())
 				}
 				if strings.Contains(err.Error(), testKey) {
 					t.Errorf("error leaks the key: %v", err)
