@@ -252,13 +252,14 @@ func TestDropClusterErrors(t *testing.T) {
 			}
 			// A 200 that cannot be understood may be a drop that happened:
 			// the client asks describe, which gets the same answer here,
-			// and says the outcome is unknown. Any other answer is judged.
+			// three times, and says the outcome is unknown. Any other
+			// answer is judged.
 			lost := tt.apiCode == 0 && tt.replies[0].status == http.StatusOK
 			var lostErr *LostAnswerError
 			if got := errors.As(err, &lostErr); got != lost || (lost && lostErr.DescribeErr == nil) {
 				t.Errorf("got %#v, want a *LostAnswerError with describe's error: %v", err, lost)
 			}
-			if got, want := countMethod(*seen, http.MethodGet), map[bool]int{true: 1}[lost]; got != want {
+			if got, want := countMethod(*seen, http.MethodGet), map[bool]int{true: 3}[lost]; got != want {
 				t.Errorf("%d describes, want %d", got, want)
 			}
 			for _, s := range []error{ErrUnauthorized, ErrPermissionDenied, ErrClusterNotFound, ErrInvalidClusterID, ErrUnsupportedPlan, ErrInvalidState, ErrRateLimited, ErrServer} {

@@ -71,12 +71,13 @@ type Cluster struct {
 // 80020).
 //
 // Describing changes nothing, so, unlike a drop, it is tried again, within
-// WithRetry's attempts and wait, after a network error or a body that
-// broke off (after a second), after any 5XX, and after what the CheckRetry
-// accepts (429 and 503 by default; the Backoff says how long to wait).
-// Giving up after a retry is a *RetryError. An answer that cannot be
-// understood, or that the transport refused (a conformance.Transport in
-// ModeEnforce), is not asked for again.
+// WithRetry's attempts and wait, wherever a drop's answer would be lost: a
+// network error, a body that broke off, or a 2XX answer that cannot be
+// understood (after a second); and after any 5XX, and after what the
+// CheckRetry accepts (429 and 503 by default; the Backoff says how long to
+// wait). Giving up after a retry is a *RetryError. An answer that the
+// transport refused (one whose status line did not parse, or that a
+// conformance.Transport in ModeEnforce refused) is not asked for again.
 func (c *Client) DescribeCluster(ctx context.Context, clusterID string) (*Cluster, error) {
 	if err := ValidateClusterID(clusterID); err != nil {
 		return nil, err
@@ -116,11 +117,16 @@ const networkRetryWait = time.Second
 
 // describeRetryable reports whether a describe that failed with f may be
 // tried again: it got no whole answer, for want of the network, not
-// because the transport refused one, or a complete one that is a 5XX or
-// that the CheckRetry accepts.
+// because the transport refused one; or a 2XX answer that cannot be
+// understood, as a drop's would be lost; or a complete answer that is a
+// 5XX or that the CheckRetry accepts.
 func (c *Client) describeRetryable(f *failure) bool {
-	if f.noAnswer {
+	var unexpected *UnexpectedResponseError
+	switch {
+	case f.noAnswer:
 		return !f.refused
+	case f.status >= 200 && f.status <= 299:
+		return errors.As(f.err, &unexpected)
 	}
 	return f.res != nil && (f.res.StatusCode >= 500 && f.res.StatusCode <= 599 || c.checkRetry(f.res))
 }

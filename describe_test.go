@@ -79,8 +79,9 @@ func TestDescribeClusterRequest(t *testing.T) {
 }
 
 // TestDescribeCluster is the interpretation table: what each answer is, and
-// how many requests it took. Describing is safe, so network errors and
-// 5XX are tried again, three tries in all by default; nothing else is.
+// how many requests it took. Describing is safe, so network errors, 2XX
+// answers that cannot be understood and 5XX are tried again, three tries
+// in all by default; the API's other answers are not.
 func TestDescribeCluster(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -109,23 +110,24 @@ func TestDescribeCluster(t *testing.T) {
 		{name: "429 retried", replies: []reply{jsonReply(429, envelope(429))}, sentinel: ErrRateLimited, apiCode: 429, requests: 3, retryErr: true},
 		{name: "connection closed, then DELETED", replies: []reply{lostReply(closeConn), described("DELETED")}, status: StatusDeleted, requests: 2},
 		{name: "body breaks off every time", replies: []reply{lostReply(abortBody)}, requests: 3, retryErr: true, contains: "reading the answer (http 200) failed"},
+		{name: "truncated, then DELETING", replies: []reply{jsonReply(200, `{"code":0,"data":{"clu`), described("DELETING")}, status: StatusDeleting, requests: 2},
 		// An answer began, and the transport refused it: asking again
 		// would get the same.
 		{name: "a malformed status line is not asked again", replies: []reply{{fault: badStatusLine}}, requests: 1, contains: `malformed HTTP status code "HTTP"`},
 		{name: "409 is final", replies: []reply{jsonReply(409, envelope(40003))}, apiCode: 40003, requests: 1},
-		// The answers that cannot be understood are not retried: asking
-		// again would get the same.
-		{name: "truncated", replies: []reply{jsonReply(200, `{"code":0,"data":{"clu`)}, requests: 1, contains: "malformed JSON"},
-		{name: "html on 200", replies: []reply{{status: 200, contentType: "text/html", body: "<html>"}}, requests: 1, contains: "not a JSON body"},
-		{name: "no status", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc"}}`)}, requests: 1, contains: `success without "data.status"`},
-		{name: "null status", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":null}}`)}, requests: 1, contains: `success without "data.status"`},
-		{name: "empty status", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":""}}`)}, requests: 1, contains: `success without "data.status"`},
-		{name: "status not a string", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":1}}`)}, requests: 1, contains: `"data.status" is not a string`},
-		{name: "Status beside status", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":"RUNNING","Status":"DELETED"}}`)}, requests: 1, contains: `success with "data.Status", which differs from "data.status" only in case`},
-		{name: "status twice", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":"RUNNING","status":"DELETED"}}`)}, requests: 1, contains: `"data.status" appears more than once`},
-		{name: "no clusterId", replies: []reply{jsonReply(200, `{"code":0,"data":{"status":"RUNNING"}}`)}, requests: 1, contains: `success without "data.clusterId"`},
-		{name: "another cluster", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-other","status":"DELETED"}}`)}, requests: 1, contains: `success names cluster "in01-other", not the requested "in01-abc"`},
-		{name: "CODE beside code", replies: []reply{jsonReply(200, `{"code":0,"CODE":96018,"message":"m","data":{"clusterId":"in01-abc","status":"DELETED"}}`)}, requests: 1, contains: `success with "CODE", which differs from "code" only in case`},
+		// A 2XX answer that cannot be understood is a lost answer, asked
+		// for again, as a network error is.
+		{name: "truncated", replies: []reply{jsonReply(200, `{"code":0,"data":{"clu`)}, requests: 3, retryErr: true, contains: "malformed JSON"},
+		{name: "html on 200", replies: []reply{{status: 200, contentType: "text/html", body: "<html>"}}, requests: 3, retryErr: true, contains: "not a JSON body"},
+		{name: "no status", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc"}}`)}, requests: 3, retryErr: true, contains: `success without "data.status"`},
+		{name: "null status", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":null}}`)}, requests: 3, retryErr: true, contains: `success without "data.status"`},
+		{name: "empty status", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":""}}`)}, requests: 3, retryErr: true, contains: `success without "data.status"`},
+		{name: "status not a string", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":1}}`)}, requests: 3, retryErr: true, contains: `"data.status" is not a string`},
+		{name: "Status beside status", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":"RUNNING","Status":"DELETED"}}`)}, requests: 3, retryErr: true, contains: `success with "data.Status", which differs from "data.status" only in case`},
+		{name: "status twice", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-abc","status":"RUNNING","status":"DELETED"}}`)}, requests: 3, retryErr: true, contains: `"data.status" appears more than once`},
+		{name: "no clusterId", replies: []reply{jsonReply(200, `{"code":0,"data":{"status":"RUNNING"}}`)}, requests: 3, retryErr: true, contains: `success without "data.clusterId"`},
+		{name: "another cluster", replies: []reply{jsonReply(200, `{"code":0,"data":{"clusterId":"in01-other","status":"DELETED"}}`)}, requests: 3, retryErr: true, contains: `success names cluster "in01-other", not the requested "in01-abc"`},
+		{name: "CODE beside code", replies: []reply{jsonReply(200, `{"code":0,"CODE":96018,"message":"m","data":{"clusterId":"in01-abc","status":"DELETED"}}`)}, requests: 3, retryErr: true, contains: `success with "CODE", which differs from "code" only in case`},
 		{name: "code 96018 beside a success", replies: []reply{jsonReply(200, `{"code":96018,"message":"m","data":{"clusterId":"in01-abc","status":"RUNNING"}}`)}, sentinel: ErrClusterNotFound, apiCode: 96018, requests: 1},
 	}
 	sentinels := []error{ErrUnauthorized, ErrPermissionDenied, ErrClusterNotFound, ErrInvalidClusterID, ErrUnsupportedPlan, ErrInvalidState, ErrRateLimited, ErrServer}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,5 +137,48 @@ func TestWithRateLimit(t *testing.T) {
 	}
 	if DefaultRateLimit != 20 || DefaultRateBurst != 1 {
 		t.Errorf("defaults %v and %d, want the documented 20 and 1", DefaultRateLimit, DefaultRateBurst)
+	}
+}
+
+// frozenClock records the waits asked of it, and lets no time pass.
+type frozenClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func (c *frozenClock) Now() time.Time { return c.now }
+
+func (c *frozenClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	return ctx.Err()
+}
+
+// TestRateLimitIsSharedByConcurrentCalls: calls made at once each get a
+// turn of their own, 1/20 s apart, whichever goroutine makes them.
+func TestRateLimitIsSharedByConcurrentCalls(t *testing.T) {
+	const n = 10
+	srv, _ := lifecycleServer(t, nil, []reply{described("RUNNING")})
+	c, clk := newTestClient(t, srv)
+	frozen := &frozenClock{now: clk.Now()}
+	c.clock = frozen
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if _, err := c.DescribeCluster(context.Background(), "in01-abc"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	got := slices.Sorted(slices.Values(frozen.sleeps))
+	var want []time.Duration
+	for i := 1; i < n; i++ {
+		want = append(want, time.Duration(i)*time.Second/DefaultRateLimit)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("waited %v, want %v", got, want)
 	}
 }
