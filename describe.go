@@ -16,20 +16,34 @@ import (
 // yet is still a status, and Known tells the two apart.
 type ClusterStatus string
 
-// The statuses that openapi.yaml lists in x-zilliz-known-statuses. After a
-// drop, a cluster is DELETING, then DELETED, and then not found at all.
+// The statuses that openapi.yaml lists in x-zilliz-known-statuses, with
+// their meaning there. After a drop, a cluster is DELETING, then DELETED,
+// and then not found at all.
 const (
-	StatusCreating  ClusterStatus = "CREATING"
-	StatusRunning   ClusterStatus = "RUNNING"
-	StatusDeleting  ClusterStatus = "DELETING"
-	StatusDeleted   ClusterStatus = "DELETED"
-	StatusStopping  ClusterStatus = "STOPPING"
-	StatusResuming  ClusterStatus = "RESUMING"
+	// StatusCreating: being created.
+	StatusCreating ClusterStatus = "CREATING"
+	// StatusRunning: running; after a drop whose answer was lost, the drop
+	// did not happen.
+	StatusRunning ClusterStatus = "RUNNING"
+	// StatusDeleting: being dropped.
+	StatusDeleting ClusterStatus = "DELETING"
+	// StatusDeleted: dropped (in the recycle bin, for a dedicated cluster).
+	StatusDeleted ClusterStatus = "DELETED"
+	// StatusStopping: being suspended.
+	StatusStopping ClusterStatus = "STOPPING"
+	// StatusResuming: being resumed.
+	StatusResuming ClusterStatus = "RESUMING"
+	// StatusModifying: being modified.
 	StatusModifying ClusterStatus = "MODIFYING"
-	StatusAbnormal  ClusterStatus = "ABNORMAL"
-	StatusFreezing  ClusterStatus = "FREEZING"
-	StatusFrozen    ClusterStatus = "FROZEN"
-	StatusStopped   ClusterStatus = "STOPPED"
+	// StatusAbnormal: unhealthy.
+	StatusAbnormal ClusterStatus = "ABNORMAL"
+	// StatusFreezing: being frozen.
+	StatusFreezing ClusterStatus = "FREEZING"
+	// StatusFrozen: frozen.
+	StatusFrozen ClusterStatus = "FROZEN"
+	// StatusStopped: suspended.
+	StatusStopped ClusterStatus = "STOPPED"
+	// StatusRestoring: being restored, between CREATING and RUNNING.
 	StatusRestoring ClusterStatus = "RESTORING"
 )
 

@@ -172,24 +172,26 @@ type WaitError struct {
 	gaveUp bool // too many polls failed in a row
 }
 
-// Error says why the wait stopped, after how long, and the last status.
+// Error says why the wait stopped, after how long (to the millisecond),
+// and the last status.
 func (e *WaitError) Error() string {
 	last := "no status seen"
 	if e.LastStatus != "" {
 		last = fmt.Sprintf("last status %q", string(e.LastStatus))
 	}
 	prefix := "zcdrop: waiting for cluster " + e.ClusterID + " to be dropped: "
+	elapsed := e.Elapsed.Round(time.Millisecond)
 	switch {
 	case e.Stopped != nil:
-		s := fmt.Sprintf("%sstopped after %d poll(s) in %v: %v; %s", prefix, e.Polls, e.Elapsed, e.Stopped, last)
+		s := fmt.Sprintf("%sstopped after %d poll(s) in %v: %v; %s", prefix, e.Polls, elapsed, e.Stopped, last)
 		if e.Err != nil {
 			s += fmt.Sprintf(" (last error: %v)", e.Err)
 		}
 		return s
 	case e.gaveUp:
-		return fmt.Sprintf("%sgiving up after %d failed poll(s) in a row (%d in %v; %s): %v", prefix, e.Failures, e.Polls, e.Elapsed, last, e.Err)
+		return fmt.Sprintf("%sgiving up after %d failed poll(s) in a row (%d in %v; %s): %v", prefix, e.Failures, e.Polls, elapsed, last, e.Err)
 	}
-	return fmt.Sprintf("%s%v (after %d poll(s) in %v; %s)", prefix, e.Err, e.Polls, e.Elapsed, last)
+	return fmt.Sprintf("%s%v (after %d poll(s) in %v; %s)", prefix, e.Err, e.Polls, elapsed, last)
 }
 
 // Unwrap returns the last poll's error and ctx's, where there are.
