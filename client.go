@@ -234,8 +234,8 @@ type DropResult struct {
 // is a success with OutcomeConfirmed. RUNNING, or another known status,
 // means the drop did not happen: DropCluster sends it again if WithRetry
 // leaves a try, and otherwise says it is safe to. A later try that finds
-// the cluster gone (ErrClusterNotFound) is OutcomeConfirmed too: the lost
-// drop took effect after describe looked, or no earlier than it showed.
+// the cluster gone (ErrClusterNotFound) is OutcomeConfirmed too: describe
+// lagged behind the lost drop.
 func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult, error) {
 	if err := ValidateClusterID(clusterID); err != nil {
 		return nil, err
