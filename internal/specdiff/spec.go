@@ -44,16 +44,30 @@ func (e *LoadError) Error() string { return e.Name + ": " + e.Err.Error() }
 // Unwrap returns the loader's error.
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// severityOverrides raises the level of the oasdiff checks that cannot tell
-// a narrowing from a widening. oasdiff says WARN for any changed pattern,
-// because it cannot compare two regular expressions; but a changed pattern
-// on a request parameter can reject values that clients send today (for
-// clusterId, IDs of a kind the old pattern accepted), so it is treated as
-// breaking until someone has looked. A widening is then ERR too: the cost of
-// a false alarm on the one pattern that guards the request path is small.
+// severityOverrides raises the level of the oasdiff checks that say less
+// than ERR for a change that can break a client. Each entry says why;
+// every other check keeps oasdiff's level. Response checks that oasdiff
+// already rates ERR (a property's type changed, an enum value added to a
+// response property, a required property removed) need no entry.
 var severityOverrides = map[string]checker.Level{
+	// oasdiff says WARN for any changed pattern, because it cannot compare
+	// two regular expressions; but a changed pattern on a request
+	// parameter can reject values that clients send today (for clusterId,
+	// IDs of a kind the old pattern accepted), so it is treated as
+	// breaking until someone has looked. A widening is then ERR too: the
+	// cost of a false alarm on the one pattern that guards the request
+	// path is small.
 	checker.RequestParameterPatternChangedId: checker.ERR,
 	checker.RequestPropertyPatternChangedId:  checker.ERR,
+	// oasdiff says INFO for removing an optional response property, since
+	// a client must cope with its absence anyway; but a client that reads
+	// it gets nothing where it got a value, every time, and the Go field
+	// it read goes away. Issue 9 makes any removed response property ERR.
+	checker.ResponseOptionalPropertyRemovedId: checker.ERR,
+	// A response property that becomes write-only is removed from every
+	// response, which is the same break for a reader as the entry above;
+	// oasdiff already says ERR when the property was required.
+	checker.ResponseOptionalPropertyBecameWriteOnlyId: checker.ERR,
 }
 
 // Spec returns every change from old to new that oasdiff's

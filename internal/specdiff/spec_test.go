@@ -16,6 +16,9 @@ func TestSpec(t *testing.T) {
 		wantErr string
 		// wantID is a check that must report the change at any level.
 		wantID string
+		// oldEdits are applied to the old copy, for a change that takes
+		// something away from what the old spec had.
+		oldEdits []edit
 	}{
 		{
 			name: "removing a response property",
@@ -52,6 +55,21 @@ func TestSpec(t *testing.T) {
 			wantErr: "request-parameter-pattern-changed",
 		},
 		{
+			// The old copy has an optional property that the new one
+			// lacks: oasdiff says INFO, and a client that reads it gets
+			// nothing where it got a value.
+			name:     "removing an optional response property",
+			edits:    func(*testing.T) []edit { return nil },
+			oldEdits: []edit{addOptionalStatus},
+			wantErr:  "response-optional-property-removed",
+		},
+		{
+			name:     "an optional response property becoming write-only",
+			edits:    func(*testing.T) []edit { return []edit{addWriteOnlyStatus} },
+			oldEdits: []edit{addOptionalStatus},
+			wantErr:  "response-optional-property-became-write-only",
+		},
+		{
 			name:   "adding an optional response property",
 			edits:  func(*testing.T) []edit { return []edit{addOptionalStatus} },
 			wantID: "response-optional-property-added",
@@ -70,7 +88,7 @@ func TestSpec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			old := Document{Name: "old.yaml", Data: spec(t)}
+			old := Document{Name: "old.yaml", Data: spec(t, tt.oldEdits...)}
 			new := Document{Name: "new.yaml", Data: spec(t, tt.edits(t)...)}
 			changes, err := Spec(old, new)
 			if err != nil {
