@@ -100,7 +100,7 @@ func Spec(old, new Document) ([]SpecChange, error) {
 			Text:      c.GetUncolorizedText(localize),
 			Operation: c.GetOperation(),
 			Path:      c.GetPath(),
-			Source:    sourceOf(c),
+			Source:    sourceOf(c, old.Name, new.Name),
 		})
 	}
 	return changes, nil
@@ -135,14 +135,18 @@ func severityOf(l checker.Level) Severity {
 }
 
 // sourceOf is where c is: in the new document, or in the old one for what
-// the new one has no place for.
-func sourceOf(c checker.Change) string {
-	s := c.GetRevisionSource()
+// the new one has no place for. The file is named by the caller's name for
+// the document, not by the origin's: kin-openapi records a name as a URL,
+// escaped ("my%20specs/a.yaml") or cut at what reads as a scheme ("c:").
+// A document refers to no other file (loadSpec refuses that), so every
+// origin in it is in it.
+func sourceOf(c checker.Change, oldName, newName string) string {
+	s, name := c.GetRevisionSource(), newName
 	if s == nil || s.Line == 0 {
-		s = c.GetBaseSource()
+		s, name = c.GetBaseSource(), oldName
 	}
 	if s == nil || s.Line == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s:%d:%d", s.File, s.Line, s.Column)
+	return fmt.Sprintf("%s:%d:%d", name, s.Line, s.Column)
 }

@@ -118,20 +118,26 @@ func TestSpec(t *testing.T) {
 }
 
 // A change carries where it is, in the document that has it, under the
-// name the caller gave.
+// name the caller gave, as given: kin-openapi records a document's name as
+// a URL, which would show "my specs/a.yaml" as "my%20specs/a.yaml".
 func TestSpecSource(t *testing.T) {
-	old := Document{Name: "openapi.yaml@HEAD", Data: spec(t)}
-	new := Document{Name: "openapi.yaml", Data: spec(t, edit{old: `pattern: '^in([0-9]{2})?-[a-z0-9]+$'`, new: `pattern: '^in[0-9]{2}-[a-z0-9]+$'`})}
-	changes, err := Spec(old, new)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(changes) == 0 {
-		t.Fatal("no change")
-	}
-	c := changes[0]
-	if !strings.HasPrefix(c.Source, "openapi.yaml:") || c.Operation != "DELETE" || c.Path != "/v2/clusters/{clusterId}/drop" {
-		t.Errorf("change %+v: want a source in openapi.yaml and DELETE /v2/clusters/{clusterId}/drop", c)
+	narrow := edit{old: `pattern: '^in([0-9]{2})?-[a-z0-9]+$'`, new: `pattern: '^in[0-9]{2}-[a-z0-9]+$'`}
+	for _, name := range []string{"openapi.yaml", "my specs/open api%41 <b>&#1.yaml", "c:/specs/openapi.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			old := Document{Name: name + "@HEAD", Data: spec(t)}
+			new := Document{Name: name, Data: spec(t, narrow)}
+			changes, err := Spec(old, new)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(changes) == 0 {
+				t.Fatal("no change")
+			}
+			c := changes[0]
+			if !strings.HasPrefix(c.Source, name+":") || c.Operation != "DELETE" || c.Path != "/v2/clusters/{clusterId}/drop" {
+				t.Errorf("change %+v: want a source in %s and DELETE /v2/clusters/{clusterId}/drop", c, name)
+			}
+		})
 	}
 }
 
