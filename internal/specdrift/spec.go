@@ -88,19 +88,30 @@ func loadDoc(ctx context.Context, abs string, data []byte) (*openapi3.T, error) 
 // document order.
 func findCodeLists(n *yaml.Node) []*yaml.Node {
 	var out []*yaml.Node
+	for _, m := range codeListHolders(n) {
+		out = append(out, valueAt(m, errorCodesKey))
+	}
+	return out
+}
+
+// codeListHolders returns every mapping under n that holds an
+// x-zilliz-error-codes sequence (the schema of the code it lists), in
+// document order.
+func codeListHolders(n *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
 	switch n.Kind {
 	case yaml.DocumentNode, yaml.SequenceNode:
 		for _, c := range n.Content {
-			out = append(out, findCodeLists(c)...)
+			out = append(out, codeListHolders(c)...)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, value := n.Content[i], n.Content[i+1]
 			if key.Value == errorCodesKey && value.Kind == yaml.SequenceNode {
-				out = append(out, value)
+				out = append(out, n)
 				continue
 			}
-			out = append(out, findCodeLists(value)...)
+			out = append(out, codeListHolders(value)...)
 		}
 	}
 	return out
