@@ -50,7 +50,11 @@ type Generator struct {
 // Input is what one version of the Go API is generated from: the spec, and
 // oapi-codegen's configuration (api/oapi-codegen.yaml).
 type Input struct {
-	Spec   Document
+	// Spec is the OpenAPI document to generate from; Generate loads it as
+	// the function Spec does before it runs the generator.
+	Spec Document
+	// Config is oapi-codegen's configuration; its output setting is
+	// replaced, so that nothing in the module is written.
 	Config Document
 }
 
@@ -63,7 +67,10 @@ type GenerateError struct {
 	// one line, with the temporary paths it saw replaced by Spec's and
 	// Config's names.
 	Output string
-	Err    error
+	// Err is the cause: why the configuration is not one, why a
+	// temporary directory or file could not be made, written or read,
+	// ctx's error, or the generator's exit status.
+	Err error
 }
 
 // Error names the inputs and quotes the generator.

@@ -14,6 +14,8 @@ import (
 // SpecChange is one change between two specs, as oasdiff's checks describe
 // it.
 type SpecChange struct {
+	// Severity is oasdiff's level for the check, or the one that
+	// severityOverrides raises it to.
 	Severity Severity `json:"severity"`
 	// ID is oasdiff's check ID, such as "response-required-property-removed".
 	ID string `json:"id"`
@@ -35,7 +37,10 @@ type SpecChange struct {
 type LoadError struct {
 	// Name is the Document's name.
 	Name string
-	Err  error
+	// Err says why it did not load: kin-openapi's error (not YAML, not
+	// OpenAPI, a reference to another file), or that it has no
+	// "openapi: 3.x".
+	Err error
 }
 
 // Error names the document.

@@ -66,6 +66,8 @@ var classOrder = []Class{ClassErrorCode, ClassOperation, ClassStatus, ClassConte
 // Finding is one thing the traffic shows that the spec does not declare,
 // seen Count times: in Count interactions.
 type Finding struct {
+	// Class is the kind of thing the spec does not declare, and says which
+	// of the fields below are set.
 	Class Class `json:"class"`
 	// Operation is the operationId of the operation, or its method and
 	// path template when it has none; for ClassOperation, the method.

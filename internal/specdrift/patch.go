@@ -18,6 +18,7 @@ import (
 
 // Addition is one error code that a patch appends to x-zilliz-error-codes.
 type Addition struct {
+	// Code is the error code, as the traffic carried it.
 	Code int64
 	// Meaning is the first message recorded with the code, made a single
 	// line of printable text.
