@@ -163,12 +163,13 @@ func oneLine(output string) string {
 // fetch a URL that it names (see namedInputs): it comes from a pull
 // request, or from git at BASE, as much as the spec does.
 func generatorConfig(config []byte, path string) ([]byte, error) {
-	var top map[string]any
-	if err := yaml.Unmarshal(config, &top); err != nil {
+	var doc any
+	if err := yaml.Unmarshal(config, &doc); err != nil {
 		return nil, fmt.Errorf("not YAML: %w", err)
 	}
-	if top == nil {
-		return nil, errors.New("not an oapi-codegen configuration: the document is not a YAML mapping")
+	top, ok := doc.(map[string]any)
+	if !ok {
+		return nil, errors.New("not an oapi-codegen configuration: the document is not a YAML mapping of names")
 	}
 	if key := namedInputs(top); key != "" {
 		return nil, fmt.Errorf("the configuration's %s names a file or a URL, which the generator would read or fetch; spec diff generates from the spec and configuration it is given only", key)
