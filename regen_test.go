@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,34 +21,11 @@ var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's make r
 // making it required is breaking, with the examples, cassettes and mock
 // named.
 func TestReadmeRegenExamples(t *testing.T) {
-	needMake(t)
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git on PATH, which make regen needs")
-	}
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := copyRepo(t)
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	git("init", "-q")
-	// Every git command below commits: it must act on the copy alone.
-	top, err := exec.Command("git", "-C", dir, "rev-parse", "--show-toplevel").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := filepath.EvalSymlinks(strings.TrimSpace(string(top))); got != mustEvalSymlinks(t, dir) {
-		t.Fatalf("git in the copy acts on %s, not on the copy %s", top, dir)
-	}
-	git("add", "-A")
-	git("commit", "-qm", "base")
+	dir, git := gitCopy(t)
 	git("switch", "-qc", "try-regen")
 
 	for _, ex := range []struct {
@@ -88,6 +66,39 @@ func TestReadmeRegenExamples(t *testing.T) {
 	}
 }
 
+// gitCopy copies the working tree to a new git repository, with one
+// commit, and returns it with a function that runs git there. It skips the
+// test where make, go or git is missing.
+func gitCopy(t *testing.T) (string, func(args ...string)) {
+	t.Helper()
+	needMake(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git on PATH, which the Makefile's regen and breaking need")
+	}
+	dir := copyRepo(t)
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	git("init", "-q")
+	// Every git command in the copy commits, or checks out: it must act on
+	// the copy alone.
+	top, err := exec.Command("git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := filepath.EvalSymlinks(strings.TrimSpace(string(top))); got != mustEvalSymlinks(t, dir) {
+		t.Fatalf("git in the copy acts on %s, not on the copy %s", top, dir)
+	}
+	git("add", "-A")
+	git("commit", "-qm", "base")
+	return dir, git
+}
+
 func mustEvalSymlinks(t *testing.T, path string) string {
 	t.Helper()
 	p, err := filepath.EvalSymlinks(path)
@@ -113,4 +124,82 @@ func readmeBlock(t *testing.T, readme []byte, marker string) string {
 		t.Fatalf("README.md's block after %q is not closed", marker)
 	}
 	return block
+}
+
+// replaceInFile replaces old by new, once, in the file at path, failing the
+// test when old is not there, and returns the file as it was.
+func replaceInFile(t *testing.T, path, old, new string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("%s has no %q; this test edits it", path, old)
+	}
+	if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writeBack(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMakeBreakingAndRegen checks, in one git copy (each make regen builds
+// the tree), the Makefile's breaking and regen targets on spec edits:
+//   - make breaking passes on an unedited spec, and fails on a narrower
+//     clusterId pattern with an ERR line that names oasdiff's check;
+//   - after a make regen whose regeneration broke the build (a renamed
+//     operation), make regen still runs once the spec is restored: the tool
+//     is built with api/ as at BASE, and the cycle ends clean;
+//   - when the tool builds neither way, make regen prints the compiler's
+//     errors and what to do, and exits 2.
+func TestMakeBreakingAndRegen(t *testing.T) {
+	dir, _ := gitCopy(t)
+	spec := filepath.Join(dir, "openapi.yaml")
+
+	t.Run("breaking", func(t *testing.T) {
+		if out, ok := runMake(t, dir, nil, "-s", "breaking"); !ok {
+			t.Errorf("make breaking on an unedited spec failed:\n%s", out)
+		}
+		original := replaceInFile(t, spec, `pattern: '^in([0-9]{2})?-[a-z0-9]+$'`, `pattern: '^in01-[a-z0-9]+$'`)
+		defer writeBack(t, spec, original)
+		out, ok := runMake(t, dir, nil, "-s", "breaking")
+		if ok {
+			t.Errorf("make breaking passed a narrower clusterId pattern:\n%s", out)
+		}
+		if !regexp.MustCompile(`(?m)\bERR +request-parameter-pattern-changed\b`).MatchString(out) {
+			t.Errorf("make breaking printed no ERR line naming request-parameter-pattern-changed:\n%s", out)
+		}
+	})
+
+	t.Run("regen after a broken build", func(t *testing.T) {
+		original := replaceInFile(t, spec, "operationId: dropCluster", "operationId: deleteCluster")
+		defer writeBack(t, spec, original)
+		out, ok := runMake(t, dir, nil, "-s", "regen")
+		if ok || !regexp.MustCompile(`(?m)^go build +FAIL +the tree does not compile`).MatchString(out) || !strings.Contains(out, "client.go:") {
+			t.Fatalf("make regen after renaming the operation: success %v, want a go build FAIL naming client.go's sites:\n%s", ok, out)
+		}
+		writeBack(t, spec, original)
+		out, ok = runMake(t, dir, nil, "-s", "regen")
+		if !ok || !strings.Contains(out, "built it with api/api.gen.go as at HEAD") || !strings.Contains(out, "\nverdict: clean.") {
+			t.Errorf("make regen with the spec restored: success %v, want the tool built with api/ as at HEAD and a clean verdict:\n%s", ok, out)
+		}
+	})
+
+	t.Run("regen when the tool cannot be built", func(t *testing.T) {
+		src := filepath.Join(dir, "clusterid.go")
+		original := replaceInFile(t, src, "func ValidateClusterID(", "func ValidateClusterID(}")
+		defer writeBack(t, src, original)
+		out, ok := runMake(t, dir, nil, "-s", "regen")
+		if ok || !strings.Contains(out, "clusterid.go:") || !strings.Contains(out, "fix the sites named above, or run 'git checkout -- api/'") ||
+			!strings.Contains(out, "Error 2") || strings.Contains(out, "zcdrop spec regen:") {
+			t.Errorf("make regen with a tree that does not build: success %v, want the compiler's errors, what to do, exit 2, and no cycle:\n%s", ok, out)
+		}
+	})
 }

@@ -9,13 +9,15 @@ import (
 const specUsage = `Usage: zcdrop spec COMMAND [flags] [args]
 
 The maintainer's loop around openapi.yaml:
-  zcdrop spec lint [--format text|json] [FILE]        check the spec, with file:line:col and rule IDs
-  zcdrop spec diff [--format text|json|markdown] OLD NEW
-                                                       what changed between two specs, and in the Go API
-                                                       generated from them; exit 1 on a breaking change
-  zcdrop spec drift [--spec FILE] [--patch FILE|-] PATH...
-                                                       what recorded traffic shows that the spec does not declare
-  zcdrop spec regen [--base REF]                      lint, generate, build, diff against REF, gate: one summary
+  zcdrop spec lint [--format text|json] [--strict] [FILE]
+      check the spec: one line per problem, file:line:col, with a rule ID
+  zcdrop spec diff [--format text|json|markdown] [--spec-only] OLD NEW
+      what changed between two specs, and in the Go API generated from them;
+      exit 1 on a breaking change
+  zcdrop spec drift [--spec FILE] [--format text|json] [--base-path PATH] [--patch FILE|-] PATH...
+      what recorded traffic shows that the spec does not declare
+  zcdrop spec regen [--base REF] [--dir DIR]
+      lint, generate, build, diff against REF, the gate and the mock: one summary
 
 Each command takes --help.
 `

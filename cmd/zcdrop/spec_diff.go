@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,14 +19,16 @@ import (
 
 var specDiffHelp = help{
 	usage: "zcdrop spec diff [flags] OLD NEW",
-	description: `Says what changed from the spec OLD to the spec NEW, one change per line with
-a severity: ERR breaks clients or programs, WARN may break some, INFO breaks
-nothing. Flags come before OLD and NEW.
+	description: `Says what changed from the spec OLD to the spec NEW, one change per line,
+at file:line:col when the place is known, with a severity: ERR breaks
+clients or programs, WARN may break some, INFO breaks nothing. Flags come
+before OLD and NEW.
 
 Two reports, in this order:
   spec    oasdiff's backward-compatibility checks (oasdiff v1.37.0), with
           each check's ID; a changed request pattern is ERR, since oasdiff
-          cannot tell a narrowing from a widening
+          cannot tell a narrowing from a widening, and so is a response
+          property removed or made write-only, even an optional one
   goapi   apidiff's report on the exported Go API that oapi-codegen
           generates from each spec (the version go.mod pins, with
           --old-config and --new-config): a removed or incompatibly changed
@@ -119,15 +122,27 @@ func runSpecDiff(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		report.Summary.GoAPICompared = true
 	}
 	report.count()
+	// The report is built whole and written once, so that a write that
+	// fails (a closed pipe, a full disk) is seen, and is exit 2: a lost
+	// report must not pass as "nothing is ERR".
+	var out bytes.Buffer
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(&out)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(report)
+		enc.SetEscapeHTML(false) // Patterns and names quote <, > and & as they are.
+		if err := enc.Encode(report); err != nil {
+			printError(stderr, cmd, "write report: %v", err)
+			return exitUsage
+		}
 	case "markdown":
-		report.markdown(stdout)
+		report.markdown(&out)
 	default:
-		report.text(stdout)
+		report.text(&out)
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		printError(stderr, cmd, "write report: %v", err)
+		return exitUsage
 	}
 	if report.Summary.Errors > 0 {
 		return exitFailed
@@ -231,12 +246,18 @@ func (r *diffReport) summaryLine() string {
 		r.Old, r.New, s.Errors, s.Warnings, s.Infos, len(r.Spec), goapi, verdict)
 }
 
-// text writes one line per change, "SEV   id: message [METHOD path]", the
-// spec's first, then the Go API's, then the summary. Every string from the
+// text writes one line per change, the spec's first, then the Go API's,
+// then the summary. A spec change is "file:line:col: SEV   id: message
+// [METHOD path]", located the way compilers and spec lint locate a
+// problem, so that editors can jump to it; "file:line:col: " is left out
+// when oasdiff does not know where the change is. Every string from the
 // specs passes through termsafe.
 func (r *diffReport) text(w io.Writer) {
 	for _, c := range r.Spec {
 		line := fmt.Sprintf("%-6s%s: %s", c.Severity, c.ID, c.Text)
+		if c.Source != "" {
+			line = c.Source + ": " + line
+		}
 		if c.Operation != "" || c.Path != "" {
 			line += fmt.Sprintf(" [%s %s]", c.Operation, c.Path)
 		}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -69,22 +72,41 @@ func diffNeedsGo(t *testing.T, args []string) {
 	}
 }
 
+// diffLine is a line of the text report: a change, at a source in OLD
+// ("old"), in NEW ("new") or nowhere ("").
+type diffLine struct{ in, text string }
+
+// diffSourceRE matches the source that starts a spec change's line,
+// "path:line:col: ", and captures the path.
+var diffSourceRE = regexp.MustCompile(`^(.+):[0-9]+:[0-9]+: `)
+
+// splitSource returns the file that line's change is in, and the line
+// without its source; "" when it has none.
+func splitSource(line string) (file, text string) {
+	m := diffSourceRE.FindStringSubmatch(line)
+	if m == nil {
+		return "", line
+	}
+	return m[1], line[len(m[0]):]
+}
+
 func TestSpecDiff(t *testing.T) {
 	tests := []struct {
 		name              string
 		oldEdits, edits   []diffEdit
 		flags             []string
 		wantCode          int
-		wantLines         []string // lines that stdout must have
-		wantNoLinePrefix  string   // no line may start with this
+		wantLines         []diffLine // lines that stdout must have
+		wantNoLinePrefix  string     // no line may start with this, after its source
 		wantSummarySuffix string
 	}{
 		{
-			name:      "a moved path",
-			edits:     []diffEdit{diffMovePath},
-			flags:     []string{"--spec-only"},
-			wantCode:  exitFailed,
-			wantLines: []string{"ERR   api-path-removed-without-deprecation: API path removed without deprecation [DELETE /v2/clusters/{clusterId}/drop]"},
+			name:     "a moved path",
+			edits:    []diffEdit{diffMovePath},
+			flags:    []string{"--spec-only"},
+			wantCode: exitFailed,
+			// The path is gone from NEW, so the change is where OLD had it.
+			wantLines: []diffLine{{"old", "ERR   api-path-removed-without-deprecation: API path removed without deprecation [DELETE /v2/clusters/{clusterId}/drop]"}},
 			// The summary says the Go API was left out.
 			wantSummarySuffix: "(3 in the spec, Go API not compared (--spec-only)): BREAKING",
 		},
@@ -92,9 +114,9 @@ func TestSpecDiff(t *testing.T) {
 			name:  "an optional property added",
 			edits: []diffEdit{diffAddStatus},
 			flags: diffConfigs,
-			wantLines: []string{
-				"INFO  response-optional-property-added: added the optional property `oneOf[#/components/schemas/DropClusterSuccess]/data/status` to the response with the `200` status [DELETE /v2/clusters/{clusterId}/drop]",
-				"INFO  goapi: DropClusterData.Status: added",
+			wantLines: []diffLine{
+				{"new", "INFO  response-optional-property-added: added the optional property `oneOf[#/components/schemas/DropClusterSuccess]/data/status` to the response with the `200` status [DELETE /v2/clusters/{clusterId}/drop]"},
+				{"", "INFO  goapi: DropClusterData.Status: added"},
 			},
 			wantSummarySuffix: ": 0 ERR, 0 WARN, 2 INFO (1 in the spec, 1 in the Go API): nothing breaking",
 		},
@@ -106,7 +128,7 @@ func TestSpecDiff(t *testing.T) {
 			edits:             []diffEdit{diffAddStatus, diffRequireStatus},
 			flags:             diffConfigs,
 			wantCode:          exitFailed,
-			wantLines:         []string{"ERR   goapi: DropClusterData.Status: changed from *string to string"},
+			wantLines:         []diffLine{{"", "ERR   goapi: DropClusterData.Status: changed from *string to string"}},
 			wantNoLinePrefix:  "ERR   response",
 			wantSummarySuffix: "in the Go API): BREAKING",
 		},
@@ -128,13 +150,18 @@ func TestSpecDiff(t *testing.T) {
 				t.Fatalf("exit %d, want %d; stderr:\n%s\nstdout:\n%s", code, tt.wantCode, stderr, stdout)
 			}
 			lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+			files := map[string]string{"old": old, "new": new, "": ""}
 			for _, want := range tt.wantLines {
-				if !slices.Contains(lines, want) {
-					t.Errorf("no line %q in:\n%s", want, stdout)
+				found := slices.ContainsFunc(lines, func(l string) bool {
+					file, text := splitSource(l)
+					return file == files[want.in] && text == want.text
+				})
+				if !found {
+					t.Errorf("no line %q with a source in %q, in:\n%s", want.text, files[want.in], stdout)
 				}
 			}
 			for _, l := range lines {
-				if tt.wantNoLinePrefix != "" && strings.HasPrefix(l, tt.wantNoLinePrefix) {
+				if _, text := splitSource(l); tt.wantNoLinePrefix != "" && strings.HasPrefix(text, tt.wantNoLinePrefix) {
 					t.Errorf("line %q, want none starting %q", l, tt.wantNoLinePrefix)
 				}
 			}
@@ -207,6 +234,17 @@ func TestSpecDiffFormats(t *testing.T) {
 		}
 	})
 
+	// Names and patterns are quoted as they are, as spec lint's and spec
+	// drift's JSON quote them: no \u003c for <.
+	t.Run("json without HTML escapes", func(t *testing.T) {
+		code, stdout, stderr := runCLI(t, "spec", "diff", "--format", "json", "--spec-only", "--new-label", "a<b>&c.yaml", old, new)
+		if code != exitFailed || stderr != "" {
+			t.Fatalf("exit %d, stderr %q; want 1 and nothing", code, stderr)
+		}
+		checkOutput(t, "stdout", stdout, `"new": "a<b>&c.yaml"`)
+		checkOutput(t, "stdout", stdout, `"source": "a<b>&c.yaml:`)
+	})
+
 	t.Run("markdown, spec only", func(t *testing.T) {
 		code, stdout, _ := runCLI(t, "spec", "diff", "--format", "markdown", "--spec-only", old, old)
 		if code != exitOK {
@@ -214,6 +252,26 @@ func TestSpecDiffFormats(t *testing.T) {
 		}
 		checkOutput(t, "stdout", stdout, "No changes.\n\n### Go API changes: `github.com/zcdrop/zcdrop/api`\n\nNot compared (--spec-only).\n")
 	})
+}
+
+// failingWriter refuses every write, as a closed pipe does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+// A report that cannot be written is an error, exit 2, in every format:
+// exit 0 would pass a CI step whose report was lost.
+func TestSpecDiffWriteError(t *testing.T) {
+	old := writeDiffSpec(t, "old.yaml")
+	for _, format := range []string{"text", "json", "markdown"} {
+		t.Run(format, func(t *testing.T) {
+			var stderr strings.Builder
+			code := runSpecDiff(context.Background(), []string{"--format", format, "--spec-only", old, old}, failingWriter{}, &stderr)
+			if code != exitUsage || stderr.String() != "zcdrop spec diff: write report: broken pipe\n" {
+				t.Errorf("exit %d, stderr %q; want 2 and the write error", code, stderr.String())
+			}
+		})
+	}
 }
 
 // What a spec names reaches the terminal escaped.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/zcdrop/zcdrop/internal/specdrift"
+	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
 var specDriftHelp = help{
@@ -33,7 +34,9 @@ x-zilliz-error-codes, to FILE, which must not exist; --patch - prints the
 same edit as a unified diff that git apply accepts, and the report goes
 to stderr. Each new code's meaning is its first recorded message, and its
 source the request ID and date of that response. The spec itself is never
-edited.
+edited. A Markdown table of codes in the description beside the list is
+left as it is; --patch names its line on stderr and prints a row for each
+new code, for a person to reword and place.
 `,
 	exitCodes: `  0  the traffic shows nothing that the spec does not declare
   1  it shows something
@@ -111,7 +114,7 @@ func runSpecDrift(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		printError(stderr, cmd, "write report: %v", err)
 		return exitUsage
 	}
-	if *patchTo != "" && !writePatch(spec, report, *patchTo, stdout, stderr) {
+	if *patchTo != "" && !writePatch(spec, report, *specPath, *patchTo, stdout, stderr) {
 		return exitUsage
 	}
 	if len(report.Findings) > 0 {
@@ -121,9 +124,9 @@ func runSpecDrift(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 // writePatch writes the patch that report calls for to the new file to, or
-// as a diff to stdout when to is "-", and says what it did on stderr. It
-// reports whether it succeeded.
-func writePatch(spec *specdrift.Spec, report *specdrift.Report, to string, stdout, stderr io.Writer) bool {
+// as a diff to stdout when to is "-", and says what it did on stderr, and
+// what it left to a person. It reports whether it succeeded.
+func writePatch(spec *specdrift.Spec, report *specdrift.Report, specPath, to string, stdout, stderr io.Writer) bool {
 	const cmd = "spec drift"
 	patch, err := spec.Patch(report)
 	if err != nil {
@@ -144,6 +147,7 @@ func writePatch(spec *specdrift.Spec, report *specdrift.Report, to string, stdou
 			return false
 		}
 		printError(stderr, cmd, "--patch: the diff appends %s to x-zilliz-error-codes", strings.Join(codes, ", "))
+		printTableRows(stderr, patch, specPath)
 		return true
 	}
 	if err := patch.WriteFile(to); err != nil {
@@ -151,5 +155,20 @@ func writePatch(spec *specdrift.Spec, report *specdrift.Report, to string, stdou
 		return false
 	}
 	printError(stderr, cmd, "--patch: wrote %s: the spec with %s appended to x-zilliz-error-codes; review it, then replace the spec with it", to, strings.Join(codes, ", "))
+	printTableRows(stderr, patch, specPath)
 	return true
+}
+
+// printTableRows says, when the spec has a table of codes in the
+// description beside x-zilliz-error-codes, that the patch left it as it
+// was, where it is, and the rows a person may word and place there: the
+// patch cannot tell where in the table's grouping a code belongs.
+func printTableRows(stderr io.Writer, patch *specdrift.Patch, specPath string) {
+	if patch.TableLine == 0 {
+		return
+	}
+	printError(stderr, "spec drift", "--patch: %s:%d: the table of codes in the description beside x-zilliz-error-codes is not edited; add each new code's row where it belongs, in your words, such as:", specPath, patch.TableLine)
+	for _, a := range patch.Added {
+		fmt.Fprintf(stderr, "    %s\n", termsafe.String(a.TableRow()))
+	}
 }

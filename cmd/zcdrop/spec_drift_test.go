@@ -161,6 +161,12 @@ func TestSpecDriftPatchFile(t *testing.T) {
 	if code != exitFailed || !strings.Contains(stdout, "error-code 96099") || !strings.Contains(stderr, "--patch: wrote "+proposed+": the spec with 96099 appended") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s\nwant 1, the finding, and the file written", code, stdout, stderr)
 	}
+	// The description's table of codes is left to a person, who is told
+	// where it is and given the row.
+	wantTable := fmt.Sprintf("zcdrop spec drift: --patch: %s:%d: the table of codes in the description beside x-zilliz-error-codes is not edited;", f.spec, lastCodeRow(t, f.spec))
+	if !strings.Contains(stderr, wantTable) || !strings.Contains(stderr, "\n    | 96099 | Quota exceeded. |\n") {
+		t.Errorf("stderr:\n%s\nwant %q and the row", stderr, wantTable)
+	}
 	written, err := os.ReadFile(proposed)
 	if err != nil {
 		t.Fatal(err)
@@ -192,13 +198,36 @@ func TestSpecDriftPatchFile(t *testing.T) {
 	}
 }
 
+// lastCodeRow returns the line of the last row of the spec's table of codes,
+// "| 40003 | ... |", the last line before x-zilliz-error-codes that starts a
+// table row with a digit.
+func lastCodeRow(t *testing.T, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := 0
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, "x-zilliz-error-codes:") {
+			return row
+		}
+		if l := strings.TrimLeft(line, " "); strings.HasPrefix(l, "| ") && len(l) > 2 && l[2] >= '0' && l[2] <= '9' {
+			row = i + 1
+		}
+	}
+	t.Fatalf("%s has no x-zilliz-error-codes", path)
+	return 0
+}
+
 // TestSpecDriftPatchDiff: --patch - prints only the diff on stdout, the
 // report on stderr, and git apply accepts the diff.
 func TestSpecDriftPatchDiff(t *testing.T) {
 	f := newDriftFixture(t)
 	code, stdout, stderr := runCLI(t, "spec", "drift", "--spec", f.spec, "--patch", "-", f.drifted)
 	if code != exitFailed || !strings.HasPrefix(stdout, "--- a/openapi.yaml\n+++ b/openapi.yaml\n@@ ") ||
-		!strings.Contains(stderr, "error-code 96099") || !strings.Contains(stderr, "--patch: the diff appends 96099") {
+		!strings.Contains(stderr, "error-code 96099") || !strings.Contains(stderr, "--patch: the diff appends 96099") ||
+		!strings.Contains(stderr, "\n    | 96099 | Quota exceeded. |\n") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s\nwant 1, the diff alone on stdout, the report on stderr", code, stdout, stderr)
 	}
 	if _, err := exec.LookPath("git"); err != nil {

@@ -26,9 +26,13 @@ import (
 type Limits struct {
 	// FileBytes caps the size of one cassette file.
 	FileBytes int64
-	// TextBytes and AliasNodes cap what one cassette decodes to (see
-	// vcr.Limits).
-	TextBytes  int64
+	// TextBytes caps the bytes of every string one cassette decodes to,
+	// a string that an alias repeats counted once per use (see
+	// vcr.Limits.MaxTextBytes).
+	TextBytes int64
+	// AliasNodes caps the YAML nodes that one cassette's aliases add as it
+	// is decoded, so that a small file cannot expand to a huge one (see
+	// vcr.Limits.MaxAliasNodes).
 	AliasNodes int
 	// CorpusBytes caps the bytes of all cassette files read.
 	CorpusBytes int64

@@ -28,6 +28,9 @@ const (
 // show for it in reports and errors (a path, or a label such as
 // "openapi.yaml@HEAD" for a version that lives only in git).
 type Document struct {
+	// Name is what reports and errors call the document, and the file
+	// that a change's source names.
 	Name string
+	// Data is the document's bytes, YAML or JSON; it is only read.
 	Data []byte
 }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -50,7 +52,11 @@ type Generator struct {
 // Input is what one version of the Go API is generated from: the spec, and
 // oapi-codegen's configuration (api/oapi-codegen.yaml).
 type Input struct {
-	Spec   Document
+	// Spec is the OpenAPI document to generate from; Generate loads it as
+	// the function Spec does before it runs the generator.
+	Spec Document
+	// Config is oapi-codegen's configuration; its output setting is
+	// replaced, so that nothing in the module is written.
 	Config Document
 }
 
@@ -63,7 +69,10 @@ type GenerateError struct {
 	// one line, with the temporary paths it saw replaced by Spec's and
 	// Config's names.
 	Output string
-	Err    error
+	// Err is the cause: why the configuration is not one, why a
+	// temporary directory or file could not be made, written or read,
+	// ctx's error, or the generator's exit status.
+	Err error
 }
 
 // Error names the inputs and quotes the generator.
@@ -102,7 +111,7 @@ func (g Generator) Generate(ctx context.Context, in Input) ([]byte, error) {
 	specPath := filepath.Join(dir, "openapi.yaml")
 	configPath := filepath.Join(dir, "oapi-codegen.yaml")
 	outPath := filepath.Join(dir, "out.gen.go")
-	config, err := withOutput(in.Config.Data, outPath)
+	config, err := generatorConfig(in.Config.Data, outPath)
 	if err != nil {
 		return nil, fail("", err)
 	}
@@ -144,30 +153,74 @@ func oneLine(output string) string {
 	return strings.Join(lines, "; ")
 }
 
-// withOutput returns config with its output set to path, and nothing else
-// changed: the generator writes to the file the configuration names,
-// relative to where it runs, and that is api/api.gen.go in the module.
-func withOutput(config []byte, path string) ([]byte, error) {
-	var doc yaml.Node
+// generatorConfig returns config with its output set to path, as plain
+// YAML that the generator reads as it was checked: the generator writes to
+// the file the configuration names, relative to where it runs, and that is
+// api/api.gen.go in the module. Aliases and merge keys are expanded before
+// the check, so that none can hide a key from it.
+//
+// A configuration is refused when it makes the generator read a file or
+// fetch a URL that it names (see namedInputs): it comes from a pull
+// request, or from git at BASE, as much as the spec does.
+func generatorConfig(config []byte, path string) ([]byte, error) {
+	var doc any
 	if err := yaml.Unmarshal(config, &doc); err != nil {
 		return nil, fmt.Errorf("not YAML: %w", err)
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.New("not an oapi-codegen configuration: the document is not a YAML mapping")
+	top, ok := doc.(map[string]any)
+	if !ok {
+		return nil, errors.New("not an oapi-codegen configuration: the document is not a YAML mapping of names")
 	}
-	top := doc.Content[0]
-	value := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: path}
-	found := false
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		if top.Content[i].Value == "output" {
-			top.Content[i+1] = value
-			found = true
+	if key := namedInputs(top); key != "" {
+		return nil, fmt.Errorf("the configuration's %s names a file or a URL, which the generator would read or fetch; spec diff generates from the spec and configuration it is given only", key)
+	}
+	top["output"] = path
+	return yaml.Marshal(top)
+}
+
+// namedInputs returns the first key of an oapi-codegen configuration that
+// names something for the generator to read, or "" when there is none:
+// output-options.user-templates entries of one line, which oapi-codegen
+// reads as a file or else fetches as a URL (a template of several lines is
+// the template itself); output-options.overlay.path; and, in the old
+// configuration style, templates, a directory of templates. A mapping on
+// the way there whose keys are not all strings is named too: the
+// generator reads its keys as strings, which this check would not.
+func namedInputs(top map[string]any) string {
+	if _, ok := top["templates"]; ok {
+		return "templates"
+	}
+	options, ok := stringMap(top["output-options"])
+	if !ok {
+		return "output-options"
+	}
+	templates, ok := stringMap(options["user-templates"])
+	if !ok {
+		return "output-options.user-templates"
+	}
+	for _, name := range slices.Sorted(maps.Keys(templates)) {
+		if text, ok := templates[name].(string); !ok || !strings.Contains(text, "\n") {
+			return "output-options.user-templates." + name
 		}
 	}
-	if !found {
-		top.Content = append(top.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "output"}, value)
+	overlay, ok := stringMap(options["overlay"])
+	if !ok {
+		return "output-options.overlay"
 	}
-	return yaml.Marshal(&doc)
+	if path := overlay["path"]; path != nil && path != "" {
+		return "output-options.overlay.path"
+	}
+	return ""
+}
+
+// stringMap returns v as a mapping of string keys, and false when it is
+// something else; nil, a key left out, is an empty mapping.
+func stringMap(v any) (map[string]any, bool) {
+	if v == nil {
+		return nil, true
+	}
+	m, ok := v.(map[string]any)
+	return m, ok
 }
 
 // writeNew writes data to path, which must not exist yet.

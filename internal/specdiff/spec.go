@@ -14,6 +14,8 @@ import (
 // SpecChange is one change between two specs, as oasdiff's checks describe
 // it.
 type SpecChange struct {
+	// Severity is oasdiff's level for the check, or the one that
+	// severityOverrides raises it to.
 	Severity Severity `json:"severity"`
 	// ID is oasdiff's check ID, such as "response-required-property-removed".
 	ID string `json:"id"`
@@ -35,7 +37,10 @@ type SpecChange struct {
 type LoadError struct {
 	// Name is the Document's name.
 	Name string
-	Err  error
+	// Err says why it did not load: kin-openapi's error (not YAML, not
+	// OpenAPI, a reference to another file), or that it has no
+	// "openapi: 3.x".
+	Err error
 }
 
 // Error names the document.
@@ -44,16 +49,30 @@ func (e *LoadError) Error() string { return e.Name + ": " + e.Err.Error() }
 // Unwrap returns the loader's error.
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// severityOverrides raises the level of the oasdiff checks that cannot tell
-// a narrowing from a widening. oasdiff says WARN for any changed pattern,
-// because it cannot compare two regular expressions; but a changed pattern
-// on a request parameter can reject values that clients send today (for
-// clusterId, IDs of a kind the old pattern accepted), so it is treated as
-// breaking until someone has looked. A widening is then ERR too: the cost of
-// a false alarm on the one pattern that guards the request path is small.
+// severityOverrides raises the level of the oasdiff checks that say less
+// than ERR for a change that can break a client. Each entry says why;
+// every other check keeps oasdiff's level. Response checks that oasdiff
+// already rates ERR (a property's type changed, an enum value added to a
+// response property, a required property removed) need no entry.
 var severityOverrides = map[string]checker.Level{
+	// oasdiff says WARN for any changed pattern, because it cannot compare
+	// two regular expressions; but a changed pattern on a request
+	// parameter can reject values that clients send today (for clusterId,
+	// IDs of a kind the old pattern accepted), so it is treated as
+	// breaking until someone has looked. A widening is then ERR too: the
+	// cost of a false alarm on the one pattern that guards the request
+	// path is small.
 	checker.RequestParameterPatternChangedId: checker.ERR,
 	checker.RequestPropertyPatternChangedId:  checker.ERR,
+	// oasdiff says INFO for removing an optional response property, since
+	// a client must cope with its absence anyway; but a client that reads
+	// it gets nothing where it got a value, every time, and the Go field
+	// it read goes away. Issue 9 makes any removed response property ERR.
+	checker.ResponseOptionalPropertyRemovedId: checker.ERR,
+	// A response property that becomes write-only is removed from every
+	// response, which is the same break for a reader as the entry above;
+	// oasdiff already says ERR when the property was required.
+	checker.ResponseOptionalPropertyBecameWriteOnlyId: checker.ERR,
 }
 
 // Spec returns every change from old to new that oasdiff's
@@ -86,7 +105,7 @@ func Spec(old, new Document) ([]SpecChange, error) {
 			Text:      c.GetUncolorizedText(localize),
 			Operation: c.GetOperation(),
 			Path:      c.GetPath(),
-			Source:    sourceOf(c),
+			Source:    sourceOf(c, old.Name, new.Name),
 		})
 	}
 	return changes, nil
@@ -121,14 +140,18 @@ func severityOf(l checker.Level) Severity {
 }
 
 // sourceOf is where c is: in the new document, or in the old one for what
-// the new one has no place for.
-func sourceOf(c checker.Change) string {
-	s := c.GetRevisionSource()
+// the new one has no place for. The file is named by the caller's name for
+// the document, not by the origin's: kin-openapi records a name as a URL,
+// escaped ("my%20specs/a.yaml") or cut at what reads as a scheme ("c:").
+// A document refers to no other file (loadSpec refuses that), so every
+// origin in it is in it.
+func sourceOf(c checker.Change, oldName, newName string) string {
+	s, name := c.GetRevisionSource(), newName
 	if s == nil || s.Line == 0 {
-		s = c.GetBaseSource()
+		s, name = c.GetBaseSource(), oldName
 	}
 	if s == nil || s.Line == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s:%d:%d", s.File, s.Line, s.Column)
+	return fmt.Sprintf("%s:%d:%d", name, s.Line, s.Column)
 }

@@ -16,6 +16,9 @@ func TestSpec(t *testing.T) {
 		wantErr string
 		// wantID is a check that must report the change at any level.
 		wantID string
+		// oldEdits are applied to the old copy, for a change that takes
+		// something away from what the old spec had.
+		oldEdits []edit
 	}{
 		{
 			name: "removing a response property",
@@ -52,6 +55,21 @@ func TestSpec(t *testing.T) {
 			wantErr: "request-parameter-pattern-changed",
 		},
 		{
+			// The old copy has an optional property that the new one
+			// lacks: oasdiff says INFO, and a client that reads it gets
+			// nothing where it got a value.
+			name:     "removing an optional response property",
+			edits:    func(*testing.T) []edit { return nil },
+			oldEdits: []edit{addOptionalStatus},
+			wantErr:  "response-optional-property-removed",
+		},
+		{
+			name:     "an optional response property becoming write-only",
+			edits:    func(*testing.T) []edit { return []edit{addWriteOnlyStatus} },
+			oldEdits: []edit{addOptionalStatus},
+			wantErr:  "response-optional-property-became-write-only",
+		},
+		{
 			name:   "adding an optional response property",
 			edits:  func(*testing.T) []edit { return []edit{addOptionalStatus} },
 			wantID: "response-optional-property-added",
@@ -70,7 +88,7 @@ func TestSpec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			old := Document{Name: "old.yaml", Data: spec(t)}
+			old := Document{Name: "old.yaml", Data: spec(t, tt.oldEdits...)}
 			new := Document{Name: "new.yaml", Data: spec(t, tt.edits(t)...)}
 			changes, err := Spec(old, new)
 			if err != nil {
@@ -100,20 +118,26 @@ func TestSpec(t *testing.T) {
 }
 
 // A change carries where it is, in the document that has it, under the
-// name the caller gave.
+// name the caller gave, as given: kin-openapi records a document's name as
+// a URL, which would show "my specs/a.yaml" as "my%20specs/a.yaml".
 func TestSpecSource(t *testing.T) {
-	old := Document{Name: "openapi.yaml@HEAD", Data: spec(t)}
-	new := Document{Name: "openapi.yaml", Data: spec(t, edit{old: `pattern: '^in([0-9]{2})?-[a-z0-9]+$'`, new: `pattern: '^in[0-9]{2}-[a-z0-9]+$'`})}
-	changes, err := Spec(old, new)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(changes) == 0 {
-		t.Fatal("no change")
-	}
-	c := changes[0]
-	if !strings.HasPrefix(c.Source, "openapi.yaml:") || c.Operation != "DELETE" || c.Path != "/v2/clusters/{clusterId}/drop" {
-		t.Errorf("change %+v: want a source in openapi.yaml and DELETE /v2/clusters/{clusterId}/drop", c)
+	narrow := edit{old: `pattern: '^in([0-9]{2})?-[a-z0-9]+$'`, new: `pattern: '^in[0-9]{2}-[a-z0-9]+$'`}
+	for _, name := range []string{"openapi.yaml", "my specs/open api%41 <b>&#1.yaml", "c:/specs/openapi.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			old := Document{Name: name + "@HEAD", Data: spec(t)}
+			new := Document{Name: name, Data: spec(t, narrow)}
+			changes, err := Spec(old, new)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(changes) == 0 {
+				t.Fatal("no change")
+			}
+			c := changes[0]
+			if !strings.HasPrefix(c.Source, name+":") || c.Operation != "DELETE" || c.Path != "/v2/clusters/{clusterId}/drop" {
+				t.Errorf("change %+v: want a source in %s and DELETE /v2/clusters/{clusterId}/drop", c, name)
+			}
+		})
 	}
 }
 

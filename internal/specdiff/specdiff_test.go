@@ -65,6 +65,12 @@ var (
 		old: "    ErrorEnvelope:\n      description: |\n",
 		new: "        status:\n          description: Where the drop is.\n          type: string\n    ErrorEnvelope:\n      description: |\n",
 	}
+	// addWriteOnlyStatus adds the same property as write-only: a server
+	// never sends it in a response.
+	addWriteOnlyStatus = edit{
+		old: addOptionalStatus.old,
+		new: strings.Replace(addOptionalStatus.new, "type: string\n", "type: string\n          writeOnly: true\n", 1),
+	}
 	// requireStatus makes that property required.
 	requireStatus = edit{old: "required: [clusterId, prompt]", new: "required: [clusterId, prompt, status]"}
 )

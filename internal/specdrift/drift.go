@@ -66,6 +66,8 @@ var classOrder = []Class{ClassErrorCode, ClassOperation, ClassStatus, ClassConte
 // Finding is one thing the traffic shows that the spec does not declare,
 // seen Count times: in Count interactions.
 type Finding struct {
+	// Class is the kind of thing the spec does not declare, and says which
+	// of the fields below are set.
 	Class Class `json:"class"`
 	// Operation is the operationId of the operation, or its method and
 	// path template when it has none; for ClassOperation, the method.
@@ -296,13 +298,14 @@ func (c *checker) interaction(at Sighting, in *vcr.Interaction, req *http.Reques
 
 // errorCode counts a non-zero code that no x-zilliz-error-codes list knows,
 // keeping the message that came with it first. A code that repeats the
-// status of an answer other than 200 (429 on a 429, 503 on a 503) is that
-// status in the envelope, not a business code: the spec's own examples of
-// those answers carry them, and the list is of the codes that come on
-// HTTP 200 or beside a status that does not say as much.
+// status of a 4XX or 5XX answer (429 on a 429, 503 on a 503) is that status
+// in the envelope, not a business code: the spec's own examples of those
+// answers carry them, and the list is of the codes that come on HTTP 200 or
+// beside a status that does not say as much. A 2XX or 3XX status repeated
+// as the code is no error status, so it is counted like any other code.
 func (c *checker) errorCode(at Sighting, opName string, status int, obj *jsonstrict.Object) {
 	code, err := obj.Int("code")
-	if err != nil || code == 0 || c.spec.codes[code] || (status != 200 && code == int64(status)) {
+	if err != nil || code == 0 || c.spec.codes[code] || (status >= 400 && code == int64(status)) {
 		return
 	}
 	message, _ := obj.String("message")

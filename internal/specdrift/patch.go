@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 // Addition is one error code that a patch appends to x-zilliz-error-codes.
 type Addition struct {
+	// Code is the error code, as the traffic carried it.
 	Code int64
 	// Meaning is the first message recorded with the code, made a single
 	// line of printable text.
@@ -24,6 +26,14 @@ type Addition struct {
 	// Source says where the code was seen: "recorded: requestid <id> on
 	// <date> (<file> interaction N)".
 	Source string
+}
+
+// TableRow returns a as a row of a Markdown table of codes, "| 96099 |
+// Quota exceeded. |", for a person to reword and place: a patch leaves a
+// description's table as it is (see Patch.TableLine). A backslash and a
+// pipe in the meaning are escaped, so that the row keeps its two cells.
+func (a Addition) TableRow() string {
+	return fmt.Sprintf("| %d | %s |", a.Code, strings.NewReplacer(`\`, `\\`, `|`, `\|`).Replace(a.Meaning))
 }
 
 // Patch is a proposed edit of the spec's file: its error-code additions,
@@ -34,6 +44,15 @@ type Patch struct {
 	Added []Addition
 	// Old and New are the file's bytes before and after.
 	Old, New []byte
+	// TableLine is the line, in Old, of the last row of the Markdown table
+	// of codes ("| 96018 | cluster not found |") in the description beside
+	// the list, or 0 when it has none or the patch adds nothing. The patch
+	// leaves that table as it is: its rows group codes and word their
+	// meanings as a person chose, in an order a program cannot guess, and
+	// a new code's only meaning is the message a server sent. So the table
+	// and the list can drift apart until a person adds the rows that
+	// Addition.TableRow proposes.
+	TableLine int
 	// name is the file's name in a diff.
 	name string
 }
@@ -94,7 +113,43 @@ func (s *Spec) Patch(r *Report) (*Patch, error) {
 		return nil, fmt.Errorf("%s: %w", s.path, err)
 	}
 	p.New = newData
+	p.TableLine = codeTableLine(s.data)
 	return p, nil
+}
+
+// codeRow matches a row of a Markdown table of codes, "| 96018 | ... |" or
+// "| 96012 / 96013 | ... |": its first cell starts with a digit, which
+// neither the header nor the delimiter row does.
+var codeRow = regexp.MustCompile(`^\s*\|\s*[0-9]`)
+
+// codeTableLine returns the line of the last row of the table of codes in
+// the description of the schema that holds data's one x-zilliz-error-codes
+// list, or 0 when there is no such table. Only a literal block (|) keeps a
+// table's lines, and keeps them one for one: its value's line i is the
+// file's line i after the indicator's.
+func codeTableLine(data []byte) int {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return 0
+	}
+	holders := codeListHolders(&root)
+	if len(holders) != 1 {
+		return 0
+	}
+	desc := resolve(valueAt(holders[0], "description"))
+	if desc == nil || desc.Kind != yaml.ScalarNode || desc.Style&yaml.LiteralStyle == 0 {
+		return 0
+	}
+	last := -1
+	for i, line := range strings.Split(desc.Value, "\n") {
+		if codeRow.MatchString(line) {
+			last = i
+		}
+	}
+	if last < 0 {
+		return 0
+	}
+	return desc.Line + 1 + last
 }
 
 // appendCodes returns data, a YAML file, with adds appended to its one

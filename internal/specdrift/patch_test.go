@@ -96,6 +96,16 @@ func TestPatchAppendsNewCodes(t *testing.T) {
 		}
 	}
 
+	// The table of codes in the description is the person's: the patch
+	// leaves it and names its last row, found here by reading the text.
+	table := slices.IndexFunc(oldLines, func(l string) bool { return strings.Contains(l, errorCodesKey+":") })
+	for table > 0 && !strings.HasPrefix(strings.TrimSpace(oldLines[table]), "| 4") {
+		table--
+	}
+	if p.TableLine != table+1 {
+		t.Errorf("TableLine %d, want %d, the table's last row: %q", p.TableLine, table+1, oldLines[table])
+	}
+
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(p.New)
 	if err != nil {
@@ -272,6 +282,55 @@ func TestAppendCodes(t *testing.T) {
 				t.Errorf("git apply gave %q, want %q", applied, got)
 			}
 		})
+	}
+}
+
+// TestCodeTableLine: the last row of a Markdown table of codes in a
+// literal description beside the list is found at its line; anything
+// else is no table.
+func TestCodeTableLine(t *testing.T) {
+	const list = "  x-zilliz-error-codes:\n    - {code: 1}\n"
+	tests := []struct {
+		name, in string
+		want     int
+	}{
+		{"a table", "code:\n  description: |\n    Known:\n\n    | code | meaning |\n    |---|---|\n    | 1 | one |\n    | 2 / 3 | two |\n\n    More.\n" + list, 8},
+		{"after blank lines", "code:\n  description: |\n\n\n    | 1 | one |\n" + list, 5},
+		{"after the list", "code:\n" + list + "  description: |\n    | 1 | one |\n", 5},
+		{"with keep chomping", "code:\n  description: |+\n    | 1 | one |\n\n" + list, 3},
+		{"a header but no row", "code:\n  description: |\n    | code | meaning |\n    |---|---|\n" + list, 0},
+		{"no table", "code:\n  description: |\n    Codes: 1, 2.\n" + list, 0},
+		{"folded", "code:\n  description: >\n    | 1 | one |\n" + list, 0},
+		{"plain", "code:\n  description: \"| 1 | one |\"\n" + list, 0},
+		{"no description", "code:\n" + list, 0},
+		{"a table elsewhere", "description: |\n  | 1 | one |\ncode:\n" + list, 0},
+		{"two lists", "code:\n  description: |\n    | 1 | one |\n" + list + "other:\n" + list, 0},
+		{"not YAML", "code: [\n", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := codeTableLine([]byte(tt.in)); got != tt.want {
+				t.Errorf("codeTableLine = %d, want %d, in:\n%s", got, tt.want, tt.in)
+			}
+		})
+	}
+}
+
+// TestAdditionTableRow: a row cannot break out of its cell: a pipe and a
+// backslash are escaped, as GitHub's Markdown reads them.
+func TestAdditionTableRow(t *testing.T) {
+	tests := []struct {
+		add  Addition
+		want string
+	}{
+		{Addition{Code: 96100, Meaning: "Quota exceeded."}, "| 96100 | Quota exceeded. |"},
+		{Addition{Code: 1, Meaning: `a|b\|c\`}, `| 1 | a\|b\\\|c\\ |`},
+		{Addition{Code: 96099, Meaning: hostileMeaning}, `| 96099 | [31mOK[0m: #not a comment - {code: 1} "quoted" 'single' esrever\\ back |`},
+	}
+	for _, tt := range tests {
+		if got := tt.add.TableRow(); got != tt.want {
+			t.Errorf("TableRow(%q) = %q, want %q", tt.add.Meaning, got, tt.want)
+		}
 	}
 }
 

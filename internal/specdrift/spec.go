@@ -78,7 +78,11 @@ func loadDoc(ctx context.Context, abs string, data []byte) (*openapi3.T, error) 
 	if doc.Paths == nil || doc.OpenAPI == "" {
 		return nil, errors.New("not an OpenAPI document: no openapi version or paths")
 	}
-	if err := doc.Validate(ctx); err != nil {
+	// Examples are spec lint's to judge. Validating those of a 3.1
+	// document would also load what its schemas' $schema or $id names,
+	// file URIs included: a spec under review must not make drift read a
+	// file, or block on a FIFO.
+	if err := doc.Validate(ctx, openapi3.DisableExamplesValidation()); err != nil {
 		return nil, fmt.Errorf("not a valid OpenAPI document: %s", schemaerr.Summary(err))
 	}
 	return doc, nil
@@ -88,19 +92,30 @@ func loadDoc(ctx context.Context, abs string, data []byte) (*openapi3.T, error) 
 // document order.
 func findCodeLists(n *yaml.Node) []*yaml.Node {
 	var out []*yaml.Node
+	for _, m := range codeListHolders(n) {
+		out = append(out, valueAt(m, errorCodesKey))
+	}
+	return out
+}
+
+// codeListHolders returns every mapping under n that holds an
+// x-zilliz-error-codes sequence (the schema of the code it lists), in
+// document order.
+func codeListHolders(n *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
 	switch n.Kind {
 	case yaml.DocumentNode, yaml.SequenceNode:
 		for _, c := range n.Content {
-			out = append(out, findCodeLists(c)...)
+			out = append(out, codeListHolders(c)...)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, value := n.Content[i], n.Content[i+1]
 			if key.Value == errorCodesKey && value.Kind == yaml.SequenceNode {
-				out = append(out, value)
+				out = append(out, n)
 				continue
 			}
-			out = append(out, findCodeLists(value)...)
+			out = append(out, codeListHolders(value)...)
 		}
 	}
 	return out

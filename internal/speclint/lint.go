@@ -80,7 +80,9 @@ func (e *InputError) Error() string { return e.File + ": " + e.Reason }
 // before it starts.
 //
 // References must be local ("#/..."): kin-openapi's loader, left at its
-// default, refuses to read other files or URLs that a spec names.
+// default, refuses to read other files or URLs that a spec names. A
+// document whose JSON Schema URIs name files gets only its zc000 problems
+// for them (see fileURIs), and is not loaded.
 func Lint(ctx context.Context, path string, data []byte, cfg Config) ([]Problem, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -90,6 +92,9 @@ func Lint(ctx context.Context, path string, data []byte, cfg Config) ([]Problem,
 		return nil, err
 	}
 	l := &linter{file: path, pos: indexPositions(root)}
+	if l.fileURIs(root) {
+		return l.sorted(), nil
+	}
 	doc, err := load(ctx, path, data)
 	if err != nil {
 		l.loadFailed(err, root)
@@ -147,6 +152,52 @@ func load(ctx context.Context, path string, data []byte) (*openapi3.T, error) {
 	// The location is where relative references would resolve; the loader
 	// allows none by default.
 	return loader.LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(abs)})
+}
+
+// uriKeywords are the JSON Schema keywords whose value is a URI that the
+// validator of OpenAPI 3.1 examples (santhosh-tekuri/jsonschema, through
+// kin-openapi) resolves, and loads from the disk when its scheme is file.
+var uriKeywords = map[string]bool{"$schema": true, "$id": true, "$ref": true, "$dynamicRef": true}
+
+// fileURIs reports, as zc000 problems, each member of the document under
+// root that is one of uriKeywords and names a file URI, and says whether
+// there was one. Such a document is not loaded: validating its examples
+// would read the file, or block for good on a FIFO or a terminal, and a
+// spec under review must not make the linter read what it names. Aliases
+// are resolved where they are used, and not followed further: what they
+// point at is checked where it is written.
+func (l *linter) fileURIs(root *yaml.Node) bool {
+	found := false
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		for i, c := range n.Content {
+			if n.Kind == yaml.MappingNode && i%2 == 1 {
+				key, value := resolveAlias(n.Content[i-1]), resolveAlias(c)
+				if uriKeywords[key.Value] && value.Kind == yaml.ScalarNode && isFileURI(value.Value) {
+					found = true
+					l.addAt(RuleValid, position{n.Content[i-1].Line, n.Content[i-1].Column},
+						oneLine(fmt.Sprintf("%s names a file (%q); spec lint reads no file but the one it checks", key.Value, value.Value)))
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	return found
+}
+
+// isFileURI reports whether s is a URI of the file scheme, in any case.
+func isFileURI(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "file"
+}
+
+// resolveAlias returns the node that n names if n is an alias, else n.
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
 }
 
 // mappingValue returns the value of key in mapping n, or nil.

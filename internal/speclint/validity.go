@@ -30,7 +30,7 @@ func (l *linter) validate(ctx context.Context, doc *openapi3.T) {
 		if _, ok := errors.AsType[*openapi3.SchemaPatternRegexError](e); ok {
 			continue
 		}
-		located, p := l.locate(e)
+		p, located := l.locate(e)
 		l.addAt(RuleValid, p, oneLine(describe(located)))
 	}
 }
@@ -64,7 +64,7 @@ var originType = reflect.TypeFor[*openapi3.Origin]()
 // element that records its origin, unless that is the whole document; the
 // section, path, operation or component that the chain's context names;
 // the document's first line.
-func (l *linter) locate(err error) (error, position) {
+func (l *linter) locate(err error) (position, error) {
 	var located error
 	var at *position
 	for e := err; e != nil; e = errors.Unwrap(e) {
@@ -86,9 +86,9 @@ func (l *linter) locate(err error) (error, position) {
 		}
 	}
 	if located == nil {
-		return err, l.pos.at(contextPointer(err))
+		return l.pos.at(contextPointer(err)), err
 	}
-	return located, *at
+	return *at, located
 }
 
 // structOf returns the struct that e is or points to, or the zero Value.
