@@ -125,6 +125,13 @@ func TestNegativeCorpusFails(t *testing.T) {
 		// A lenient reader takes the first of two values, or 0.0 for 0.
 		"two-json-values.yaml": {{KindResponse, "", "holds more than one JSON value or text after it; the client reads it as an unexpected answer"}},
 		"code-float.yaml":      {{KindResponse, "/code", "is not written as an integer; the client reads only an integer literal"}},
+		// Describe Cluster's answers, which a waiter reads.
+		"describe-status-missing.yaml":         {{KindResponse, "/data/status", `property "status" is missing`}},
+		"describe-status-not-string.yaml":      {{KindResponse, "/data/status", "value must be a string"}},
+		"describe-code-zero-without-data.yaml": {{KindResponse, "/data", `property "data" is missing`}},
+		"describe-html-on-200.yaml":            {{KindResponse, PointerContentType, `"text/html" is not declared for status 200 (declared: application/json)`}},
+		"describe-echo-differs.yaml": {{KindSemantic, "/data/clusterId",
+			`echoes cluster "in01-000000000000000", but the request described "in01-6183d6bac30f801"`}},
 	}
 
 	// Every negative cassette needs a verdict here, so that none is added

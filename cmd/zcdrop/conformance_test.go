@@ -44,11 +44,11 @@ func TestConformanceExitCodes(t *testing.T) {
 		wantStderr string // a substring; "" means stderr must be empty
 	}{
 		{"shipped corpus conforms", []string{shippedCorpus}, exitOK,
-			"15 interactions: 15 passed, 0 failed\n", ""},
+			"20 interactions: 20 passed, 0 failed\n", ""},
 		{"negative corpus fails", []string{negativeCorpus}, exitFailed,
 			fmt.Sprintf("%d interactions: 0 passed, %[1]d failed\n", negatives), ""},
 		{"one failure fails the run", []string{shippedCorpus, negativeCorpus + "/echo-differs.yaml"}, exitFailed,
-			"16 interactions: 15 passed, 1 failed\n", ""},
+			"21 interactions: 20 passed, 1 failed\n", ""},
 		{"missing path", []string{shippedCorpus, missing}, exitUsage,
 			"", missing + ": no such file or directory"},
 		{"yaml that is not a cassette", []string{notCassette}, exitUsage,
@@ -123,10 +123,10 @@ func TestConformanceJSONFormat(t *testing.T) {
 	if dec.More() {
 		t.Errorf("more than one JSON document:\n%s", stdout)
 	}
-	if s := report.Summary; s.Total != 16 || s.Passed != 15 || s.Failed != 1 || len(report.Interactions) != 16 {
-		t.Fatalf("summary %+v with %d interactions, want 16 total, 15 passed, 1 failed", s, len(report.Interactions))
+	if s := report.Summary; s.Total != 21 || s.Passed != 20 || s.Failed != 1 || len(report.Interactions) != 21 {
+		t.Fatalf("summary %+v with %d interactions, want 21 total, 20 passed, 1 failed", s, len(report.Interactions))
 	}
-	last := report.Interactions[15]
+	last := report.Interactions[20]
 	if last.OK || last.File != negativeCorpus+"/missing-authorization.yaml" || last.ID == nil || last.Method != "DELETE" ||
 		last.StatusCode != 200 || !strings.HasSuffix(last.URL, "/drop") || len(last.Violations) != 1 ||
 		last.Violations[0].Kind != "semantic" || last.Violations[0].Pointer != "header/Authorization" {
@@ -161,10 +161,10 @@ func TestConformanceJUnitFormat(t *testing.T) {
 	if err := xml.Unmarshal([]byte(stdout), &doc); err != nil {
 		t.Fatalf("not XML: %v\n%s", err, stdout)
 	}
-	if doc.Tests != 16 || doc.Failures != 1 || len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 16 {
-		t.Fatalf("got tests=%d failures=%d suites=%d, want 16, 1 and one suite of 16 cases", doc.Tests, doc.Failures, len(doc.Suites))
+	if doc.Tests != 21 || doc.Failures != 1 || len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 21 {
+		t.Fatalf("got tests=%d failures=%d suites=%d, want 21, 1 and one suite of 21 cases", doc.Tests, doc.Failures, len(doc.Suites))
 	}
-	failed := doc.Suites[0].Cases[15]
+	failed := doc.Suites[0].Cases[20]
 	if failed.ClassName != negativeCorpus+"/truncated-json.yaml" || failed.Failure == nil ||
 		failed.Failure.Type != "conformance" || !strings.Contains(failed.Failure.Message, "body is not valid JSON") {
 		t.Errorf("last testcase %+v, want the truncated-json failure", failed)

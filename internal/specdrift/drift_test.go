@@ -260,8 +260,8 @@ func TestShippedCorpus(t *testing.T) {
 	if got := summaries(r); !slices.Equal(got, want) {
 		t.Errorf("the shipped corpus shows:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
-	if r.Interactions != 15 {
-		t.Errorf("read %d interactions, want the corpus's 15", r.Interactions)
+	if r.Interactions != 20 {
+		t.Errorf("read %d interactions, want the corpus's 20", r.Interactions)
 	}
 }
 
