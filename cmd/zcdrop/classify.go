@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"slices"
@@ -11,15 +12,19 @@ import (
 	"github.com/zcdrop/zcdrop/conformance"
 )
 
-// classify sorts an error from DropCluster into a kind, a hint and an exit
-// code. The order matters: the specific sentinels come before the broad ones.
+// classify sorts an error from dropping clusterID into a kind, a hint and
+// an exit code. The order matters: the specific sentinels come before the
+// broad ones.
 //
 // The message comes from the innermost error that says what went wrong. The
 // wrappers around it (the client's "drop cluster ID", a *url.Error's method
 // and URL, the packages' prefixes) would only repeat what the command, the
 // refused request or the hint already says. Other errors keep their words,
-// less the packages' prefixes.
-func classify(err error) failureReport {
+// less the packages' prefixes. A drop whose answer was lost (a
+// *zcdrop.LostAnswerError) keeps the kind of what broke (unexpected_response,
+// timeout, network), and its message and hint add what describe then said:
+// that the drop did not happen, or that it may have, and how to find out.
+func classify(err error, clusterID string) failureReport {
 	var apiErr *zcdrop.APIError
 	var unexpected *zcdrop.UnexpectedResponseError
 	var violation *conformance.ViolationError
@@ -28,22 +33,34 @@ func classify(err error) failureReport {
 	if retried, ok := errors.AsType[*zcdrop.RetryError](err); ok {
 		r.Attempts = retried.Attempts
 	}
+	// The message is the drop's own error's: what describe said comes
+	// after it, in the CLI's words.
+	cause := err
+	lost, isLost := errors.AsType[*zcdrop.LostAnswerError](err)
+	if isLost {
+		cause = lost.Err
+	}
 	switch {
-	case errors.As(err, &apiErr):
+	case errors.As(cause, &apiErr):
 		r.StatusCode, r.Code, r.Message, r.RequestID = apiErr.StatusCode, apiErr.Code, apiErr.Message, apiErr.RequestID
 		// JSON gives the code, status and request id fields of their own;
 		// a line of text must say them too.
 		r.line = trimPackagePrefixes(apiErr.Error())
-	case errors.As(err, &unexpected):
+	case errors.As(cause, &unexpected):
 		r.StatusCode, r.RequestID, r.Message = unexpected.StatusCode, unexpected.RequestID, trimPackagePrefixes(unexpected.Error())
-	case errors.As(err, &violation):
+	case errors.As(cause, &violation):
 		// Its message says what was refused, or which response broke the
 		// spec, and names the request once.
 		r.StatusCode, r.Message = violation.StatusCode, trimPackagePrefixes(violation.Error())
-	case errors.As(err, &urlErr):
+	case errors.As(cause, &urlErr):
 		r.Message = trimPackagePrefixes(urlErr.Err.Error())
 	default:
-		r.Message = trimPackagePrefixes(err.Error())
+		r.Message = trimPackagePrefixes(cause.Error())
+	}
+	if isLost {
+		clusterID = lost.ClusterID
+		r.Message += "; " + lostAnswerNote(lost)
+		r.Status = string(lost.Status)
 	}
 	type rule struct {
 		target error
@@ -67,6 +84,8 @@ func classify(err error) failureReport {
 		}
 	}
 	switch {
+	case isLost:
+		classifyLost(&r, lost, clusterID)
 	case violation != nil && violation.StatusCode == 0 && slices.ContainsFunc(violation.Violations, func(v conformance.Violation) bool {
 		return v.Pointer == conformance.PointerClusterID
 	}):
@@ -78,13 +97,77 @@ func classify(err error) failureReport {
 	case unexpected != nil:
 		r.Kind, r.exit, r.Hint = "unexpected_response", exitNetwork, "the answer was not what the API sends: a proxy or gateway may be in the way, or the API has changed"
 	case errors.Is(err, context.DeadlineExceeded):
-		r.Kind, r.exit, r.Hint = "timeout", exitNetwork, "no answer in time; the drop may or may not have happened: check the cluster's status before retrying"
+		r.Kind, r.exit, r.Hint = "timeout", exitNetwork, "no answer in time; the drop may or may not have happened: "+checkAdvice(clusterID)
 	case isDialError(err):
 		r.Kind, r.exit, r.Hint = "network", exitNetwork, "could not reach the control plane, so nothing was sent: check --region, --base-url and the network"
 	default:
-		r.Kind, r.exit, r.Hint = "network", exitNetwork, "the request failed in transit; the drop may or may not have happened: check the cluster's status before retrying"
+		r.Kind, r.exit, r.Hint = "network", exitNetwork, "the request failed in transit; the drop may or may not have happened: "+checkAdvice(clusterID)
 	}
 	return r
+}
+
+// classifyLost fills in r for a drop whose answer was lost: the kind and
+// exit code of what broke it, the outcome, and a hint that says what
+// describe found, or that the drop may have happened and how to find out.
+// It never says only that a proxy may be in the way: whatever garbled the
+// answer, the drop may have been done.
+func classifyLost(r *failureReport, lost *zcdrop.LostAnswerError, clusterID string) {
+	var unexpected *zcdrop.UnexpectedResponseError
+	var violation *conformance.ViolationError
+	var broke string
+	switch {
+	case errors.As(lost.Err, &violation):
+		r.Kind, r.exit, broke = "violation", exitFailed, "the exchange breaks openapi.yaml, and --validate enforce refused the answer"
+	case errors.As(lost.Err, &unexpected):
+		r.Kind, r.exit, broke = "unexpected_response", exitNetwork, "the answer was cut short or garbled (a proxy or gateway may be in the way)"
+	case errors.Is(lost.Err, context.DeadlineExceeded):
+		r.Kind, r.exit, broke = "timeout", exitNetwork, "no whole answer came in time"
+	default:
+		r.Kind, r.exit, broke = "network", exitNetwork, "the connection failed after the request was sent"
+	}
+	if lost.NotDropped {
+		r.Outcome = "not_dropped"
+		r.Hint = broke + ", but describe then found the cluster " + string(lost.Status) +
+			": the drop did not happen, and sending it again is safe (run the command again, or give --attempts 2 or more)"
+		return
+	}
+	r.Outcome = "unknown"
+	r.Hint = broke + ", so the drop may have happened, and describe could not tell: " + checkAdvice(clusterID)
+}
+
+// lostAnswerNote says, in a line of the CLI's, what describe said after a
+// drop whose answer was lost.
+func lostAnswerNote(lost *zcdrop.LostAnswerError) string {
+	switch {
+	case lost.NotDropped:
+		return "describe then found the cluster " + string(lost.Status) + ", so the drop did not happen"
+	case lost.Status != "":
+		return fmt.Sprintf("describe then found the cluster %q, a status that does not tell whether the drop happened", string(lost.Status))
+	case lost.DescribeErr != nil:
+		// Told as the drop's own error would be: its innermost words,
+		// without the wrappers' prefixes.
+		d := classify(lost.DescribeErr, "")
+		why := d.Message
+		if d.line != "" {
+			why = d.line
+		}
+		if d.Attempts > 1 {
+			why = fmt.Sprintf("giving up after %d attempts: %s", d.Attempts, why)
+		}
+		return "whether the drop happened is unknown: describe failed too: " + why
+	}
+	return "whether the drop happened is unknown"
+}
+
+// checkAdvice says how to find out whether a drop of clusterID happened,
+// and to finish it if not: the teardown mode drops the cluster only if it
+// still exists, and --wait then asks Describe Cluster until it is gone.
+func checkAdvice(clusterID string) string {
+	if clusterID == "" {
+		clusterID = "CLUSTER_ID"
+	}
+	return "to find out, run `zcdrop drop --yes --if-exists --wait " + clusterID +
+		"`, which drops the cluster only if it still exists and then asks Describe Cluster until it is gone; or look at the cluster in the console"
 }
 
 // invalidClusterIDHint is the hint for an ID that the API, or zcdrop

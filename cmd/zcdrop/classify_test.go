@@ -1,9 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/zcdrop/zcdrop"
+	"github.com/zcdrop/zcdrop/conformance"
 )
 
 // TestClassifyBusinessCodes: each known code of an HTTP 200 error envelope
@@ -22,12 +29,99 @@ func TestClassifyBusinessCodes(t *testing.T) {
 		{40003, "invalid_state", exitFailed},
 		{12345, "api_error", exitFailed},
 	} {
-		r := classify(&zcdrop.APIError{StatusCode: 200, Code: tt.code, Message: "m"})
+		r := classify(&zcdrop.APIError{StatusCode: 200, Code: tt.code, Message: "m"}, "in01-6183d6bac30f801")
 		if r.Kind != tt.kind || r.exit != tt.exit {
 			t.Errorf("code %d: kind %q exit %d, want %q exit %d", tt.code, r.Kind, r.exit, tt.kind, tt.exit)
 		}
 		if tt.kind != "api_error" && r.Hint == "" {
 			t.Errorf("code %d: no hint", tt.code)
+		}
+	}
+}
+
+// TestClassifyLostAnswers: a drop whose answer was lost keeps the kind of
+// what broke it, and says what describe then found: that the drop did not
+// happen, and sending it again is safe; or that it may have happened, and
+// how to find out, whatever broke it, a proxy included.
+func TestClassifyLostAnswers(t *testing.T) {
+	const id = "in01-6183d6bac30f801"
+	const check = "to find out, run `zcdrop drop --yes --if-exists --wait " + id + "`"
+	garbled := &zcdrop.UnexpectedResponseError{StatusCode: 200, ContentType: "application/json", Reason: "malformed JSON", RequestID: "r1"}
+	broken := &url.Error{Op: "Delete", URL: "https://api.example/v2/clusters/" + id + "/drop", Err: io.ErrUnexpectedEOF}
+	describeFailed := errors.New("zcdrop: describe cluster " + id + ": unexpected EOF")
+	lost := func(err error, mod func(*zcdrop.LostAnswerError)) *zcdrop.LostAnswerError {
+		l := &zcdrop.LostAnswerError{ClusterID: id, Err: err, DescribeErr: describeFailed}
+		if mod != nil {
+			mod(l)
+		}
+		return l
+	}
+	notDropped := func(l *zcdrop.LostAnswerError) {
+		l.DescribeErr, l.Status, l.NotDropped = nil, zcdrop.StatusRunning, true
+	}
+	tests := []struct {
+		name     string
+		err      error
+		kind     string
+		exit     int
+		outcome  string
+		attempts int
+		// message and hint must contain these.
+		message, hint string
+	}{
+		{name: "garbled answer", err: lost(garbled, nil), kind: "unexpected_response", exit: exitNetwork, outcome: "unknown",
+			message: "malformed JSON (request id r1); whether the drop happened is unknown: describe failed too: describe cluster " + id + ": unexpected EOF",
+			hint:    "the answer was cut short or garbled (a proxy or gateway may be in the way), so the drop may have happened, and describe could not tell: " + check},
+		{name: "broken connection", err: lost(broken, nil), kind: "network", exit: exitNetwork, outcome: "unknown",
+			message: "unexpected EOF; whether the drop happened is unknown",
+			hint:    "the connection failed after the request was sent, so the drop may have happened, and describe could not tell: " + check},
+		{name: "no whole answer in time", err: lost(fmt.Errorf("zcdrop: drop cluster %s: %w", id, context.DeadlineExceeded), nil), kind: "timeout", exit: exitNetwork, outcome: "unknown",
+			hint: "no whole answer came in time, so the drop may have happened, and describe could not tell: " + check},
+		{name: "answer refused under enforce", err: lost(&conformance.ViolationError{Method: "DELETE", URL: "u", StatusCode: 200, Violations: []conformance.Violation{{Message: "m"}}}, nil),
+			kind: "violation", exit: exitFailed, outcome: "unknown",
+			hint: "the exchange breaks openapi.yaml, and --validate enforce refused the answer, so the drop may have happened, and describe could not tell: " + check},
+		{name: "a status that does not tell", err: lost(garbled, func(l *zcdrop.LostAnswerError) { l.DescribeErr, l.Status = nil, "PAUSED" }),
+			kind: "unexpected_response", exit: exitNetwork, outcome: "unknown",
+			message: `; describe then found the cluster "PAUSED", a status that does not tell whether the drop happened`, hint: check},
+		{name: "not dropped", err: lost(broken, notDropped), kind: "network", exit: exitNetwork, outcome: "not_dropped",
+			message: "unexpected EOF; describe then found the cluster RUNNING, so the drop did not happen",
+			hint:    "the connection failed after the request was sent, but describe then found the cluster RUNNING: the drop did not happen, and sending it again is safe"},
+		{name: "not dropped after retries", err: &zcdrop.RetryError{Attempts: 3, Err: lost(garbled, notDropped)}, kind: "unexpected_response", exit: exitNetwork, outcome: "not_dropped", attempts: 3,
+			hint: "the drop did not happen, and sending it again is safe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := classify(tt.err, "")
+			if r.Kind != tt.kind || r.exit != tt.exit || r.Outcome != tt.outcome || r.Attempts != tt.attempts {
+				t.Errorf("kind %q exit %d outcome %q attempts %d, want %q, %d, %q, %d", r.Kind, r.exit, r.Outcome, r.Attempts, tt.kind, tt.exit, tt.outcome, tt.attempts)
+			}
+			if !strings.Contains(r.Message, tt.message) || !strings.Contains(r.Hint, tt.hint) {
+				t.Errorf("message %q, hint %q; want them to contain %q and %q", r.Message, r.Hint, tt.message, tt.hint)
+			}
+			// Whatever broke the answer, the hint says what became of the
+			// drop: a proxy in the way is never the whole story.
+			if !strings.Contains(r.Hint, "may have happened") && !strings.Contains(r.Hint, "did not happen") {
+				t.Errorf("hint %q does not say what became of the drop", r.Hint)
+			}
+			if strings.Contains(r.Message, "https://api.example") {
+				t.Errorf("message %q repeats the request's URL", r.Message)
+			}
+		})
+	}
+}
+
+// TestClassifyTransitHints: a timeout or a failure in transit that the
+// client did not take for a lost answer still says how to check on the
+// cluster, by its ID.
+func TestClassifyTransitHints(t *testing.T) {
+	const id = "in01-6183d6bac30f801"
+	for _, err := range []error{
+		fmt.Errorf("zcdrop: drop cluster %s: waiting for the rate limiter: %w", id, context.DeadlineExceeded),
+		&url.Error{Op: "Delete", URL: "u", Err: errors.New("tls: handshake failure")},
+	} {
+		r := classify(err, id)
+		if r.exit != exitNetwork || !strings.Contains(r.Hint, "the drop may or may not have happened: to find out, run `zcdrop drop --yes --if-exists --wait "+id+"`") {
+			t.Errorf("%v: exit %d, hint %q; want 5 and how to check on %s", err, r.exit, r.Hint, id)
 		}
 	}
 }

@@ -36,16 +36,48 @@ of one.
 Without --yes, a terminal must type the cluster ID back to confirm; with no
 terminal, the drop is refused (exit 2) and nothing is sent.
 
+The outcome says how the drop is known to have happened:
+  dropped       the API answered that it dropped the cluster
+  confirmed     the answer was lost (a reset, a timeout, a truncated body), and
+                Describe Cluster then found the cluster DELETING, DELETED or
+                gone: the drop happened, most likely by this call
+  already_gone  with --if-exists: the cluster did not exist
+A lost answer is never sent again blindly: when describe finds the cluster
+RUNNING, the drop did not happen, and it is sent again if --attempts leaves a
+try; when describe cannot tell, the drop fails (exit 5) saying that it may
+have happened, and how to find out.
+
+--if-exists is the teardown mode: a cluster that does not exist is success
+(already_gone, exit 0). Without it, a cluster that does not exist is exit 3.
+
+--wait waits, after the drop (whatever its outcome), until Describe Cluster
+finds the cluster DELETED or not at all, polling half a second apart at
+first, doubling to 10 seconds. On a terminal, stderr shows one live line with
+the status and the time spent; otherwise stderr gets one line per status
+change (none with --output json). --timeout bounds the whole command, the
+drop, its retries and the wait together: 2m, or 10m with --wait, unless set.
+A drop that ran out of time is exit 5, as the drop's outcome is then not
+known; a wait that ran out of time is exit 6, as the drop happened and the
+cluster is on its way out: "zcdrop drop --yes --if-exists --wait ID" waits
+again. Ctrl-C (or SIGTERM) during the wait stops it: the drop happened, and
+the exit code is 130.
+
 With --output json, stdout holds one JSON document whatever happens: the
-result, the dry run, or {"error": {..., "kind": ...}} for every failure,
-usage errors included.
+result ({"clusterId", "prompt", "requestId", "outcome", and "status" when
+describe confirmed the drop; with --wait, "wait": {"status", "notFound",
+"gone", "polls", "elapsedSeconds", "requestId"}}), the dry run, or
+{"error": {..., "kind": ...}} for every failure, usage errors included. A wait
+that stopped before the cluster was gone prints the result and "error"
+together.
 `,
-	exitCodes: `  0  dropped (or a dry run)
+	exitCodes: `  0  dropped, or already gone with --if-exists (or a dry run)
   1  API error, or a response that breaks the spec under --validate enforce
   2  usage error, invalid cluster ID, no API key, or refused; nothing sent
-  3  cluster not found (96018)
+  3  cluster not found (96018), without --if-exists
   4  key rejected or without permission
-  5  network or server failure (after retries for 429 and 503)
+  5  network or server failure (after retries for 429 and 503), or a lost answer
+  6  --wait: dropped, but not yet gone when --timeout ran out
+  130  --wait: dropped, but interrupted (Ctrl-C, SIGTERM) while waiting
 `,
 }
 
@@ -58,17 +90,32 @@ var isTerminal = func(r io.Reader) bool {
 
 type dropFlags struct {
 	keyFile, keyFlag, region, baseURL, output, validate string
-	yes, dryRun, verbose                                bool
+	yes, dryRun, verbose, wait, ifExists                bool
 	timeout                                             time.Duration
-	attempts                                            int
+	// timeoutSet is true when --timeout was given: otherwise --wait
+	// stretches the default.
+	timeoutSet bool
+	attempts   int
 }
 
-// runDrop is "zcdrop drop". Every failure is reported through one
-// dropOutput, so that --output json holds for usage errors too.
+// The defaults of --timeout, which bounds the whole command: a drop takes
+// seconds, but a cluster may take minutes to go.
+const (
+	dropTimeout     = 2 * time.Minute
+	dropWaitTimeout = 10 * time.Minute
+)
+
 // dropBackoff is how long a drop waits before it retries a 429 or 503.
 // Tests replace it, so that they do not wait for real.
 var dropBackoff zcdrop.Backoff = zcdrop.DefaultBackoff
 
+// dropClientOptions come last among the client's options: none, so that
+// the client's defaults hold. Tests lift the rate limit, whose 50 ms
+// between two describes they would otherwise wait for real.
+var dropClientOptions []zcdrop.Option
+
+// runDrop is "zcdrop drop". Every failure is reported through one
+// dropOutput, so that --output json holds for usage errors too.
 func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var f dropFlags
 	// The flag package reports its errors before --output is known: they
@@ -84,9 +131,15 @@ func runDrop(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.BoolVar(&f.yes, "yes", false, "drop without asking for confirmation")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "check and print the request, send nothing")
 	fs.BoolVar(&f.verbose, "v", false, "log each request and response to stderr (the key redacted)")
-	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up after this long, retries included")
-	fs.IntVar(&f.attempts, "attempts", 3, "tries in all when the API answers 429 or 503 (1: no retries); other failures are never retried")
+	fs.BoolVar(&f.wait, "wait", false, "after the drop, wait until the cluster is DELETED or gone (exit 6 when --timeout runs out first)")
+	fs.BoolVar(&f.ifExists, "if-exists", false, "take a cluster that does not exist for success (outcome already_gone, exit 0): for teardown scripts")
+	fs.DurationVar(&f.timeout, "timeout", dropTimeout, "give up after this long: the drop, its retries and --wait together (10m with --wait, unless set)")
+	fs.IntVar(&f.attempts, "attempts", 3, "tries in all when the API answers 429 or 503, or when describe finds that a drop whose answer was lost did not happen (1: no retries)")
 	err := fs.Parse(args)
+	f.timeoutSet = isFlagSet(fs, "timeout")
+	if f.wait && !f.timeoutSet {
+		f.timeout = dropWaitTimeout
+	}
 	out := &dropOutput{json: f.output == "json", stdout: stdout, stderr: stderr}
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -112,6 +165,7 @@ func drop(ctx context.Context, f dropFlags, operands []string, stdin io.Reader, 
 		return out.stop(usageFailure("usage", "", "%s (see zcdrop drop --help)", msg))
 	}
 	id := operands[0]
+	out.clusterID = id
 	if f.output != "text" && f.output != "json" {
 		return out.stop(usageFailure("usage", "", "--output must be text or json, not %q", f.output))
 	}
@@ -155,8 +209,8 @@ func drop(ctx context.Context, f dropFlags, operands []string, stdin io.Reader, 
 	}}
 	// WithTransport keeps the client's policy of following no redirect: Go
 	// would resend the key to the new URL.
-	client, err := zcdrop.New(key, zcdrop.WithBaseURL(base), zcdrop.WithTransport(transport),
-		zcdrop.WithRetry(f.attempts, 30*time.Second), zcdrop.WithRetryPolicy(zcdrop.DefaultCheckRetry, dropBackoff))
+	client, err := zcdrop.New(key, append([]zcdrop.Option{zcdrop.WithBaseURL(base), zcdrop.WithTransport(transport),
+		zcdrop.WithRetry(f.attempts, 30*time.Second), zcdrop.WithRetryPolicy(zcdrop.DefaultCheckRetry, dropBackoff)}, dropClientOptions...)...)
 	if err != nil {
 		return out.stop(usageFailure("usage", "", "%v", err))
 	}
@@ -168,18 +222,35 @@ func drop(ctx context.Context, f dropFlags, operands []string, stdin io.Reader, 
 			return out.stop(usageFailure("refused", "", "%s", refusal))
 		}
 	}
+	// One deadline for the drop and the wait: a script that gives the
+	// command ten minutes gets its answer in ten minutes.
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	res, err := client.DropCluster(ctx, id)
-	if mode == conformance.ModeObserve {
-		for _, v := range violations {
-			printError(out.stderr, "drop", "warning: the exchange breaks openapi.yaml: %s", v)
+	drop := client.DropCluster
+	if f.ifExists {
+		drop = client.EnsureDropped
+	}
+	res, err := drop(ctx, id)
+	warned := 0
+	warn := func() {
+		if mode == conformance.ModeObserve {
+			for _, v := range violations[warned:] {
+				printError(out.stderr, "drop", "warning: the exchange breaks openapi.yaml: %s", v)
+			}
 		}
+		warned = len(violations)
 	}
-	if err != nil {
+	warn()
+	switch {
+	case err != nil:
 		return out.failure(err)
+	case !f.wait:
+		return out.success(res)
 	}
-	return out.success(res)
+	out.dropped(res)
+	wr, err := waitFor(ctx, client, id, out)
+	warn()
+	return out.waited(res, wr, err, context.Cause(ctx), f.timeout)
 }
 
 // confirm asks a terminal to type the cluster ID back, and returns why the
@@ -225,7 +296,7 @@ func dryRun(ctx context.Context, in dryRunInput, out *dropOutput) int {
 	var refusal *failureReport
 	if len(vs) > 0 && in.mode == conformance.ModeEnforce {
 		// The real run would refuse to send it, as ModeEnforce refuses.
-		r := classify(&conformance.ViolationError{Method: req.Method, URL: req.URL.String(), Violations: vs})
+		r := classify(&conformance.ViolationError{Method: req.Method, URL: req.URL.String(), Violations: vs}, in.clusterID)
 		r.exit = exitUsage
 		if r.Kind == "violation" {
 			r.Hint = "the request breaks openapi.yaml, so under --validate enforce the real drop would not send it"

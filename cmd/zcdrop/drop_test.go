@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,26 +19,46 @@ func TestDropScenarios(t *testing.T) {
 		name    string
 		key     string
 		id      string
+		flags   []string // before the defaults, on every run
 		opts    []mock.Option
 		warmups int
 		exit    int
-		// For failures: the JSON error's fields. For success: the echoed ID.
-		status int
-		code   int
-		kind   string
-		hint   string
+		// For success: the outcome, and what describe said when it
+		// confirmed the drop.
+		outcome string
+		status  string
+		// For failures: the JSON error's fields.
+		httpStatus int
+		code       int
+		kind       string
+		hint       string
+		// lostOutcome is the error's "outcome" when the drop's answer was
+		// lost.
+		lostOutcome string
 	}{
-		{name: "success", id: "in01-6183d6bac30f801", exit: exitOK},
-		{name: "already dropped", id: "in01-6183d6bac30f801", warmups: 1, exit: exitNotFound, status: 200, code: 96018, kind: "not_found", hint: "already gone"},
-		{name: "unknown cluster", id: "in01-0000000000000aa", exit: exitNotFound, status: 200, code: 96018, kind: "not_found"},
-		{name: "bad key", key: "wrong-key-0123456789", id: "in01-6183d6bac30f801", exit: exitAuth, status: 401, code: 21119, kind: "unauthorized", hint: "check the API key, and the region"},
-		{name: "no scope", key: "scoped-key-0123456789", id: "in01-6183d6bac30f801", exit: exitAuth, status: 200, code: 96016, kind: "permission_denied", hint: "lacks access to this cluster"},
-		{name: "malformed ID reaches the server in observe mode", id: "in01-NOT-LOWER", exit: exitUsage, status: 200, code: 96036, kind: "invalid_cluster_id"},
-		{name: "rate limited", id: "in01-0000000000000aa", warmups: 1, opts: []mock.Option{mock.WithRateLimit(1)}, exit: exitNetwork, status: 429, code: 429, kind: "rate_limited"},
-		{name: "server fault", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: 500, Times: 1})}, exit: exitNetwork, status: 500, code: 500, kind: "server", hint: "retry later"},
-		{name: "gateway HTML page", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1})}, exit: exitNetwork, status: 502, kind: "server"},
-		{name: "truncated JSON", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 1})}, exit: exitNetwork, status: 200, kind: "unexpected_response", hint: "proxy"},
-		{name: "connection closed mid-body", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1})}, exit: exitNetwork, kind: "network", hint: "may or may not have happened"},
+		{name: "success", id: "in01-6183d6bac30f801", exit: exitOK, outcome: "dropped"},
+		{name: "already dropped", id: "in01-6183d6bac30f801", warmups: 1, exit: exitNotFound, httpStatus: 200, code: 96018, kind: "not_found", hint: "already gone"},
+		{name: "unknown cluster", id: "in01-0000000000000aa", exit: exitNotFound, httpStatus: 200, code: 96018, kind: "not_found"},
+		{name: "if-exists on a dropped cluster", id: "in01-6183d6bac30f801", flags: []string{"--if-exists"}, warmups: 1, exit: exitOK, outcome: "already_gone"},
+		{name: "if-exists on an unknown cluster", id: "in01-0000000000000aa", flags: []string{"--if-exists"}, exit: exitOK, outcome: "already_gone"},
+		{name: "if-exists on a running cluster", id: "in01-6183d6bac30f801", flags: []string{"--if-exists"}, exit: exitOK, outcome: "dropped"},
+		{name: "if-exists keeps other errors", key: "scoped-key-0123456789", id: "in01-6183d6bac30f801", flags: []string{"--if-exists"}, exit: exitAuth, httpStatus: 200, code: 96016, kind: "permission_denied"},
+		{name: "bad key", key: "wrong-key-0123456789", id: "in01-6183d6bac30f801", exit: exitAuth, httpStatus: 401, code: 21119, kind: "unauthorized", hint: "check the API key, and the region"},
+		{name: "no scope", key: "scoped-key-0123456789", id: "in01-6183d6bac30f801", exit: exitAuth, httpStatus: 200, code: 96016, kind: "permission_denied", hint: "lacks access to this cluster"},
+		{name: "malformed ID reaches the server in observe mode", id: "in01-NOT-LOWER", exit: exitUsage, httpStatus: 200, code: 96036, kind: "invalid_cluster_id"},
+		{name: "rate limited", id: "in01-0000000000000aa", warmups: 1, opts: []mock.Option{mock.WithRateLimit(1)}, exit: exitNetwork, httpStatus: 429, code: 429, kind: "rate_limited"},
+		{name: "server fault", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: 500, Times: 1})}, exit: exitNetwork, httpStatus: 500, code: 500, kind: "server", hint: "retry later"},
+		{name: "gateway HTML page", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1})}, exit: exitNetwork, httpStatus: 502, kind: "server"},
+		// The drop takes effect and its answer is lost: describe then finds
+		// the cluster DELETING, and the drop is a success, confirmed.
+		{name: "truncated JSON", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 1})}, exit: exitOK, outcome: "confirmed", status: "DELETING"},
+		{name: "connection closed mid-body", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1})}, exit: exitOK, outcome: "confirmed", status: "DELETING"},
+		// The answer is lost, and so is describe's: the drop may have
+		// happened, and the hint says how to find out.
+		{name: "truncated JSON, describe truncated too", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 2})},
+			exit: exitNetwork, httpStatus: 200, kind: "unexpected_response", lostOutcome: "unknown", hint: "so the drop may have happened, and describe could not tell: to find out, run `zcdrop drop --yes --if-exists --wait in01-6183d6bac30f801`"},
+		{name: "connection closed mid-body, describe too", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 2})},
+			exit: exitNetwork, kind: "network", lostOutcome: "unknown", hint: "the connection failed after the request was sent, so the drop may have happened"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,7 +68,7 @@ func TestDropScenarios(t *testing.T) {
 				key = dropKey
 			}
 			t.Setenv("ZILLIZ_API_KEY", key)
-			args := []string{"--yes", "--attempts", "1", "--output", "json", "--base-url", base, tt.id}
+			args := append(slices.Clone(tt.flags), "--yes", "--attempts", "1", "--output", "json", "--base-url", base, tt.id)
 			for range tt.warmups {
 				runDropCLI(t, "", args...)
 			}
@@ -59,8 +81,13 @@ func TestDropScenarios(t *testing.T) {
 				if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 					t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
 				}
-				if got["clusterId"] != tt.id || !strings.Contains(got["prompt"], "30-day") || got["requestId"] == "" || len(got) != 3 {
-					t.Errorf("got %v, want clusterId, prompt and requestId", got)
+				want := map[string]string{"clusterId": tt.id, "outcome": tt.outcome, "prompt": got["prompt"], "requestId": got["requestId"]}
+				if tt.status != "" {
+					want["status"] = tt.status
+				}
+				// Only the API's own answer has a prompt.
+				if !maps.Equal(got, want) || got["requestId"] == "" || strings.Contains(got["prompt"], "30-day") != (tt.outcome == "dropped") {
+					t.Errorf("got %v, want clusterId, prompt (only when dropped), requestId, outcome %q and status %q", got, tt.outcome, tt.status)
 				}
 				return
 			}
@@ -72,14 +99,50 @@ func TestDropScenarios(t *testing.T) {
 					RequestID  string `json:"requestId"`
 					Kind       string `json:"kind"`
 					Hint       string `json:"hint"`
+					Outcome    string `json:"outcome"`
 				} `json:"error"`
 			}
 			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
 			}
 			e := got.Error
-			if e.StatusCode != tt.status || e.Code != tt.code || e.Kind != tt.kind || e.Message == "" || !strings.Contains(e.Hint, tt.hint) {
-				t.Errorf("got %+v, want status %d code %d kind %s hint containing %q", e, tt.status, tt.code, tt.kind, tt.hint)
+			if e.StatusCode != tt.httpStatus || e.Code != tt.code || e.Kind != tt.kind || e.Message == "" || !strings.Contains(e.Hint, tt.hint) || e.Outcome != tt.lostOutcome {
+				t.Errorf("got %+v, want status %d code %d kind %s outcome %q hint containing %q", e, tt.httpStatus, tt.code, tt.kind, tt.lostOutcome, tt.hint)
+			}
+		})
+	}
+}
+
+// TestDropTextSaysTheOutcome: text output says how the drop is known to
+// have happened: the API's answer, describe's confirmation after a lost
+// answer, or a cluster that was already gone.
+func TestDropTextSaysTheOutcome(t *testing.T) {
+	tests := []struct {
+		name    string
+		flags   []string
+		opts    []mock.Option
+		warmups int
+		stdout  string
+	}{
+		{name: "dropped", stdout: "dropped cluster " + seededDedicated + " (request id "},
+		{name: "confirmed", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 1})},
+			stdout: "): the drop's answer was lost; confirmed by describe: DELETING\n"},
+		{name: "confirmed, purged at once", opts: []mock.Option{mock.WithDeleteDelay(0), mock.WithPurgeDelay(0), mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 1})},
+			stdout: "): the drop's answer was lost; confirmed by describe: not found\n"},
+		{name: "already gone", flags: []string{"--if-exists"}, warmups: 1,
+			stdout: "cluster " + seededDedicated + " does not exist (request id "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, _, _ := dropMock(t, tt.opts...)
+			t.Setenv("ZILLIZ_API_KEY", dropKey)
+			args := append(slices.Clone(tt.flags), "--yes", "--attempts", "1", "--validate", "off", "--base-url", base, seededDedicated)
+			for range tt.warmups {
+				runDropCLI(t, "", args...)
+			}
+			code, stdout, stderr := runDropCLI(t, "", args...)
+			if code != exitOK || !strings.Contains(stdout, tt.stdout) || strings.Count(stdout, "\n") != 1 || stderr != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want one line containing %q, and nothing on stderr", code, stdout, stderr, tt.stdout)
 			}
 		})
 	}
@@ -546,5 +609,38 @@ func TestDropConfirmationEscapesTheBaseURL(t *testing.T) {
 	code, _, stderr := runDropCLI(t, "no\n", "--base-url", "http://127.0.0.1:1/\u202eprefix", seededDedicated)
 	if code != exitUsage || !strings.Contains(stderr, `at http://127.0.0.1:1/\u202eprefix.`) || hasRawControl(stderr) {
 		t.Errorf("exit %d, stderr %q; want a refusal, and the base URL escaped in the prompt", code, stderr)
+	}
+}
+
+// TestDropHelpDocumentsTheWait: drop --help and zcdrop help name the exit
+// codes of a wait that stopped, and the help says how --timeout applies,
+// what each outcome means, and what --if-exists does.
+func TestDropHelpDocumentsTheWait(t *testing.T) {
+	_, _, help := runDropCLI(t, "", "--help")
+	for _, want := range []string{
+		"\n  6  --wait: dropped, but not yet gone when --timeout ran out\n",
+		"\n  130  --wait: dropped, but interrupted (Ctrl-C, SIGTERM) while waiting\n",
+		"--timeout bounds the whole command, the\ndrop, its retries and the wait together: 2m, or 10m with --wait, unless set.",
+		"\n  confirmed     the answer was lost",
+		"\n  already_gone  with --if-exists: the cluster did not exist\n",
+		"--if-exists is the teardown mode",
+		"-wait\n",
+		"-if-exists\n",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("drop --help lacks %q:\n%s", want, help)
+		}
+	}
+	code, stdout, _ := runCLI(t, "help")
+	for _, want := range []string{
+		"\n  6  drop --wait: dropped, but not yet gone when --timeout ran out\n",
+		"\n  130  drop --wait: dropped, but interrupted (Ctrl-C, SIGTERM) while waiting\n",
+	} {
+		if code != exitOK || !strings.Contains(stdout, want) {
+			t.Errorf("zcdrop help lacks %q:\n%s", want, stdout)
+		}
+	}
+	if exitTimeout == exitInterrupted || slices.Contains([]int{exitOK, exitFailed, exitUsage, exitNotFound, exitAuth, exitNetwork}, exitTimeout) {
+		t.Errorf("exit %d is not distinct from every other code", exitTimeout)
 	}
 }

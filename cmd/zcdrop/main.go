@@ -36,6 +36,8 @@
 //	3  cluster not found (96018)
 //	4  API key rejected or without permission
 //	5  network or server failure (after retries for 429 and 503)
+//	6  drop --wait: dropped, but not yet gone when --timeout ran out
+//	130  drop --wait: dropped, but interrupted (Ctrl-C, SIGTERM) while waiting
 package main
 
 import (
@@ -64,6 +66,15 @@ const (
 	exitNotFound = 3 // the cluster does not exist (96018)
 	exitAuth     = 4 // the key is rejected or lacks permission
 	exitNetwork  = 5 // network or server failure after retries
+	// exitTimeout: drop --wait dropped the cluster, and --timeout ran out
+	// before describe found it gone. It is no failure of the drop, which
+	// happened: waiting again is enough.
+	exitTimeout = 6
+	// exitInterrupted: drop --wait dropped the cluster, and a signal
+	// (Ctrl-C, SIGTERM) ended the wait. 128+SIGINT, as a shell reports an
+	// interrupted command, and not exitTimeout: a script that waits again
+	// on a timeout must not resume a wait that its user stopped.
+	exitInterrupted = 130
 )
 
 const usage = `zcdrop: drop Zilliz Cloud clusters safely, and check Drop Cluster traffic
@@ -95,6 +106,8 @@ Exit codes:
   3  cluster not found (96018)
   4  API key rejected or without permission
   5  network or server failure (after retries for 429 and 503)
+  6  drop --wait: dropped, but not yet gone when --timeout ran out
+  130  drop --wait: dropped, but interrupted (Ctrl-C, SIGTERM) while waiting
 `
 
 // run is the whole program; main only wires it to the process, so that tests

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/conformance"
@@ -17,28 +21,181 @@ import (
 type dropOutput struct {
 	json           bool
 	stdout, stderr io.Writer
+	// clusterID is the cluster to drop, once the operand is known, for the
+	// hints that tell how to check on it.
+	clusterID string
 }
 
+// dropReport is the JSON form of a drop that happened: its result, what
+// --wait saw, and, when the wait stopped before the cluster was gone, why.
+type dropReport struct {
+	ClusterID string `json:"clusterId"`
+	// Prompt is the API's notice; empty unless Outcome is dropped.
+	Prompt    string `json:"prompt"`
+	RequestID string `json:"requestId"`
+	// Outcome is how the drop is known to have happened: dropped,
+	// confirmed or already_gone.
+	Outcome string `json:"outcome"`
+	// Status is what describe said when it confirmed a drop whose answer
+	// was lost: DELETING or DELETED; empty when it found no cluster.
+	Status string         `json:"status,omitempty"`
+	Wait   *waitReport    `json:"wait,omitempty"`
+	Error  *failureReport `json:"error,omitempty"`
+}
+
+// waitReport is what --wait saw, in JSON.
+type waitReport struct {
+	// Status is DELETED when the wait ended there, or the last status seen
+	// when it stopped before the cluster was gone; empty when none was
+	// seen, or when the cluster was not found.
+	Status string `json:"status,omitempty"`
+	// NotFound is true when describe found no cluster.
+	NotFound bool `json:"notFound"`
+	// Gone is true when the wait ended because the cluster is gone:
+	// DELETED or not found.
+	Gone           bool    `json:"gone"`
+	Polls          int     `json:"polls"`
+	ElapsedSeconds float64 `json:"elapsedSeconds"`
+	// RequestID is the last describe's, when the wait ended with the
+	// cluster gone.
+	RequestID string `json:"requestId,omitempty"`
+}
+
+func newDropReport(res *zcdrop.DropResult) dropReport {
+	return dropReport{ClusterID: res.ClusterID, Prompt: res.Prompt, RequestID: res.RequestID, Outcome: string(res.Outcome), Status: string(res.Status)}
+}
+
+// success prints a drop that happened, and returns exit 0.
 func (o *dropOutput) success(res *zcdrop.DropResult) int {
 	if o.json {
-		_ = json.NewEncoder(o.stdout).Encode(struct {
-			ClusterID string `json:"clusterId"`
-			Prompt    string `json:"prompt"`
-			RequestID string `json:"requestId"`
-		}{res.ClusterID, res.Prompt, res.RequestID})
+		_ = json.NewEncoder(o.stdout).Encode(newDropReport(res))
 		return exitOK
 	}
-	// Each field is the server's, and escaped: a prompt must not fake a
-	// line, or act on the terminal.
-	fmt.Fprintf(o.stdout, "dropped cluster %s (request id %s): %s\n",
-		termsafe.String(res.ClusterID), termsafe.String(orNone(res.RequestID)), termsafe.String(res.Prompt))
+	fmt.Fprintln(o.stdout, dropLine(res))
 	return exitOK
+}
+
+// dropped prints, in text, a drop that --wait is about to wait for; JSON
+// says it all at the end.
+func (o *dropOutput) dropped(res *zcdrop.DropResult) {
+	if !o.json {
+		fmt.Fprintln(o.stdout, dropLine(res))
+	}
+}
+
+// dropLine is the line of text that says how a drop happened. Each field
+// is the server's, or an echo of it, and escaped: a prompt must not fake a
+// line, or act on the terminal.
+func dropLine(res *zcdrop.DropResult) string {
+	id, requestID := termsafe.String(res.ClusterID), termsafe.String(orNone(res.RequestID))
+	switch res.Outcome {
+	case zcdrop.OutcomeConfirmed:
+		status := "not found"
+		if res.Status != "" {
+			status = termsafe.String(string(res.Status))
+		}
+		return fmt.Sprintf("dropped cluster %s (request id %s): the drop's answer was lost; confirmed by describe: %s", id, requestID, status)
+	case zcdrop.OutcomeAlreadyGone:
+		// --if-exists takes a wrong ID or region for a cluster that is
+		// gone: the line says so, for the script's log.
+		return fmt.Sprintf("cluster %s does not exist (request id %s): already gone, or the ID or region is wrong; nothing to drop", id, requestID)
+	}
+	return fmt.Sprintf("dropped cluster %s (request id %s): %s", id, requestID, termsafe.String(res.Prompt))
+}
+
+// waited prints how the wait after res ended, and returns the exit code:
+// 0 when the cluster is gone; exitTimeout or exitInterrupted when ctx ended
+// (cause says why); otherwise the code of the describe's failure. Every
+// failure says that the drop happened, and how to wait again.
+func (o *dropOutput) waited(res *zcdrop.DropResult, wr *zcdrop.WaitResult, err, cause error, timeout time.Duration) int {
+	report := newDropReport(res)
+	if err == nil {
+		report.Wait = &waitReport{Status: string(wr.Status), NotFound: wr.NotFound, Gone: true, Polls: wr.Polls,
+			ElapsedSeconds: seconds(wr.Elapsed), RequestID: wr.RequestID}
+		if o.json {
+			_ = json.NewEncoder(o.stdout).Encode(report)
+			return exitOK
+		}
+		status := "not found"
+		if !wr.NotFound {
+			status = termsafe.String(string(wr.Status))
+		}
+		fmt.Fprintf(o.stdout, "cluster %s is gone: %s after %s in %s (request id %s)\n",
+			termsafe.String(wr.ClusterID), status, polls(wr.Polls), wr.Elapsed.Round(100*time.Millisecond), termsafe.String(orNone(wr.RequestID)))
+		return exitOK
+	}
+	// WaitDropped fails with a *WaitError once the ID and the options
+	// pass, as drop's do; any other error is taken for a failed first poll.
+	we, ok := errors.AsType[*zcdrop.WaitError](err)
+	if !ok {
+		we = &zcdrop.WaitError{ClusterID: res.ClusterID, Err: err}
+	}
+	r := waitFailure(res, we, cause, timeout)
+	report.Wait = &waitReport{Status: string(we.LastStatus), Polls: we.Polls, ElapsedSeconds: seconds(we.Elapsed)}
+	if o.json {
+		report.Error = &r
+		_ = json.NewEncoder(o.stdout).Encode(report)
+		return r.exit
+	}
+	printError(o.stderr, "drop", "%s", r.Message)
+	fmt.Fprintf(o.stderr, "hint: %s\n", termsafe.String(r.Hint))
+	return r.exit
+}
+
+// waitFailure is the failure of a wait that stopped before the cluster was
+// gone: wait_timeout when --timeout ran out, wait_interrupted when a
+// signal ended ctx (cause), and otherwise wait_failed, with the exit code
+// of describe's failure. Each says that the drop happened.
+func waitFailure(res *zcdrop.DropResult, we *zcdrop.WaitError, cause error, timeout time.Duration) failureReport {
+	id := res.ClusterID
+	done := fmt.Sprintf("cluster %s was dropped (outcome %s)", id, res.Outcome)
+	if res.Outcome == zcdrop.OutcomeAlreadyGone {
+		done = fmt.Sprintf("cluster %s was already being dropped (outcome %s)", id, res.Outcome)
+	}
+	again := "to wait again: zcdrop drop --yes --if-exists --wait " + id
+	last := "no status seen"
+	if we.LastStatus != "" {
+		last = "last status " + string(we.LastStatus)
+	}
+	took := fmt.Sprintf("%s in %s", polls(we.Polls), we.Elapsed.Round(100*time.Millisecond))
+	switch {
+	case errors.Is(we.Stopped, context.DeadlineExceeded):
+		return failureReport{Kind: "wait_timeout", exit: exitTimeout, Hint: "the drop happened, and the cluster goes on being dropped; " + again,
+			Message: fmt.Sprintf("%s, but was not gone when --timeout %s ran out: %s, after %s", done, timeout, last, took)}
+	case we.Stopped != nil:
+		return failureReport{Kind: "wait_interrupted", exit: exitInterrupted, Hint: "the drop happened, and the cluster goes on being dropped; " + again,
+			Message: fmt.Sprintf("%s; the wait was interrupted (%v): %s, after %s", done, cause, last, took)}
+	}
+	r := classify(we.Err, id)
+	r.Kind, r.Attempts = "wait_failed", 0
+	r.Hint = "the drop happened, but describe could not say whether the cluster is gone yet; " + again
+	// An API error's line says its code and status besides the server's
+	// message.
+	why := r.Message
+	if r.line != "" {
+		why, r.line = r.line, ""
+	}
+	r.Message = fmt.Sprintf("%s, but waiting for it failed: %s; %s, after %s", done, why, last, took)
+	return r
+}
+
+// polls says n polls in words.
+func polls(n int) string {
+	if n == 1 {
+		return "1 poll"
+	}
+	return fmt.Sprintf("%d polls", n)
+}
+
+// seconds is d in seconds, to the millisecond.
+func seconds(d time.Duration) float64 {
+	return math.Round(d.Seconds()*1000) / 1000
 }
 
 // failure prints an error from DropCluster with a hint and returns its exit
 // code.
 func (o *dropOutput) failure(err error) int {
-	c := classify(err)
+	c := classify(err, o.clusterID)
 	if o.json {
 		_ = json.NewEncoder(o.stdout).Encode(map[string]any{"error": c})
 		return c.exit
@@ -52,7 +209,7 @@ func (o *dropOutput) failure(err error) int {
 	}
 	printError(o.stderr, "drop", "%s", line)
 	if c.Hint != "" {
-		fmt.Fprintf(o.stderr, "hint: %s\n", c.Hint)
+		fmt.Fprintf(o.stderr, "hint: %s\n", termsafe.String(c.Hint))
 	}
 	return c.exit
 }
@@ -132,7 +289,13 @@ type failureReport struct {
 	// Attempts is how many requests were sent, when the drop was retried
 	// (429, 503) before it gave up.
 	Attempts int `json:"attempts,omitempty"`
-	exit     int
+	// Outcome is set when the drop's answer was lost: "unknown" when the
+	// drop may have happened, "not_dropped" when describe then showed that
+	// it did not.
+	Outcome string `json:"outcome,omitempty"`
+	// Status is what describe then said of the cluster, when it answered.
+	Status string `json:"status,omitempty"`
+	exit   int
 	// line, when set, is what a line of text says instead of Message: an
 	// API error's Message is the server's alone.
 	line string

@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/zcdrop/zcdrop"
 	"github.com/zcdrop/zcdrop/conformance"
@@ -38,6 +43,12 @@ type scenario struct {
 	// then refused means the client must refuse before sending).
 	want    error
 	refused bool
+	// outcome is a success's outcome; "" stands for OutcomeDropped.
+	outcome zcdrop.Outcome
+	// wait has the client, after the drop, wait with WaitDropped, and the
+	// CLI drop with --wait, until the cluster is DELETED or gone. The
+	// reference server then runs on a pollClock.
+	wait bool
 	// exit is the CLI's expected exit code.
 	exit int
 }
@@ -54,6 +65,38 @@ var scenarios = []scenario{
 		mock: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultStatus, StatusCode: 500, Times: 1})}, want: zcdrop.ErrServer, exit: exitNetwork},
 	{name: "gateway HTML page", key: selftestKey, cluster: selftestCluster,
 		mock: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultBadGatewayHTML, Times: 1})}, want: zcdrop.ErrServer, exit: exitNetwork},
+	// The cluster is DELETING for two polls' worth of the pollClock, then
+	// DELETED: the wait sees both.
+	{name: "drop and wait", key: selftestKey, cluster: selftestCluster, wait: true,
+		mock: []mock.Option{mock.WithDeleteDelay(2 * time.Second), mock.WithPurgeDelay(time.Hour)}, exit: exitOK},
+	// The drop takes effect, and its answer is cut in half: the client
+	// asks describe, which finds the cluster DELETING.
+	{name: "unknown outcome", key: selftestKey, cluster: selftestCluster, outcome: zcdrop.OutcomeConfirmed,
+		mock: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 1})}, exit: exitOK},
+}
+
+// pollClock is the reference server's clock in a scenario that waits: it
+// moves on by a second at each describe, before the answer, so that a
+// cluster dropped with a delete delay of n seconds is DELETING at the first
+// n-1 polls and DELETED from the nth, however fast the polls come, and the
+// scenario's verdict never depends on the machine's speed.
+type pollClock struct{ polls atomic.Int64 }
+
+// pollEpoch is when a pollClock starts.
+var pollEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func (c *pollClock) now() time.Time {
+	return pollEpoch.Add(time.Duration(c.polls.Load()) * time.Second)
+}
+
+// counting moves the clock on at each describe that reaches next.
+func (c *pollClock) counting(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			c.polls.Add(1)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // serve starts a fresh reference server for sc on a loopback socket. The
@@ -64,11 +107,27 @@ func (sc scenario) serve() (*httptest.Server, error) {
 		mock.WithAPIKey(selftestScopedKey, selftestOther),
 		mock.WithClusters(selftestCluster, selftestOther),
 	}, sc.mock...)
-	srv, err := mock.New(opts...)
+	if !sc.wait {
+		srv, err := mock.New(opts...)
+		if err != nil {
+			return nil, err
+		}
+		return httptest.NewServer(srv), nil
+	}
+	var clk pollClock
+	srv, err := mock.New(append(opts, mock.WithClock(clk.now))...)
 	if err != nil {
 		return nil, err
 	}
-	return httptest.NewServer(srv), nil
+	return httptest.NewServer(clk.counting(srv)), nil
+}
+
+// wantOutcome is the outcome that a success of sc must have.
+func (sc scenario) wantOutcome() zcdrop.Outcome {
+	if sc.outcome == "" {
+		return zcdrop.OutcomeDropped
+	}
+	return sc.outcome
 }
 
 // viaClient runs sc through the client, with the spec enforced on both the
@@ -96,12 +155,39 @@ func (sc scenario) viaClient(ctx context.Context, v *conformance.Validator) (str
 			return "refused before sending", nil
 		}
 		return "sent", fmt.Errorf("client: want the request refused before sending, got %v", err)
+	case sc.want == nil && err == nil && res.Outcome != sc.wantOutcome():
+		return "outcome " + string(res.Outcome), fmt.Errorf("client: outcome %q, want %q", res.Outcome, sc.wantOutcome())
+	case sc.want == nil && err == nil && sc.wait:
+		return waitViaClient(ctx, c, res)
+	case sc.want == nil && err == nil && res.Outcome == zcdrop.OutcomeConfirmed:
+		return fmt.Sprintf("outcome confirmed by describe: %s (request id %s)", res.Status, res.RequestID), nil
 	case sc.want == nil && err == nil:
 		return fmt.Sprintf("dropped %s (request id %s)", res.ClusterID, res.RequestID), nil
 	case sc.want != nil && errors.Is(err, sc.want):
 		return describeErr(err), nil
 	}
 	return describeErr(err), fmt.Errorf("client: want %v, got %v", sc.want, err)
+}
+
+// waitPollInterval is how far apart the client's polls are in the
+// scenarios that wait: the pollClock moves the server's time, so that
+// nothing needs to wait for real.
+const waitPollInterval = time.Millisecond
+
+// waitViaClient waits with WaitDropped for the cluster that res dropped,
+// and checks that it saw it go from DELETING to DELETED.
+func waitViaClient(ctx context.Context, c *zcdrop.Client, res *zcdrop.DropResult) (string, error) {
+	var seen []string
+	wr, err := c.WaitDropped(ctx, res.ClusterID, zcdrop.WithPollInterval(waitPollInterval, waitPollInterval),
+		zcdrop.WithStatusCallback(func(ch zcdrop.StatusChange) { seen = append(seen, string(ch.Status)) }))
+	msg := "dropped, then " + strings.Join(seen, " -> ")
+	switch {
+	case err != nil:
+		return msg, fmt.Errorf("client: WaitDropped: %w", err)
+	case strings.Join(seen, " ") != "DELETING DELETED" || wr.Status != zcdrop.StatusDeleted:
+		return msg, fmt.Errorf("client: WaitDropped saw %q and ended on %q, want DELETING then DELETED", seen, wr.Status)
+	}
+	return fmt.Sprintf("%s in %d polls", msg, wr.Polls), nil
 }
 
 func describeErr(err error) string {
@@ -127,11 +213,36 @@ func (sc scenario) viaCLI(ctx context.Context, keyFile string) (string, error) {
 	for range sc.warmups {
 		run(ctx, args, strings.NewReader(""), io.Discard, io.Discard)
 	}
+	if sc.wait {
+		args = slices.Insert(args, 1, "--wait")
+	}
 	var out, errOut bytes.Buffer
 	code := run(ctx, args, strings.NewReader(""), &out, &errOut)
 	msg := fmt.Sprintf("exit %d", code)
 	if code != sc.exit {
 		return msg, fmt.Errorf("cli: exit %d, want %d; stdout %s stderr %s", code, sc.exit, strings.TrimSpace(out.String()), strings.TrimSpace(errOut.String()))
+	}
+	if code != exitOK {
+		return msg, nil
+	}
+	var got struct {
+		Outcome string `json:"outcome"`
+		Wait    *struct {
+			Status string `json:"status"`
+			Gone   bool   `json:"gone"`
+		} `json:"wait"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		return msg, fmt.Errorf("cli: stdout is not JSON: %w: %s", err, strings.TrimSpace(out.String()))
+	}
+	msg += fmt.Sprintf(", outcome %s", got.Outcome)
+	switch {
+	case got.Outcome != string(sc.wantOutcome()):
+		return msg, fmt.Errorf("cli: outcome %q, want %q", got.Outcome, sc.wantOutcome())
+	case sc.wait && (got.Wait == nil || !got.Wait.Gone || got.Wait.Status != string(zcdrop.StatusDeleted)):
+		return msg, fmt.Errorf("cli: --wait printed %s, want the cluster gone, DELETED", strings.TrimSpace(out.String()))
+	case sc.wait:
+		msg += ", waited until " + got.Wait.Status
 	}
 	return msg, nil
 }

@@ -15,7 +15,9 @@ var selftestHelp = help{
 	usage: "zcdrop selftest [--spec openapi.yaml]",
 	description: `Checks the project against itself, with nothing but loopback sockets: the
 spec file (with --spec); then each behaviour of the control plane, from a
-success to a gateway's HTML page, through the client and through
+success to a gateway's HTML page, a drop followed by a wait until the
+cluster is DELETED, and a drop whose answer is cut short (its outcome
+confirmed by Describe Cluster), through the client and through
 "zcdrop drop" against the reference server, with the spec enforced on both
 sides; then the live workflow (probe, record, gate, replay) with the
 reference server standing in for Zilliz Cloud. It is "make conformance"'s

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,7 +26,16 @@ func TestSelftestPasses(t *testing.T) {
 			t.Errorf("no PASS line for %q in:\n%s", sc.name, stdout)
 		}
 	}
-	if !strings.Contains(stdout, "8 passed, 0 failed") {
+	for _, want := range []string{
+		"scenario   PASS  drop and wait      client: dropped, then DELETING -> DELETED in 2 polls; cli: exit 0, outcome dropped, waited until DELETED\n",
+		"scenario   PASS  unknown outcome    client: outcome confirmed by describe: DELETING (request id ",
+		"; cli: exit 0, outcome confirmed\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no %q in:\n%s", want, stdout)
+		}
+	}
+	if want := fmt.Sprintf("%d scenarios against the reference server on loopback, spec enforced on both sides: %d passed, 0 failed", len(scenarios), len(scenarios)); len(scenarios) < 10 || !strings.Contains(stdout, want) {
 		t.Errorf("no summary in:\n%s", stdout)
 	}
 	if !strings.Contains(stdout, "live cycle PASS  probe --record against the mock wrote 2 cassettes without the key, destroyed nothing, passed the gate, and replayed offline") {
