@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zcdrop/zcdrop/internal/specedit"
 )
 
 func TestLint(t *testing.T) {
@@ -20,7 +22,7 @@ func TestLint(t *testing.T) {
 		{name: "the spec", spec: spec, verdict: verdictOK, about: "openapi.yaml breaks none of the"},
 		{
 			name:    "an operation without a summary",
-			spec:    edited(t, spec, "      summary: Drop a cluster\n", ""),
+			spec:    edited(t, spec, specedit.Replace(dropCluster, "      summary: Drop a cluster\n", "")),
 			verdict: verdictFail, about: "1 problem(s) in openapi.yaml:",
 			wantLines: []string{"error zc002: operation dropCluster has no summary"},
 		},

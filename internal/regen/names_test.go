@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zcdrop/zcdrop/internal/specdiff"
+	"github.com/zcdrop/zcdrop/internal/specedit"
 )
 
 func change(severity specdiff.Severity, name, message string) specdiff.GoAPIChange {
@@ -86,7 +87,7 @@ func TestClassifyRenamedOperation(t *testing.T) {
 		return specdiff.Input{Spec: specdiff.Document{Name: name, Data: spec}, Config: specdiff.Document{Name: "api/oapi-codegen.yaml", Data: config}}
 	}
 	g := specdiff.Generator{ModuleDir: "../..", PackagePath: "github.com/zcdrop/zcdrop/api"}
-	changes, err := g.Compare(t.Context(), in("old.yaml", spec), in("new.yaml", edited(t, spec, "operationId: dropCluster", "operationId: deleteCluster")))
+	changes, err := g.Compare(t.Context(), in("old.yaml", spec), in("new.yaml", edited(t, spec, specedit.Replace(dropCluster, "operationId: dropCluster", "operationId: deleteCluster"))))
 	if err != nil {
 		t.Fatal(err)
 	}

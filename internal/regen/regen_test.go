@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/zcdrop/zcdrop/internal/specdiff"
+	"github.com/zcdrop/zcdrop/internal/specedit"
 )
 
 // cli is where the tests' cycles say the CLI is built; no file is ever
@@ -59,15 +60,15 @@ func realSpec(t *testing.T) []byte {
 	return data
 }
 
-// edited returns spec with old replaced by new, once, failing the test if
-// old is not there.
-func edited(t *testing.T, spec []byte, old, new string) []byte {
+// edited returns spec with edits applied, failing the test if one does
+// not apply.
+func edited(t *testing.T, spec []byte, edits ...specedit.Edit) []byte {
 	t.Helper()
-	if !bytes.Contains(spec, []byte(old)) {
-		t.Fatalf("the spec has no %q; this test edits it", old)
-	}
-	return bytes.Replace(spec, []byte(old), []byte(new), 1)
+	return []byte(specedit.Apply(t, string(spec), edits...))
 }
+
+// dropCluster is the scope of the drop's operation in the spec.
+var dropCluster = specedit.Operation("dropCluster")
 
 // repoDir returns a new directory laid out as the repository's root, with
 // spec as openapi.yaml and the real api/oapi-codegen.yaml.

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zcdrop/zcdrop/internal/specedit"
 )
 
 // generator runs oapi-codegen in this repository's module, at the version
@@ -64,7 +66,7 @@ func TestCompare(t *testing.T) {
 	needGo(t)
 	tests := []struct {
 		name             string
-		oldEdits, edits  []edit
+		oldEdits, edits  []specedit.Edit
 		wantErr, wantInf []string // names that must be ERR, and INFO
 		wantNone         bool
 	}{
@@ -72,7 +74,7 @@ func TestCompare(t *testing.T) {
 			// JSON200 moves from DropClusterResponse to DeleteClusterResponse,
 			// and every program that named the old type breaks.
 			name:    "renaming the operation",
-			edits:   []edit{{old: "operationId: dropCluster", new: "operationId: deleteCluster"}},
+			edits:   []specedit.Edit{specedit.Replace(dropOperation, "operationId: dropCluster", "operationId: deleteCluster")},
 			wantErr: []string{"DropClusterResponse", "(*ClientWithResponses).DropClusterWithResponse", "ClientWithResponsesInterface.DropClusterWithResponse", "DropClusterParams"},
 			wantInf: []string{"DeleteClusterResponse", "(*ClientWithResponses).DeleteClusterWithResponse"},
 		},
@@ -80,13 +82,13 @@ func TestCompare(t *testing.T) {
 			// The spec diff calls this harmless (a response gains a
 			// guarantee); in Go, *string becomes string.
 			name:     "making an optional property required",
-			oldEdits: []edit{addOptionalStatus},
-			edits:    []edit{addOptionalStatus, requireStatus},
+			oldEdits: []specedit.Edit{addOptionalStatus},
+			edits:    []specedit.Edit{addOptionalStatus, requireStatus},
 			wantErr:  []string{"DropClusterData.Status"},
 		},
 		{
 			name:    "adding an optional property",
-			edits:   []edit{addOptionalStatus},
+			edits:   []specedit.Edit{addOptionalStatus},
 			wantInf: []string{"DropClusterData.Status"},
 		},
 		{
@@ -173,7 +175,7 @@ func TestCompareFailures(t *testing.T) {
 			// oapi-codegen would read the file; the spec is refused first.
 			name:      "a spec that refers to another file",
 			generator: generator,
-			new:       Input{Spec: Document{Name: "new.yaml", Data: spec(t, edit{old: "$ref: '#/components/schemas/DropClusterResult'", new: "$ref: 'other.yaml#/DropClusterResult'"})}, Config: config(t)},
+			new:       Input{Spec: Document{Name: "new.yaml", Data: spec(t, specedit.Replace(specedit.Operation("dropCluster", "responses", "200"), "$ref: '#/components/schemas/DropClusterResult'", "$ref: 'other.yaml#/DropClusterResult'"))}, Config: config(t)},
 			wantType:  new(*LoadError),
 			want:      `new.yaml: encountered disallowed external reference: "other.yaml#/DropClusterResult"`,
 		},

@@ -2,8 +2,9 @@ package specdiff
 
 import (
 	"os"
-	"strings"
 	"testing"
+
+	"github.com/zcdrop/zcdrop/internal/specedit"
 )
 
 // The tests edit copies of the repository's openapi.yaml, in memory or in
@@ -14,63 +15,41 @@ const (
 	configPath = "../../api/oapi-codegen.yaml"
 )
 
-// edit is one change to the spec's text: replace old, which must occur
-// exactly once, by new.
-type edit struct{ old, new string }
-
 // spec returns the repository's openapi.yaml with edits applied, failing
 // the test if an edit does not apply: a test whose edit silently missed
 // would compare the spec with itself and prove nothing.
-func spec(t *testing.T, edits ...edit) []byte {
+func spec(t *testing.T, edits ...specedit.Edit) []byte {
 	t.Helper()
 	data, err := os.ReadFile(specPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(data)
-	for _, e := range edits {
-		if n := strings.Count(text, e.old); n != 1 {
-			t.Fatalf("edit: %q occurs %d times in %s, want once", e.old, n, specPath)
-		}
-		text = strings.Replace(text, e.old, e.new, 1)
-	}
-	return []byte(text)
+	return []byte(specedit.Apply(t, string(data), edits...))
 }
 
-// removeBlock returns the edit that removes the lines from the one starting
-// with first up to, not including, the one starting with next.
-func removeBlock(t *testing.T, first, next string) edit {
-	t.Helper()
-	data, err := os.ReadFile(specPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	i := strings.Index(text, first)
-	if i < 0 {
-		t.Fatalf("edit: %q is not in %s", first, specPath)
-	}
-	j := strings.Index(text[i:], next)
-	if j < 0 {
-		t.Fatalf("edit: %q does not follow %q in %s", next, first, specPath)
-	}
-	return edit{old: text[i : i+j+len(next)], new: next}
-}
+// Where the tests edit the spec: the drop's success data, its operation,
+// and the clusterId parameter that both operations share.
+var (
+	dropData           = specedit.Path("components", "schemas", "DropClusterData")
+	dropDataProperties = specedit.Path("components", "schemas", "DropClusterData", "properties")
+	dropOperation      = specedit.Operation("dropCluster")
+	clusterIDType      = specedit.Path("components", "parameters", "ClusterId", "schema")
+)
+
+// statusProperty is an optional string property of the success data.
+const statusProperty = "        status:\n          description: Where the drop is.\n          type: string\n"
 
 // The spec's edits that the tests share.
 var (
-	// addOptionalStatus adds an optional string property to the success
-	// data, before the schema that follows it.
-	addOptionalStatus = edit{
-		old: "    ErrorEnvelope:\n      description: |\n",
-		new: "        status:\n          description: Where the drop is.\n          type: string\n    ErrorEnvelope:\n      description: |\n",
-	}
+	// addOptionalStatus adds statusProperty after the success data's
+	// last property.
+	addOptionalStatus = specedit.Append(dropDataProperties, statusProperty)
 	// addWriteOnlyStatus adds the same property as write-only: a server
 	// never sends it in a response.
-	addWriteOnlyStatus = edit{
-		old: addOptionalStatus.old,
-		new: strings.Replace(addOptionalStatus.new, "type: string\n", "type: string\n          writeOnly: true\n", 1),
-	}
+	addWriteOnlyStatus = specedit.Append(dropDataProperties, statusProperty+"          writeOnly: true\n")
 	// requireStatus makes that property required.
-	requireStatus = edit{old: "required: [clusterId, prompt]", new: "required: [clusterId, prompt, status]"}
+	requireStatus = specedit.Replace(dropData, "required: [clusterId, prompt]", "required: [clusterId, prompt, status]")
+	// narrowClusterID narrows the pattern of the clusterId parameter,
+	// which both operations use.
+	narrowClusterID = specedit.Replace(clusterIDType, `pattern: '^in([0-9]{2})?-[a-z0-9]+$'`, `pattern: '^in[0-9]{2}-[a-z0-9]+$'`)
 )

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/zcdrop/zcdrop/internal/cassettefile"
+	"github.com/zcdrop/zcdrop/internal/specedit"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
@@ -274,19 +275,13 @@ func TestDriftDefaultResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The default goes at the end of dropCluster's responses, which the
-	// next path's key ends.
-	const next = "\n  /v2/clusters/{clusterId}:\n"
-	if !strings.Contains(string(data), next) {
-		t.Fatalf("the spec no longer has the path %q after dropCluster's responses; this test inserts its default before it", strings.TrimSpace(next))
-	}
-	withDefault := strings.Replace(string(data), next, `
-        default:
+	withDefault := specedit.Apply(t, string(data), specedit.Append(specedit.Operation("dropCluster", "responses"), `        default:
           description: Anything else.
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/ErrorEnvelope'`+next, 1)
+                $ref: '#/components/schemas/ErrorEnvelope'
+`))
 	if err := os.WriteFile(path, []byte(withDefault), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +371,7 @@ func TestLoadSpecRefuses(t *testing.T) {
 	}{
 		{"not yaml", "a: [b\n", "not YAML"},
 		{"not openapi", "just: yaml\n", "not an OpenAPI document"},
-		{"invalid", strings.Replace(string(good), "operationId: dropCluster\n", "operationId: dropCluster\n      responses: {}\n", 1), "spec.yaml: not"},
+		{"invalid", specedit.Apply(t, string(good), specedit.Replace(specedit.Operation("dropCluster"), "      operationId: dropCluster\n", "      operationId: dropCluster\n      responses: {}\n")), "spec.yaml: not"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/zcdrop/zcdrop/internal/specedit"
 	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
@@ -211,8 +212,8 @@ func TestPatchRefuses(t *testing.T) {
 			flowList = append(flowList, l)
 		}
 	}
-	twoLists := strings.Replace(string(good), "          description: Why the request failed, in English.\n",
-		"          description: Why the request failed, in English.\n          x-zilliz-error-codes:\n            - {code: 1, meaning: m, source: s}\n", 1)
+	twoLists := specedit.Apply(t, string(good), specedit.Append(specedit.Path("components", "schemas", "ErrorEnvelope", "properties", "message"),
+		"          x-zilliz-error-codes:\n            - {code: 1, meaning: m, source: s}\n"))
 	tests := []struct {
 		name, spec, want string
 	}{
