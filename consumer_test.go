@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zcdrop/zcdrop/internal/specdiff"
+	"github.com/zcdrop/zcdrop/internal/specedit"
 )
 
 // The consumer guard: testdata/consumer is a program as users write them
@@ -83,7 +84,7 @@ func TestConsumerGuardFails(t *testing.T) {
 			// prompt optional: DropClusterData.Prompt becomes *string.
 			name:        "a regeneration that makes prompt optional",
 			file:        "api/api.gen.go",
-			replacement: regenerated(edit{"required: [clusterId, prompt]", "required: [clusterId]"}),
+			replacement: regenerated(specedit.Replace(specedit.Path("components", "schemas", "DropClusterData"), "required: [clusterId, prompt]", "required: [clusterId]")),
 			want:        "data.Prompt (variable of type *string)",
 		},
 		{
@@ -91,7 +92,7 @@ func TestConsumerGuardFails(t *testing.T) {
 			// JSON200 move to DeleteClusterResponse.
 			name:        "a regeneration that renames the operation",
 			file:        "api/api.gen.go",
-			replacement: regenerated(edit{"operationId: dropCluster", "operationId: deleteCluster"}),
+			replacement: regenerated(specedit.Replace(specedit.Operation("dropCluster"), "operationId: dropCluster", "operationId: deleteCluster")),
 			want:        "undefined: api.DropClusterResponse",
 		},
 		{
@@ -144,16 +145,20 @@ func edited(t *testing.T, path string, e edit) []byte {
 
 // regenerated returns api/api.gen.go as go generate would write it from
 // openapi.yaml with e applied.
-func regenerated(e edit) func(t *testing.T) []byte {
+func regenerated(e specedit.Edit) func(t *testing.T) []byte {
 	return func(t *testing.T) []byte {
 		t.Helper()
 		config, err := os.ReadFile("api/oapi-codegen.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}
+		spec, err := os.ReadFile("openapi.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
 		g := specdiff.Generator{PackagePath: module + "/api"}
 		code, err := g.Generate(t.Context(), specdiff.Input{
-			Spec:   specdiff.Document{Name: "openapi.yaml (edited)", Data: edited(t, "openapi.yaml", e)},
+			Spec:   specdiff.Document{Name: "openapi.yaml (edited)", Data: []byte(specedit.Apply(t, string(spec), e))},
 			Config: specdiff.Document{Name: "api/oapi-codegen.yaml", Data: config},
 		})
 		if err != nil {

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zcdrop/zcdrop/internal/specedit"
 )
 
 // The tests of "zcdrop spec diff" compare copies of openapi.yaml, edited in
@@ -22,37 +24,28 @@ const (
 	diffRepoConfig = "../../api/oapi-codegen.yaml"
 )
 
-// diffEdit replaces old, which must occur exactly once, by new.
-type diffEdit struct{ old, new string }
+// dropDataProperties is where the tests add properties to the success
+// data.
+var dropDataProperties = specedit.Path("components", "schemas", "DropClusterData", "properties")
 
 // Edits shared by the tests.
 var (
-	diffAddStatus = diffEdit{
-		old: "    ErrorEnvelope:\n      description: |\n",
-		new: "        status:\n          description: Where the drop is.\n          type: string\n    ErrorEnvelope:\n      description: |\n",
-	}
-	diffRequireStatus = diffEdit{old: "required: [clusterId, prompt]", new: "required: [clusterId, prompt, status]"}
-	diffMovePath      = diffEdit{old: "  /v2/clusters/{clusterId}/drop:\n", new: "  /v2/clusters/{clusterId}/delete:\n"}
+	diffAddStatus     = specedit.Append(dropDataProperties, "        status:\n          description: Where the drop is.\n          type: string\n")
+	diffRequireStatus = specedit.Replace(specedit.Path("components", "schemas", "DropClusterData"), "required: [clusterId, prompt]", "required: [clusterId, prompt, status]")
+	diffMovePath      = specedit.Replace(specedit.Path("paths", "/v2/clusters/{clusterId}/drop"), "  /v2/clusters/{clusterId}/drop:\n", "  /v2/clusters/{clusterId}/delete:\n")
 )
 
 // writeDiffSpec writes a copy of openapi.yaml with edits applied to a new file
 // named name, and returns its path. An edit that does not apply fails the
 // test: it would compare the spec with itself.
-func writeDiffSpec(t *testing.T, name string, edits ...diffEdit) string {
+func writeDiffSpec(t *testing.T, name string, edits ...specedit.Edit) string {
 	t.Helper()
 	data, err := os.ReadFile(diffRepoSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(data)
-	for _, e := range edits {
-		if n := strings.Count(text, e.old); n != 1 {
-			t.Fatalf("edit: %q occurs %d times in %s, want once", e.old, n, diffRepoSpec)
-		}
-		text = strings.Replace(text, e.old, e.new, 1)
-	}
 	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(specedit.Apply(t, string(data), edits...)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -93,7 +86,7 @@ func splitSource(line string) (file, text string) {
 func TestSpecDiff(t *testing.T) {
 	tests := []struct {
 		name              string
-		oldEdits, edits   []diffEdit
+		oldEdits, edits   []specedit.Edit
 		flags             []string
 		wantCode          int
 		wantLines         []diffLine // lines that stdout must have
@@ -102,7 +95,7 @@ func TestSpecDiff(t *testing.T) {
 	}{
 		{
 			name:     "a moved path",
-			edits:    []diffEdit{diffMovePath},
+			edits:    []specedit.Edit{diffMovePath},
 			flags:    []string{"--spec-only"},
 			wantCode: exitFailed,
 			// The path is gone from NEW, so the change is where OLD had it.
@@ -112,7 +105,7 @@ func TestSpecDiff(t *testing.T) {
 		},
 		{
 			name:  "an optional property added",
-			edits: []diffEdit{diffAddStatus},
+			edits: []specedit.Edit{diffAddStatus},
 			flags: diffConfigs,
 			wantLines: []diffLine{
 				{"new", "INFO  response-optional-property-added: added the optional property `oneOf[#/components/schemas/DropClusterSuccess]/data/status` to the response with the `200` status [DELETE /v2/clusters/{clusterId}/drop]"},
@@ -124,8 +117,8 @@ func TestSpecDiff(t *testing.T) {
 			// Harmless on the wire, breaking in Go: ERR from the Go API
 			// alone.
 			name:              "an optional property made required",
-			oldEdits:          []diffEdit{diffAddStatus},
-			edits:             []diffEdit{diffAddStatus, diffRequireStatus},
+			oldEdits:          []specedit.Edit{diffAddStatus},
+			edits:             []specedit.Edit{diffAddStatus, diffRequireStatus},
 			flags:             diffConfigs,
 			wantCode:          exitFailed,
 			wantLines:         []diffLine{{"", "ERR   goapi: DropClusterData.Status: changed from *string to string"}},
@@ -277,10 +270,7 @@ func TestSpecDiffWriteError(t *testing.T) {
 // What a spec names reaches the terminal escaped.
 func TestSpecDiffEscapes(t *testing.T) {
 	old := writeDiffSpec(t, "old.yaml")
-	new := writeDiffSpec(t, "new.yaml", diffEdit{
-		old: diffAddStatus.old,
-		new: "        \"st\\e[2Jatus\":\n          type: string\n" + diffAddStatus.old,
-	})
+	new := writeDiffSpec(t, "new.yaml", specedit.Append(dropDataProperties, "        \"st\\e[2Jatus\":\n          type: string\n"))
 	code, stdout, stderr := runCLI(t, "spec", "diff", "--spec-only", "--new-label", "new\x1b]0;title\x07.yaml", old, new)
 	if code != exitOK {
 		t.Fatalf("exit %d, want 0; stderr:\n%s", code, stderr)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zcdrop/zcdrop/internal/specedit"
 	"github.com/zcdrop/zcdrop/internal/speclint"
 )
 
@@ -15,24 +16,17 @@ import (
 // edit is made on a copy.
 const repoSpec = "../../openapi.yaml"
 
-// specCopy writes the repository's spec, with each replacement made, to a
-// new file named name in a temporary directory, and returns its path. A
-// replacement that finds nothing fails the test.
-func specCopy(t *testing.T, name string, replacements ...string) string {
+// specCopy writes the repository's spec, with each edit made, to a new
+// file named name in a temporary directory, and returns its path. An edit
+// that finds nothing fails the test.
+func specCopy(t *testing.T, name string, edits ...specedit.Edit) string {
 	t.Helper()
 	data, err := os.ReadFile(repoSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(data)
-	for i := 0; i+1 < len(replacements); i += 2 {
-		if n := strings.Count(text, replacements[i]); n != 1 {
-			t.Fatalf("%q occurs %d times in openapi.yaml, want once", replacements[i], n)
-		}
-		text = strings.Replace(text, replacements[i], replacements[i+1], 1)
-	}
 	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(specedit.Apply(t, string(data), edits...)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -40,10 +34,15 @@ func specCopy(t *testing.T, name string, replacements ...string) string {
 
 // statusRequired is the issue's scenario: status added to the success
 // data, and made required, which the shipped success examples lack.
-var statusRequired = []string{
+var statusRequired = specedit.Replace(specedit.Path("components", "schemas", "DropClusterData"),
 	"      required: [clusterId, prompt]\n      properties:\n",
 	"      required: [clusterId, prompt, status]\n      properties:\n        status:\n          type: string\n",
-}
+)
+
+// lookbehind gives the clusterId pattern a lookbehind, which Go's RE2
+// lacks.
+var lookbehind = specedit.Replace(specedit.Path("components", "parameters", "ClusterId", "schema"),
+	"pattern: '^in([0-9]{2})?-[a-z0-9]+$'", "pattern: '^in([0-9]{2})?-(?<=-)[a-z0-9]+$'")
 
 // problemLine is the shape of every line of the text output.
 var problemLine = regexp.MustCompile(`^(.+):(\d+):(\d+): error (zc\d{3}): (.+)$`)
@@ -78,7 +77,7 @@ func TestSpecLintDefaultsToOpenAPIYAML(t *testing.T) {
 func TestSpecLintPrintsOneLinePerProblem(t *testing.T) {
 	// The issue's scenario: make test printed 44,185 lines of schema for
 	// it. Here it is one line for each success example that lacks status.
-	path := specCopy(t, "openapi.yaml", statusRequired...)
+	path := specCopy(t, "openapi.yaml", statusRequired)
 	code, stdout, stderr := runCLI(t, "spec", "lint", path)
 	if code != exitFailed {
 		t.Fatalf("exit %d, want 1:\n%s%s", code, stdout, stderr)
@@ -102,7 +101,7 @@ func TestSpecLintPrintsOneLinePerProblem(t *testing.T) {
 }
 
 func TestSpecLintJSON(t *testing.T) {
-	path := specCopy(t, "openapi.yaml", statusRequired...)
+	path := specCopy(t, "openapi.yaml", statusRequired)
 	code, stdout, stderr := runCLI(t, "spec", "lint", "--format", "json", path)
 	if code != exitFailed {
 		t.Fatalf("exit %d, want 1:\n%s%s", code, stdout, stderr)
@@ -128,7 +127,7 @@ func TestSpecLintJSON(t *testing.T) {
 		t.Errorf("the first problem's pointer is %v", got)
 	}
 	// A pattern is quoted as written, not HTML-escaped.
-	path = specCopy(t, "openapi.yaml", "pattern: '^in([0-9]{2})?-[a-z0-9]+$'", "pattern: '^in([0-9]{2})?-(?<=-)[a-z0-9]+$'")
+	path = specCopy(t, "openapi.yaml", lookbehind)
 	code, stdout, _ = runCLI(t, "spec", "lint", "--format", "json", path)
 	if code != exitFailed || !strings.Contains(stdout, `(?<=-)`) {
 		t.Errorf("exit %d; want 1 and the pattern as written:\n%s", code, stdout)
@@ -139,32 +138,32 @@ func TestSpecLintWiresTheClient(t *testing.T) {
 	// zc010 and zc012 need what the client knows: its hosts, and its
 	// sentinels. 40003 has one now, or the real spec would not be clean.
 	tests := []struct {
-		name         string
-		replacements []string
-		want         string
+		name string
+		edit specedit.Edit
+		want string
 		// wantExit is without --strict; with it, every problem fails.
 		wantExit   int
 		wantStderr string
 	}{
 		{
 			// A warning: the spec is right, and the client is behind.
-			name:         "a code without a sentinel",
-			replacements: []string{"            - {code: 96021,", "            - {code: 96099, meaning: a code the client does not know, source: a recording}\n            - {code: 96021,"},
-			want:         `warning zc012: code 96099 ("a code the client does not know") has no sentinel in package zcdrop (errors.go, codeSentinels)`,
-			wantExit:     exitOK,
-			wantStderr:   "spec lint: 0 errors, 1 warning in ",
+			name:       "a code without a sentinel",
+			edit:       specedit.Append(specedit.Path("components", "schemas", "ErrorEnvelope", "properties", "code", "x-zilliz-error-codes"), "            - {code: 96099, meaning: a code the client does not know, source: a recording}\n"),
+			want:       `warning zc012: code 96099 ("a code the client does not know") has no sentinel in package zcdrop (errors.go, codeSentinels)`,
+			wantExit:   exitOK,
+			wantStderr: "spec lint: 0 errors, 1 warning in ",
 		},
 		{
-			name:         "a host missing",
-			replacements: []string{"  - url: https://api.cloud.zilliz.com.cn\n", "  - url: https://api.example.com\n"},
-			want:         ": error zc010: servers does not list https://api.cloud.zilliz.com.cn, a documented host",
-			wantExit:     exitFailed,
-			wantStderr:   "spec lint: 1 error, 0 warnings in ",
+			name:       "a host missing",
+			edit:       specedit.Replace(specedit.Path("servers"), "  - url: https://api.cloud.zilliz.com.cn\n", "  - url: https://api.example.com\n"),
+			want:       ": error zc010: servers does not list https://api.cloud.zilliz.com.cn, a documented host",
+			wantExit:   exitFailed,
+			wantStderr: "spec lint: 1 error, 0 warnings in ",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := specCopy(t, "openapi.yaml", tt.replacements...)
+			path := specCopy(t, "openapi.yaml", tt.edit)
 			code, stdout, stderr := runCLI(t, "spec", "lint", path)
 			if code != tt.wantExit || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, tt.want) || !strings.Contains(stderr, tt.wantStderr) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want %d, one line with %q, and %q", code, stdout, stderr, tt.wantExit, tt.want, tt.wantStderr)
@@ -179,8 +178,8 @@ func TestSpecLintWiresTheClient(t *testing.T) {
 func TestSpecLintEscapesWhatTheFileSays(t *testing.T) {
 	// The file's name and the spec's own text reach a terminal only
 	// escaped; JSON carries them raw.
-	path := specCopy(t, "spec\x1b[2J.yaml",
-		"      operationId: dropCluster\n      summary: Drop a cluster\n", "      operationId: \"drop\\e]0;owned\\aCluster\"\n")
+	path := specCopy(t, "spec\x1b[2J.yaml", specedit.Replace(specedit.Operation("dropCluster"),
+		"      operationId: dropCluster\n      summary: Drop a cluster\n", "      operationId: \"drop\\e]0;owned\\aCluster\"\n"))
 	code, stdout, stderr := runCLI(t, "spec", "lint", path)
 	if code != exitFailed || strings.Count(stdout, "\n") != 1 {
 		t.Fatalf("exit %d, want 1 and one problem:\n%s%s", code, stdout, stderr)
