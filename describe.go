@@ -109,7 +109,12 @@ func (c *Client) describeWithRetries(ctx context.Context, clusterID string) (*Cl
 			return cl, raw, nil
 		}
 		switch {
-		case ctx.Err() != nil || !c.describeRetryable(f):
+		// A transport error that ctx's end caused says so itself. An
+		// answer to retry that arrived as ctx ended goes on to the wait,
+		// which ends at once with a *RetryError that matches ctx's error,
+		// as DropCluster's does: returned alone, the answer (a 429, say)
+		// would hide that the caller stopped the call.
+		case ctx.Err() != nil && f.noAnswer || !c.describeRetryable(f):
 			return nil, "", f.err
 		case attempt == c.attempts:
 			return nil, "", gaveUp(attempt, f.err)

@@ -158,7 +158,8 @@ type WaitError struct {
 	// LastStatus is the last status seen, with the key hidden; empty when
 	// no poll succeeded.
 	LastStatus ClusterStatus
-	// Polls is how many describe requests were sent.
+	// Polls is how many polls were tried: the describe requests sent, and
+	// one that ctx's end kept from being sent, if any.
 	Polls int
 	// Elapsed is the time WaitDropped took, on the client's clock.
 	Elapsed time.Duration
