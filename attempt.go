@@ -49,8 +49,17 @@ type failure struct {
 // the same: it was sent and no whole answer came back, or the answer on a
 // 2XX status could not be understood (truncated, not JSON, too large, or
 // about another cluster). Any other failure says the drop did not happen
-// (nothing was sent) or is an answer to judge.
+// (nothing was sent) or is an answer to judge, such as one that an
+// enforcing conformance.Transport refused for breaking the spec.
 func (f *failure) lost() bool {
+	// An answer that an enforcing conformance.Transport refused arrived
+	// whole: what the server said broke the spec. That is a verdict to
+	// report as it is, never an answer to settle through describe, which
+	// would turn a spec violation into a confirmed drop.
+	var verdict interface{ ViolatesSpec() bool }
+	if errors.As(f.err, &verdict) && verdict.ViolatesSpec() {
+		return false
+	}
 	if f.noAnswer {
 		return f.sent
 	}

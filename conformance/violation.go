@@ -83,6 +83,12 @@ type ViolationError struct {
 	Violations []Violation
 }
 
+// ViolatesSpec reports true: the exchange took place, and what it held
+// broke the spec. It lets code that cannot import this package, the front
+// door among it, tell an answer refused for breaking the spec, which says
+// what the server did, from an answer that was lost on the way.
+func (e *ViolationError) ViolatesSpec() bool { return true }
+
 // Error lists every violation on one line, after what was refused.
 func (e *ViolationError) Error() string {
 	var b strings.Builder
