@@ -82,7 +82,8 @@ func (e *InputError) Error() string { return e.File + ": " + e.Reason }
 // References must be local ("#/..."): kin-openapi's loader, left at its
 // default, refuses to read other files or URLs that a spec names. A
 // document whose JSON Schema URIs name files gets only its zc000 problems
-// for them (see FileURIs), and is not loaded.
+// for them (see FileURIs), and is not loaded; so does one whose pointers
+// would cost too much to check (see maxPointerBytes).
 func Lint(ctx context.Context, path string, data []byte, cfg Config) ([]Problem, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -92,6 +93,10 @@ func Lint(ctx context.Context, path string, data []byte, cfg Config) ([]Problem,
 		return nil, err
 	}
 	l := &linter{file: path, pos: indexPositions(root)}
+	if at := l.pos.tooLong; at != nil {
+		l.addAt(RuleValid, *at, fmt.Sprintf("the document nests too deep, or under names too long, to be checked: from here on, the JSON pointers of its members come to more than %d MiB", maxPointerBytes>>20))
+		return l.sorted(), nil
+	}
 	if l.reportFileURIs(root) {
 		return l.sorted(), nil
 	}

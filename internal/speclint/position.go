@@ -28,7 +28,18 @@ type positions struct {
 	entries map[step]int
 	// places holds where each entry is written; entry 0 is the document.
 	places []position
+	// tooLong is where the pointers of the entries so far first came to
+	// more than maxPointerBytes, or nil (see maxPointerBytes).
+	tooLong *position
 }
+
+// maxPointerBytes caps the length of the JSON pointers of all members and
+// items of a document together: 32 MiB, thousands of times what
+// openapi.yaml's come to. The rules name the places they check by pointer,
+// each written out in full, so a document past it (a long key over many
+// items, long names nested deep) would cost the linter memory out of all
+// proportion to its size; it is refused instead (see Lint).
+const maxPointerBytes = 32 << 20
 
 // step is a member or an item: its parent's entry and its token.
 type step struct {
@@ -42,30 +53,39 @@ type step struct {
 // times over. Of members that repeat a key, the first is the place.
 func indexPositions(root *yaml.Node) positions {
 	p := positions{entries: map[step]int{}, places: []position{{line: 1, column: 1}}}
-	child := func(parent int, token string, at position) int {
+	total := 0
+	// child returns the entry of token under parent, whose pointer is
+	// length bytes long, and the length of the child's pointer.
+	child := func(parent, length int, token string, at position) (int, int) {
+		length += 1 + len(token) + strings.Count(token, "~") + strings.Count(token, "/")
 		s := step{parent, token}
 		if id, seen := p.entries[s]; seen {
-			return id
+			return id, length
+		}
+		if total += length; total > maxPointerBytes && p.tooLong == nil {
+			p.tooLong = &at
 		}
 		p.entries[s] = len(p.places)
 		p.places = append(p.places, at)
-		return len(p.places) - 1
+		return len(p.places) - 1, length
 	}
-	var walk func(id int, n *yaml.Node)
-	walk = func(id int, n *yaml.Node) {
+	var walk func(id, length int, n *yaml.Node)
+	walk = func(id, length int, n *yaml.Node) {
 		switch n.Kind {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k := n.Content[i]
-				walk(child(id, k.Value, position{k.Line, k.Column}), n.Content[i+1])
+				c, l := child(id, length, k.Value, position{k.Line, k.Column})
+				walk(c, l, n.Content[i+1])
 			}
 		case yaml.SequenceNode:
 			for i, item := range n.Content {
-				walk(child(id, strconv.Itoa(i), position{item.Line, item.Column}), item)
+				c, l := child(id, length, strconv.Itoa(i), position{item.Line, item.Column})
+				walk(c, l, item)
 			}
 		}
 	}
-	walk(0, root)
+	walk(0, 0, root)
 	return p
 }
 
