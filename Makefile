@@ -57,12 +57,23 @@ spec-lint:
 ## breaking: what changed in openapi.yaml, and in the Go API generated from it,
 ## since BASE (a git ref, default HEAD); exit 1 on a breaking change. The old
 ## files come from git show, so the checkout never changes.
+##
+## BASE reaches the shell through the environment, as written (make expands
+## nothing in it), and is never pasted into a recipe's text: a BASE such as
+## x"$(touch f)" would otherwise run a command. A BASE that starts with "-"
+## is refused, since git would read it as an option (--output=FILE writes a
+## file), and git show gets --end-of-options besides, so that none is read as one.
 BASE ?= HEAD
+override BASE := $(value BASE)
+export BASE
+# check_base stops a recipe, with exit 2, when BASE is empty or starts with
+# "-", which git would read as an option.
+check_base = case "$$BASE" in ''|-*) printf '%s: BASE=%s is not a git ref (a branch, tag or commit; one that starts with "-" would be read as an option)\n' "$@" "$$BASE" >&2; exit 2;; esac
 breaking:
-	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	git show "$(BASE):openapi.yaml" >"$$tmp/openapi.yaml" || { echo "breaking: no openapi.yaml at $(BASE)"; exit 2; }; \
-	git show "$(BASE):api/oapi-codegen.yaml" >"$$tmp/oapi-codegen.yaml" || { echo "breaking: no api/oapi-codegen.yaml at $(BASE)"; exit 2; }; \
-	$(GO) run ./cmd/zcdrop spec diff --old-label "openapi.yaml@$(BASE)" --old-config "$$tmp/oapi-codegen.yaml" "$$tmp/openapi.yaml" openapi.yaml
+	@set -e; $(check_base); tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	git show --end-of-options "$$BASE:openapi.yaml" >"$$tmp/openapi.yaml" || { printf 'breaking: no openapi.yaml at %s\n' "$$BASE"; exit 2; }; \
+	git show --end-of-options "$$BASE:api/oapi-codegen.yaml" >"$$tmp/oapi-codegen.yaml" || { printf 'breaking: no api/oapi-codegen.yaml at %s\n' "$$BASE"; exit 2; }; \
+	$(GO) run ./cmd/zcdrop spec diff --old-label "openapi.yaml@$$BASE" --old-config "$$tmp/oapi-codegen.yaml" "$$tmp/openapi.yaml" openapi.yaml
 
 ## regen: the whole cycle after a spec edit: lint, go generate, go build, the
 ## diff against BASE (spec and Go API), the gate over the shipped corpus and the
@@ -72,20 +83,20 @@ breaking:
 ## (go build -overlay; the checkout never changes), so that make regen can run
 ## again and regenerate api/ from the spec as it now is.
 regen:
-	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	@set -e; $(check_base); tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	if ! $(GO) build -o "$$tmp/zcdrop" ./cmd/zcdrop 2>"$$tmp/build.err"; then \
 		json() { printf '%s' "$$1" | sed 's/[\\"]/\\&/g'; }; \
-		if git show "$(BASE):api/api.gen.go" >"$$tmp/api.gen.go" 2>/dev/null && \
+		if git show --end-of-options "$$BASE:api/api.gen.go" >"$$tmp/api.gen.go" 2>/dev/null && \
 			printf '{"Replace":{"api/api.gen.go":"%s"}}\n' "$$(json "$$tmp/api.gen.go")" >"$$tmp/overlay.json" && \
 			$(GO) build -overlay "$$tmp/overlay.json" -o "$$tmp/zcdrop" ./cmd/zcdrop 2>/dev/null; then \
-			echo "regen: the tool does not build from this tree (a regeneration broke api/'s users?); built it with api/api.gen.go as at $(BASE) instead (go build -overlay: the checkout is unchanged)" >&2; \
+			printf "regen: the tool does not build from this tree (a regeneration broke api/'s users?); built it with api/api.gen.go as at %s instead (go build -overlay: the checkout is unchanged)\\n" "$$BASE" >&2; \
 		else \
 			cat "$$tmp/build.err" >&2; \
-			echo "regen: the tool does not build from this tree, nor with api/api.gen.go as at $(BASE): fix the sites named above, or run 'git checkout -- api/' if a regeneration broke them" >&2; \
+			printf "regen: the tool does not build from this tree, nor with api/api.gen.go as at %s: fix the sites named above, or run 'git checkout -- api/' if a regeneration broke them\\n" "$$BASE" >&2; \
 			exit 2; \
 		fi; \
 	fi; \
-	"$$tmp/zcdrop" spec regen --base "$(BASE)"
+	"$$tmp/zcdrop" spec regen --base "$$BASE"
 
 ## test: everything CI runs. Never the live probes, even with ZILLIZ_API_KEY set.
 ## -race needs cgo, and so a C compiler; without one the tests run without it.

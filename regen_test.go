@@ -219,3 +219,49 @@ func TestMakeBreakingAndRegen(t *testing.T) {
 		}
 	})
 }
+
+// TestMakeRefusesAHostileBase: make breaking and make regen hand BASE to git
+// as a ref and as nothing else. Pasted into the recipe's text, a BASE with
+// a quote ran a command, and one that started with "-" was an option to
+// git show (--output=FILE wrote a file). Each fails cleanly, runs nothing
+// and writes nothing. A BASE that is no option fails at git show, before
+// make breaking builds anything; make regen, which would run its whole
+// cycle first, is given only the BASEs it refuses at once.
+func TestMakeRefusesAHostileBase(t *testing.T) {
+	dir, _ := gitCopy(t)
+	out := t.TempDir() // every file a hostile BASE would make is made here
+	marker := filepath.Join(out, "ran")
+	const refused = " is not a git ref (a branch, tag or commit; one that starts with \"-\" would be read as an option)"
+	tests := []struct {
+		name, base, want string
+		regen            bool // make regen refuses it too, before building
+	}{
+		{"an option that writes a file", "--output=" + marker, "BASE=--output=" + marker + refused, true},
+		{"a short option", "-p", "BASE=-p" + refused, true},
+		{"nothing", "", "BASE=" + refused, true},
+		{"a command substitution in quotes", `x"$(touch ` + marker + `)"`, `no openapi.yaml at x"$(touch ` + marker + `)"`, false},
+		{"backquotes", "x`touch " + marker + "`", "no openapi.yaml at x`touch " + marker + "`", false},
+		{"a make function", "$(shell touch " + marker + ")", "no openapi.yaml at $(shell touch " + marker + ")", false},
+	}
+	for _, tt := range tests {
+		targets := []string{"breaking"}
+		if tt.regen {
+			targets = append(targets, "regen")
+		}
+		for _, target := range targets {
+			t.Run(target+" "+tt.name, func(t *testing.T) {
+				got, ok := runMake(t, dir, nil, "-s", target, "BASE="+tt.base)
+				if ok || !strings.Contains(got, tt.want) || !strings.Contains(got, "Error 2") {
+					t.Errorf("make %s BASE=%s: success %v, want exit 2 saying %q:\n%s", target, tt.base, ok, tt.want, got)
+				}
+				made, err := filepath.Glob(filepath.Join(out, "*"))
+				if err != nil || len(made) > 0 {
+					t.Errorf("make %s BASE=%s made %q (%v)", target, tt.base, made, err)
+				}
+				for _, f := range made { // so that the next case shows what it makes
+					os.Remove(f)
+				}
+			})
+		}
+	}
+}

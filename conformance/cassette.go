@@ -224,7 +224,7 @@ func headerSpellings(kind Kind, h http.Header) []Violation {
 	for _, name := range slices.Sorted(maps.Keys(spellings)) {
 		if n := spellings[name]; n > 1 {
 			p := "header/" + name
-			if hasKeyToken(name) {
+			if redact.HasKeyToken(name) {
 				p = "header"
 			}
 			out = append(out, Violation{Kind: kind, Pointer: p,

@@ -44,7 +44,8 @@ const credentialAdvice = "; recordings must not hold credentials (record through
 //     '+' and '=' that mixes upper-case letters, lower-case letters and
 //     digits, as random keys do, or a run of at least 32 letters and digits
 //     with both in it, of any case, as a hexadecimal or single-case key
-//     is. UUIDs, cluster IDs and words do neither. A header whose name says
+//     is (redact.HasKeyToken, the rule every report masks by). UUIDs,
+//     cluster IDs and words do neither. A header whose name says
 //     it holds an ID or a digest (request ID, trace, span, correlation,
 //     ETag, digest, hash, MD5), whose value is often 32 hexadecimal digits
 //     or more, is held to the first rule only;
@@ -87,7 +88,7 @@ func checkRecordedSecrets(req *http.Request) []Violation {
 // the rules of checkRecordedSecrets.
 func checkRecordedBodySecrets(in *vcr.Interaction) []Violation {
 	var out []Violation
-	if hasKeyToken(in.Request.Body) {
+	if redact.HasKeyToken(in.Request.Body) {
 		out = append(out, Violation{Kind: KindSemantic, Pointer: PointerBody,
 			Message: "request body holds what looks like a credential" + credentialAdvice})
 	}
@@ -100,7 +101,7 @@ func checkRecordedBodySecrets(in *vcr.Interaction) []Violation {
 		{"response proto", in.Response.Proto}, {"response transfer_encoding", strings.Join(in.Response.TransferEncoding, " ")},
 	}
 	for _, f := range fields {
-		if hasKeyToken(f.value) || schemeCredential(f.value) || credentialFragment(f.value) {
+		if redact.HasKeyToken(f.value) || schemeCredential(f.value) || credentialFragment(f.value) {
 			out = append(out, Violation{Kind: KindSemantic,
 				Message: "recorded " + f.name + " holds what looks like a credential" + credentialAdvice})
 		}
@@ -111,13 +112,13 @@ func checkRecordedBodySecrets(in *vcr.Interaction) []Violation {
 		out = append(out, Violation{Kind: KindSemantic,
 			Message: "recorded form holds what looks like a credential" + credentialAdvice})
 	}
-	if hasKeyToken(in.Response.Status) || schemeCredential(in.Response.Status) {
+	if redact.HasKeyToken(in.Response.Status) || schemeCredential(in.Response.Status) {
 		out = append(out, Violation{Kind: KindSemantic,
 			Message: "response status line holds what looks like a credential" + credentialAdvice})
 	}
 	out = append(out, headerCredentials("response header", "header/", in.Response.Headers)...)
 	out = append(out, headerCredentials("response trailer", "trailer/", in.Response.Trailer)...)
-	if hasKeyToken(in.Response.Body) {
+	if redact.HasKeyToken(in.Response.Body) {
 		out = append(out, Violation{Kind: KindSemantic,
 			Message: "response body holds what looks like a credential" + credentialAdvice})
 	}
@@ -135,7 +136,7 @@ func headerCredentials(where, pointer string, h http.Header) []Violation {
 				continue
 			}
 			p := pointer + canonical
-			if hasKeyToken(name) {
+			if redact.HasKeyToken(name) {
 				// The name itself looks like the key: say where, not what.
 				p = strings.TrimSuffix(pointer, "/")
 			}
@@ -155,12 +156,12 @@ func headerCredential(name, value string) bool {
 	}
 	if strings.Contains(strings.ToLower(name), "authenticate") {
 		// A challenge names a scheme and its parameters, no credential.
-		return hasRandomToken(value)
+		return redact.HasRandomToken(value)
 	}
 	if idHeader(name) {
-		return schemeCredential(value) || hasRandomToken(value)
+		return schemeCredential(value) || redact.HasRandomToken(value)
 	}
-	return schemeCredential(value) || hasKeyToken(value) || hasKeyToken(name)
+	return schemeCredential(value) || redact.HasKeyToken(value) || redact.HasKeyToken(name)
 }
 
 // credentialName reports whether a header's or a parameter's name says that
@@ -205,33 +206,7 @@ func redactedValue(name, value string) bool {
 		return false
 	}
 	rest := strings.ReplaceAll(value, redact.Placeholder, " ")
-	return !hasRandomToken(rest) && !hasKeyLikeRun(rest)
-}
-
-// hasKeyLikeRun reports whether s holds a run of at least 12 letters and
-// digits with a digit in it: what is left of a key that was only partly
-// redacted, which words are not.
-func hasKeyLikeRun(s string) bool {
-	n, digit := 0, false
-	for i := 0; i <= len(s); i++ {
-		var c byte
-		if i < len(s) {
-			c = s[i]
-		}
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-			n++
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
-			n++
-		default:
-			if n >= 12 && digit {
-				return true
-			}
-			n, digit = 0, false
-		}
-	}
-	return false
+	return !redact.HasRandomToken(rest) && !redact.HasKeyLikeRun(rest)
 }
 
 // redactedPair reports whether a cookie's name=value pair is empty, or its
@@ -265,11 +240,6 @@ func schemeCredential(value string) bool {
 	return false
 }
 
-// minLongToken is the length from which a run of letters and digits with
-// both in it is taken for a key, whatever its case: longer than any ID the
-// API sends but its request IDs, which have headers of their own.
-const minLongToken = 32
-
 // idHeader reports whether name says that its header holds an ID or a
 // digest, whose hexadecimal digits would otherwise pass for a key.
 func idHeader(name string) bool {
@@ -283,8 +253,9 @@ func idHeader(name string) bool {
 }
 
 // reportURL renders a recorded URL for a report: as noSecrets renders it,
-// and with every path segment that looks like a key (see hasKeyToken) shown
-// as the placeholder, since a report locates and must not quote one.
+// and with every path segment that looks like a key (see
+// redact.HasKeyToken) shown as the placeholder, since a report locates and
+// must not quote one.
 func reportURL(raw string) string {
 	u, err := url.Parse(noSecrets.URL(raw))
 	if err != nil {
@@ -293,7 +264,7 @@ func reportURL(raw string) string {
 	segments := strings.Split(u.EscapedPath(), "/")
 	masked := false
 	for i, s := range segments {
-		if plain, err := url.PathUnescape(s); err == nil && hasKeyToken(plain) || err != nil && hasKeyToken(s) {
+		if plain, err := url.PathUnescape(s); err == nil && redact.HasKeyToken(plain) || err != nil && redact.HasKeyToken(s) {
 			segments[i], masked = redact.Placeholder, true
 		}
 	}
@@ -305,70 +276,6 @@ func reportURL(raw string) string {
 	return u.String()
 }
 
-// hasKeyToken reports whether s holds a token that looks like a key by
-// either rule: hasRandomToken's, or a run of at least minLongToken letters
-// and digits with both in it.
-func hasKeyToken(s string) bool {
-	if hasRandomToken(s) {
-		return true
-	}
-	n, letter, digit := 0, false, false
-	for i := 0; i <= len(s); i++ {
-		var c byte
-		if i < len(s) {
-			c = s[i]
-		}
-		switch {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
-			letter = true
-		case c >= '0' && c <= '9':
-			digit = true
-		default:
-			if n >= minLongToken && letter && digit {
-				return true
-			}
-			n, letter, digit = 0, false, false
-			continue
-		}
-		n++
-	}
-	return false
-}
-
-// minRandomToken is the length from which a token that mixes upper-case
-// letters, lower-case letters and digits is taken for a key.
-const minRandomToken = 20
-
-// hasRandomToken reports whether s holds a token of at least minRandomToken
-// characters from [A-Za-z0-9_+=-] with an upper-case letter, a lower-case
-// letter and a digit in it.
-func hasRandomToken(s string) bool {
-	n, upper, lower, digit := 0, false, false, false
-	for i := 0; i <= len(s); i++ {
-		var c byte
-		if i < len(s) {
-			c = s[i]
-		}
-		switch {
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= '0' && c <= '9':
-			digit = true
-		case c == '-' || c == '_' || c == '+' || c == '=':
-		default:
-			if n >= minRandomToken && upper && lower && digit {
-				return true
-			}
-			n, upper, lower, digit = 0, false, false, false
-			continue
-		}
-		n++
-	}
-	return false
-}
-
 // credentialFragment reports whether a URL's fragment, as written, is
 // credential-looking by the rules of checkRecordedSecrets.
 func credentialFragment(fragment string) bool {
@@ -376,7 +283,7 @@ func credentialFragment(fragment string) bool {
 	if err != nil {
 		decoded = fragment
 	}
-	if hasKeyToken(decoded) || schemeCredential(decoded) {
+	if redact.HasKeyToken(decoded) || schemeCredential(decoded) {
 		return true
 	}
 	for pair := range strings.FieldsFuncSeq(decoded, func(r rune) bool { return r == '&' || r == ';' }) {

@@ -332,7 +332,7 @@ func checkKeys(op string, res *Response) ([]Violation, *jsonstrict.Object, bool)
 	switch {
 	case err == nil:
 	case errors.Is(err, jsonstrict.ErrDuplicateKey):
-		return []Violation{{Kind: KindResponse, Pointer: locatePointer(jerr.Pointer), Message: "appears more than once; readers disagree on which one counts"}}, nil, false
+		return []Violation{{Kind: KindResponse, Pointer: redact.MaskKeyPointer(jerr.Pointer), Message: "appears more than once; readers disagree on which one counts"}}, nil, false
 	case errors.Is(err, jsonstrict.ErrSyntax):
 		return []Violation{{Kind: KindResponse, Pointer: jerr.Pointer,
 			Message: "body is not valid JSON, or holds more than one JSON value or text after it; the client reads it as an unexpected answer"}}, nil, false
@@ -429,7 +429,7 @@ func errorReason(err error) string {
 
 func routeViolation(req *http.Request, err error) Violation {
 	where, path := "on "+req.URL.EscapedPath(), "path "+req.URL.EscapedPath()
-	if p := req.URL.EscapedPath(); hasKeyToken(p) || credentialFragment(p) {
+	if p := req.URL.EscapedPath(); redact.HasKeyToken(p) || credentialFragment(p) {
 		// A report says where, not what: the path may be a key sent to the
 		// wrong place.
 		const hidden = "the path, which holds what looks like a credential and is not printed"
@@ -443,19 +443,6 @@ func routeViolation(req *http.Request, err error) Violation {
 	default:
 		return Violation{Kind: KindRequest, Message: "cannot route request: " + err.Error()}
 	}
-}
-
-// locatePointer returns the JSON pointer p with each key that looks like a
-// credential replaced by "<key-like name>": a pointer locates, and a key
-// that a server wrote as a member's name must not be printed.
-func locatePointer(p string) string {
-	segments := strings.Split(p, "/")
-	for i, s := range segments {
-		if hasKeyToken(s) {
-			segments[i] = "<key-like name>"
-		}
-	}
-	return strings.Join(segments, "/")
 }
 
 // unescapeParams decodes path parameters, so that they are checked as the

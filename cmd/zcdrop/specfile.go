@@ -14,6 +14,7 @@ import (
 	"github.com/zcdrop/zcdrop/api"
 	"github.com/zcdrop/zcdrop/internal/regularfile"
 	"github.com/zcdrop/zcdrop/internal/schemaerr"
+	"github.com/zcdrop/zcdrop/internal/speclint"
 )
 
 // maxSpecFileBytes caps the spec file that --spec names: 4 MiB, some fifty
@@ -45,6 +46,12 @@ func checkSpecFile(ctx context.Context, path string, data []byte) (string, error
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", fmt.Errorf("load %s: %w", path, err)
+	}
+	// Validating the examples of a 3.1 document would load what its
+	// schemas' $schema or $id name, files included.
+	if uris := speclint.FileURIs(data); len(uris) > 0 {
+		u := uris[0]
+		return "", fmt.Errorf("%s:%d:%d: %s names a file (%q); zcdrop reads no file that a spec names", path, u.Line, u.Column, u.Keyword, u.URI)
 	}
 	loader := openapi3.NewLoader()
 	// The location is where relative references would resolve, as

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zcdrop/zcdrop/internal/redact"
 	"github.com/zcdrop/zcdrop/internal/regularfile"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
@@ -48,7 +49,8 @@ type Error struct {
 	// File is the path at fault: a cassette file, or the path or directory
 	// that was given.
 	File string
-	// Err says what was wrong with it.
+	// Err says what was wrong with it. What it quotes of the file has
+	// each token that looks like a key masked (see redact.HasKeyToken).
 	Err error
 }
 
@@ -181,7 +183,10 @@ func readCassette(ctx context.Context, lim Limits, file string) (*vcr.Cassette, 
 			return
 		}
 		c, err := vcr.DecodeStrict(data, vcr.Limits{MaxAliasNodes: lim.AliasNodes, MaxTextBytes: lim.TextBytes})
-		done <- decoded{c, data, err}
+		// The parser quotes the file (a mapping key defined twice, a value
+		// of the wrong type), and a recording may hold a key that nobody
+		// redacted: what looks like one is masked, as in every report.
+		done <- decoded{c, data, redact.MaskKeyTokensError(err)}
 	}()
 	var d decoded
 	select {

@@ -81,3 +81,26 @@ func TestReadCorpusRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestReadCorpusErrorsQuoteNoKey: the YAML parser quotes a mapping key
+// defined twice, and in a recording that nobody redacted that key may be a
+// credential. The error still says what and where, with the key masked.
+func TestReadCorpusErrorsQuoteNoKey(t *testing.T) {
+	const key = "sk-LiveKeyAbCdEf0123456789XyZ"
+	dup := strings.Replace(cassette, "      request:\n", "      request:\n        headers:\n            "+key+": [a]\n            "+key+": [b]\n", 1)
+	file := filepath.Join(t.TempDir(), "dup.yaml")
+	if err := os.WriteFile(file, []byte(dup), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := ReadCorpus(context.Background(), roomy, []string{file}, func(string, []byte, *vcr.Cassette) error {
+		t.Error("visit was called")
+		return nil
+	})
+	var fe *Error
+	if !errors.As(err, &fe) || fe.File != file {
+		t.Fatalf("got %v, want an *Error for %s", err, file)
+	}
+	if msg := err.Error(); strings.Contains(msg, key) || !strings.Contains(msg, `mapping key "REDACTED" already defined`) {
+		t.Errorf("got %q, want the duplicate key named as REDACTED", msg)
+	}
+}

@@ -22,6 +22,14 @@
 // A secret is hidden even inside a longer word: a secret shorter than 16
 // bytes may so hide parts of ordinary text, which is why zcdrop accepts no
 // key that short.
+//
+// # What looks like a key
+//
+// Where no key is known, as in a recording that was never redacted, a token
+// that looks like one is found by one rule (HasKeyToken, and HasRandomToken
+// for what holds an ID): the gate refuses a recording that holds one, and
+// reports and errors that quote a recording mask it (MaskKeyTokens,
+// MaskKeyName, MaskKeyPointer, MaskKeyTokensError).
 package redact
 
 import (

@@ -32,6 +32,7 @@ import (
 	"github.com/zcdrop/zcdrop/internal/basepath"
 	"github.com/zcdrop/zcdrop/internal/cassettefile"
 	"github.com/zcdrop/zcdrop/internal/jsonstrict"
+	"github.com/zcdrop/zcdrop/internal/redact"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
@@ -64,7 +65,9 @@ const (
 var classOrder = []Class{ClassErrorCode, ClassOperation, ClassStatus, ClassContentType, ClassHeader, ClassProperty}
 
 // Finding is one thing the traffic shows that the spec does not declare,
-// seen Count times: in Count interactions.
+// seen Count times: in Count interactions. What it quotes of a recording
+// (a method, a message, a header's or a member's name, a request ID) has
+// what looks like a key masked (see redact.MaskKeyTokens).
 type Finding struct {
 	// Class is the kind of thing the spec does not declare, and says which
 	// of the fields below are set.
@@ -238,7 +241,8 @@ func (c *checker) interaction(at Sighting, in *vcr.Interaction, req *http.Reques
 	if err != nil {
 		// The path is not printed: it may hold a credential, and the
 		// first sighting says where to look.
-		c.add(in.Request.Method, at, Finding{Class: ClassOperation, Operation: in.Request.Method})
+		method := redact.MaskKeyName(in.Request.Method)
+		c.add(method, at, Finding{Class: ClassOperation, Operation: method})
 		return
 	}
 	op := route.Operation
@@ -291,8 +295,9 @@ func (c *checker) interaction(at Sighting, in *vcr.Interaction, req *http.Reques
 		return
 	}
 	for _, p := range undeclaredProperties(media.Schema, value) {
-		c.add(opName+"\x00"+key+"\x00"+mediaType+"\x00"+p.pointer, at, Finding{Class: ClassProperty, Operation: opName,
-			Response: key, ContentType: mediaType, Pointer: p.pointer, Schema: p.schema})
+		ptr := redact.MaskKeyPointer(p.pointer)
+		c.add(opName+"\x00"+key+"\x00"+mediaType+"\x00"+ptr, at, Finding{Class: ClassProperty, Operation: opName,
+			Response: key, ContentType: mediaType, Pointer: ptr, Schema: p.schema})
 	}
 }
 
@@ -309,6 +314,7 @@ func (c *checker) errorCode(at Sighting, opName string, status int, obj *jsonstr
 		return
 	}
 	message, _ := obj.String("message")
+	message = redact.MaskKeyTokens(message)
 	c.add(strconv.FormatInt(code, 10), at, Finding{Class: ClassErrorCode, Operation: opName, Code: code, Message: message})
 }
 
@@ -318,7 +324,8 @@ func (c *checker) headers(at Sighting, opName, key string, res *openapi3.Respons
 		if genericHeaders[name] || declaresHeader(res, name) {
 			continue
 		}
-		c.add(opName+"\x00"+key+"\x00"+name, at, Finding{Class: ClassHeader, Operation: opName, Response: key, Header: name})
+		shown := redact.MaskKeyName(name)
+		c.add(opName+"\x00"+key+"\x00"+shown, at, Finding{Class: ClassHeader, Operation: opName, Response: key, Header: shown})
 	}
 }
 

@@ -49,7 +49,7 @@ func (n cassetteNodes) sighting(file string, i int, in *vcr.Interaction) Sightin
 		}
 	}
 	h := canonicalHeader(in.Response.Headers)
-	s.RequestID = h.Get("Requestid")
+	s.RequestID = maskID(h.Get("Requestid"))
 	s.Date = recordedDay(h.Get("Date"), recordedAt)
 	return s
 }

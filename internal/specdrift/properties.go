@@ -21,16 +21,23 @@ type property struct {
 // is given up on; a spec may nest them in a cycle through $ref.
 const maxShapeDepth = 32
 
+// maxBodyDepth caps how deep in a body members are judged: far deeper than
+// any answer of the API nests. Each level holds the pointer to it, so a
+// schema that declares members recursively, and a body nested thousands
+// deep under long names, would otherwise cost the square of the depth.
+const maxBodyDepth = 64
+
 // undeclaredProperties returns, in document order of the schema walk and
 // once each, the members of value, a decoded JSON body, that schema does
 // not declare. Only objects whose schema declares an object (a type object
 // or properties) are judged, and a member that additionalProperties allows
 // is declared. Where a oneOf or anyOf applies, the members are judged
 // against the branch the value matched (see pickBranch); where it matched
-// none, they are not judged, since the gate reports that.
+// none, they are not judged, since the gate reports that. Nor are members
+// deeper than maxBodyDepth.
 func undeclaredProperties(schema *openapi3.SchemaRef, value any) []property {
 	w := &walker{seen: map[string]bool{}}
-	w.walk("", schema, "inline schema", value)
+	w.walk("", 0, schema, "inline schema", value)
 	return w.out
 }
 
@@ -39,7 +46,10 @@ type walker struct {
 	seen map[string]bool
 }
 
-func (w *walker) walk(pointer string, ref *openapi3.SchemaRef, name string, value any) {
+func (w *walker) walk(pointer string, depth int, ref *openapi3.SchemaRef, name string, value any) {
+	if depth > maxBodyDepth {
+		return
+	}
 	sh := &shape{props: map[string]*openapi3.SchemaRef{}}
 	if !sh.collect(ref, name, value, 0) {
 		return
@@ -59,9 +69,9 @@ func (w *walker) walk(pointer string, ref *openapi3.SchemaRef, name string, valu
 			p := pointer + "/" + escapePointer(key)
 			switch {
 			case sh.props[key] != nil:
-				w.walk(p, sh.props[key], sh.name, v[key])
+				w.walk(p, depth+1, sh.props[key], sh.name, v[key])
 			case sh.additional != nil:
-				w.walk(p, sh.additional, sh.name, v[key])
+				w.walk(p, depth+1, sh.additional, sh.name, v[key])
 			case !sh.open && !w.seen[p]:
 				w.seen[p] = true
 				w.out = append(w.out, property{pointer: p, schema: sh.name})
@@ -71,8 +81,9 @@ func (w *walker) walk(pointer string, ref *openapi3.SchemaRef, name string, valu
 		if sh.items == nil {
 			return
 		}
+		itemPointer := pointer + "/*" // Once: a long name over many items.
 		for _, item := range v {
-			w.walk(pointer+"/*", sh.items, sh.name, item)
+			w.walk(itemPointer, depth+1, sh.items, sh.name, item)
 		}
 	}
 }

@@ -82,7 +82,8 @@ func (e *InputError) Error() string { return e.File + ": " + e.Reason }
 // References must be local ("#/..."): kin-openapi's loader, left at its
 // default, refuses to read other files or URLs that a spec names. A
 // document whose JSON Schema URIs name files gets only its zc000 problems
-// for them (see fileURIs), and is not loaded.
+// for them (see FileURIs), and is not loaded; so does one whose pointers
+// would cost too much to check (see maxPointerBytes).
 func Lint(ctx context.Context, path string, data []byte, cfg Config) ([]Problem, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -92,7 +93,11 @@ func Lint(ctx context.Context, path string, data []byte, cfg Config) ([]Problem,
 		return nil, err
 	}
 	l := &linter{file: path, pos: indexPositions(root)}
-	if l.fileURIs(root) {
+	if at := l.pos.tooLong; at != nil {
+		l.addAt(RuleValid, *at, fmt.Sprintf("the document nests too deep, or under names too long, to be checked: from here on, the JSON pointers of its members come to more than %d MiB", maxPointerBytes>>20))
+		return l.sorted(), nil
+	}
+	if l.reportFileURIs(root) {
 		return l.sorted(), nil
 	}
 	doc, err := load(ctx, path, data)
@@ -155,28 +160,46 @@ func load(ctx context.Context, path string, data []byte) (*openapi3.T, error) {
 }
 
 // uriKeywords are the JSON Schema keywords whose value is a URI that the
-// validator of OpenAPI 3.1 examples (santhosh-tekuri/jsonschema, through
-// kin-openapi) resolves, and loads from the disk when its scheme is file.
+// validator of OpenAPI 3.1 examples resolves (see FileURIs).
 var uriKeywords = map[string]bool{"$schema": true, "$id": true, "$ref": true, "$dynamicRef": true}
 
-// fileURIs reports, as zc000 problems, each member of the document under
-// root that is one of uriKeywords and names a file URI, and says whether
-// there was one. Such a document is not loaded: validating its examples
-// would read the file, or block for good on a FIFO or a terminal, and a
-// spec under review must not make the linter read what it names. Aliases
-// are resolved where they are used, and not followed further: what they
-// point at is checked where it is written.
-func (l *linter) fileURIs(root *yaml.Node) bool {
-	found := false
+// FileURI is a member of a document that names a file URI where the
+// validator of OpenAPI 3.1 examples would load it (see FileURIs).
+type FileURI struct {
+	// Line and Column are where the member's key is, 1-based.
+	Line, Column int
+	// Keyword is the member's key, such as "$schema", and URI its value.
+	Keyword, URI string
+}
+
+// FileURIs returns each member of the YAML (or JSON) document data that is
+// a JSON Schema $schema, $id, $ref or $dynamicRef and names a file URI,
+// in the order they are written; data that is not YAML has none. The
+// validator that kin-openapi uses for OpenAPI 3.1 examples
+// (santhosh-tekuri/jsonschema) loads such a URI from the disk, so a
+// document that has one must not have its examples validated: a spec under
+// review could make the tool read any file, or block for good on a FIFO or
+// a terminal.
+func FileURIs(data []byte) []FileURI {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	return fileURIs(&doc)
+}
+
+// fileURIs is FileURIs on a parsed document. Aliases are resolved where
+// they are used, and not followed further: what they point at is checked
+// where it is written.
+func fileURIs(root *yaml.Node) []FileURI {
+	var found []FileURI
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		for i, c := range n.Content {
 			if n.Kind == yaml.MappingNode && i%2 == 1 {
 				key, value := resolveAlias(n.Content[i-1]), resolveAlias(c)
 				if uriKeywords[key.Value] && value.Kind == yaml.ScalarNode && isFileURI(value.Value) {
-					found = true
-					l.addAt(RuleValid, position{n.Content[i-1].Line, n.Content[i-1].Column},
-						oneLine(fmt.Sprintf("%s names a file (%q); spec lint reads no file but the one it checks", key.Value, value.Value)))
+					found = append(found, FileURI{n.Content[i-1].Line, n.Content[i-1].Column, key.Value, value.Value})
 				}
 			}
 			walk(c)
@@ -184,6 +207,18 @@ func (l *linter) fileURIs(root *yaml.Node) bool {
 	}
 	walk(root)
 	return found
+}
+
+// reportFileURIs reports, as zc000 problems, each member of the document
+// under root that names a file URI (see FileURIs), and says whether there
+// was one: such a document is not loaded.
+func (l *linter) reportFileURIs(root *yaml.Node) bool {
+	found := fileURIs(root)
+	for _, f := range found {
+		l.addAt(RuleValid, position{f.Line, f.Column},
+			oneLine(fmt.Sprintf("%s names a file (%q); spec lint reads no file but the one it checks", f.Keyword, f.URI)))
+	}
+	return len(found) > 0
 }
 
 // isFileURI reports whether s is a URI of the file scheme, in any case.

@@ -76,7 +76,7 @@ func (l *linter) locate(err error) (position, error) {
 			continue
 		}
 		if f := v.FieldByName("JSONPointer"); f.IsValid() && f.Kind() == reflect.String {
-			if p, ok := l.pos[f.String()]; ok {
+			if p, ok := l.pos.lookup(f.String()); ok {
 				located, at = e, &p
 				continue
 			}
