@@ -74,7 +74,7 @@ func classify(err error, clusterID string) failureReport {
 		{zcdrop.ErrPermissionDenied, "permission_denied", exitAuth, "the key lacks access to this cluster or project; use a key of the cluster's owner or with its project in scope"},
 		{zcdrop.ErrInvalidClusterID, "invalid_cluster_id", exitUsage, invalidClusterIDHint},
 		{zcdrop.ErrUnsupportedPlan, "unsupported_plan", exitFailed, "this operation is not supported on free or serverless clusters through this API"},
-		{zcdrop.ErrInvalidState, "invalid_state", exitFailed, "the cluster's current state does not allow a drop (it may be changing already): check its status, then retry"},
+		{zcdrop.ErrInvalidState, "invalid_state", exitFailed, "the cluster's current state does not allow a drop (it may be changing already): check its status with `zcdrop describe " + orPlaceholder(clusterID) + "`, then retry"},
 		{zcdrop.ErrRateLimited, "rate_limited", exitNetwork, "the limit is 20 requests per second per endpoint; wait and retry"},
 		{zcdrop.ErrServer, "server", exitNetwork, "the control plane failed; retry later, quoting the request id to Zilliz support if it persists"},
 	} {
@@ -159,15 +159,25 @@ func lostAnswerNote(lost *zcdrop.LostAnswerError) string {
 	return "whether the drop happened is unknown"
 }
 
-// checkAdvice says how to find out whether a drop of clusterID happened,
-// and to finish it if not: the teardown mode drops the cluster only if it
-// still exists, and --wait then asks Describe Cluster until it is gone.
+// checkAdvice says how to find out whether a drop of clusterID happened
+// with commands that send no drop: describe shows the status, and wait
+// waits until the cluster is gone. Sending the drop again to find out would
+// rely on how the API answers a second drop of a DELETING cluster, which
+// docs/api-facts.md only infers; it is safe only once describe shows the
+// cluster RUNNING, when the first drop certainly did not happen.
 func checkAdvice(clusterID string) string {
+	clusterID = orPlaceholder(clusterID)
+	return "to find out without sending another drop, run `zcdrop describe " + clusterID + "` (its status now) or `zcdrop wait " + clusterID +
+		"` (until it is gone); sending the drop again is safe only when describe shows RUNNING"
+}
+
+// orPlaceholder is clusterID, or CLUSTER_ID when it is not known, for a
+// hint's command line.
+func orPlaceholder(clusterID string) string {
 	if clusterID == "" {
-		clusterID = "CLUSTER_ID"
+		return "CLUSTER_ID"
 	}
-	return "to find out, run `zcdrop drop --yes --if-exists --wait " + clusterID +
-		"`, which drops the cluster only if it still exists and then asks Describe Cluster until it is gone; or look at the cluster in the console"
+	return clusterID
 }
 
 // invalidClusterIDHint is the hint for an ID that the API, or zcdrop

@@ -39,13 +39,31 @@ func TestClassifyBusinessCodes(t *testing.T) {
 	}
 }
 
+// checkHint is the advice of every hint that says a drop of id may have
+// happened: how to find out with commands that send no drop, and when
+// sending the drop again is safe.
+func checkHint(id string) string {
+	return "to find out without sending another drop, run `zcdrop describe " + id + "` (its status now) or `zcdrop wait " + id +
+		"` (until it is gone); sending the drop again is safe only when describe shows RUNNING"
+}
+
+// assertNoDropToCheck fails when hint, which tells how to find out whether
+// a drop happened, has the user send a drop to find out.
+func assertNoDropToCheck(t *testing.T, hint string) {
+	t.Helper()
+	if strings.Contains(hint, "zcdrop drop") {
+		t.Errorf("hint %q sends a drop to find out whether one happened", hint)
+	}
+}
+
 // TestClassifyLostAnswers: a drop whose answer was lost keeps the kind of
 // what broke it, and says what describe then found: that the drop did not
 // happen, and sending it again is safe; or that it may have happened, and
-// how to find out, whatever broke it, a proxy included.
+// how to find out with describe and wait, which send no drop, whatever
+// broke it, a proxy included.
 func TestClassifyLostAnswers(t *testing.T) {
 	const id = "in01-6183d6bac30f801"
-	const check = "to find out, run `zcdrop drop --yes --if-exists --wait " + id + "`"
+	check := checkHint(id)
 	garbled := &zcdrop.UnexpectedResponseError{StatusCode: 200, ContentType: "application/json", Reason: "malformed JSON", RequestID: "r1"}
 	broken := &url.Error{Op: "Delete", URL: "https://api.example/v2/clusters/" + id + "/drop", Err: io.ErrUnexpectedEOF}
 	describeFailed := errors.New("zcdrop: describe cluster " + id + ": unexpected EOF")
@@ -106,22 +124,42 @@ func TestClassifyLostAnswers(t *testing.T) {
 			if strings.Contains(r.Message, "https://api.example") {
 				t.Errorf("message %q repeats the request's URL", r.Message)
 			}
+			if r.Outcome == "unknown" {
+				assertNoDropToCheck(t, r.Hint)
+			}
 		})
 	}
 }
 
 // TestClassifyTransitHints: a timeout or a failure in transit that the
 // client did not take for a lost answer still says how to check on the
-// cluster, by its ID.
+// cluster, by its ID, with commands that send no drop; with no ID known,
+// the hint names the operand.
 func TestClassifyTransitHints(t *testing.T) {
 	const id = "in01-6183d6bac30f801"
-	for _, err := range []error{
-		fmt.Errorf("zcdrop: drop cluster %s: waiting for the rate limiter: %w", id, context.DeadlineExceeded),
-		&url.Error{Op: "Delete", URL: "u", Err: errors.New("tls: handshake failure")},
+	for _, tt := range []struct {
+		err error
+		id  string
+	}{
+		{fmt.Errorf("zcdrop: drop cluster %s: waiting for the rate limiter: %w", id, context.DeadlineExceeded), id},
+		{&url.Error{Op: "Delete", URL: "u", Err: errors.New("tls: handshake failure")}, id},
+		{&url.Error{Op: "Delete", URL: "u", Err: io.ErrUnexpectedEOF}, ""},
 	} {
-		r := classify(err, id)
-		if r.exit != exitNetwork || !strings.Contains(r.Hint, "the drop may or may not have happened: to find out, run `zcdrop drop --yes --if-exists --wait "+id+"`") {
-			t.Errorf("%v: exit %d, hint %q; want 5 and how to check on %s", err, r.exit, r.Hint, id)
+		r := classify(tt.err, tt.id)
+		want := "the drop may or may not have happened: " + checkHint(orPlaceholder(tt.id))
+		if r.exit != exitNetwork || !strings.Contains(r.Hint, want) {
+			t.Errorf("%v: exit %d, hint %q; want 5 and %q", tt.err, r.exit, r.Hint, want)
 		}
+		assertNoDropToCheck(t, r.Hint)
+	}
+}
+
+// TestClassifyInvalidStateNamesDescribe: a drop that the cluster's state
+// refused says how to see that state, with describe.
+func TestClassifyInvalidStateNamesDescribe(t *testing.T) {
+	const id = "in01-6183d6bac30f801"
+	r := classify(&zcdrop.APIError{StatusCode: 200, Code: 40003, Message: "m"}, id)
+	if want := "check its status with `zcdrop describe " + id + "`, then retry"; r.Kind != "invalid_state" || !strings.Contains(r.Hint, want) {
+		t.Errorf("kind %q, hint %q; want invalid_state and %q", r.Kind, r.Hint, want)
 	}
 }

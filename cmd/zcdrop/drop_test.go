@@ -56,7 +56,7 @@ func TestDropScenarios(t *testing.T) {
 		// The answer is lost, and so is describe's: the drop may have
 		// happened, and the hint says how to find out.
 		{name: "truncated JSON, describe truncated too", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultTruncatedJSON, Times: 2})},
-			exit: exitNetwork, httpStatus: 200, kind: "unexpected_response", lostOutcome: "unknown", hint: "so the drop may have happened, and describe could not tell: to find out, run `zcdrop drop --yes --if-exists --wait in01-6183d6bac30f801`"},
+			exit: exitNetwork, httpStatus: 200, kind: "unexpected_response", lostOutcome: "unknown", hint: "so the drop may have happened, and describe could not tell: " + checkHint("in01-6183d6bac30f801")},
 		{name: "connection closed mid-body, describe too", id: "in01-6183d6bac30f801", opts: []mock.Option{mock.WithFault(mock.Fault{Kind: mock.FaultAbortMidBody, Times: 2})},
 			exit: exitNetwork, kind: "network", lostOutcome: "unknown", hint: "the connection failed after the request was sent, so the drop may have happened"},
 	}
@@ -633,8 +633,8 @@ func TestDropHelpDocumentsTheWait(t *testing.T) {
 	}
 	code, stdout, _ := runCLI(t, "help")
 	for _, want := range []string{
-		"\n  6  drop --wait: dropped, but not yet gone when --timeout ran out\n",
-		"\n  130  drop --wait: dropped, but interrupted (Ctrl-C, SIGTERM) while waiting\n",
+		"\n  6  drop --wait, wait: not yet gone when --timeout ran out\n",
+		"\n  130  drop --wait, wait: interrupted (Ctrl-C, SIGTERM) while waiting\n",
 	} {
 		if code != exitOK || !strings.Contains(stdout, want) {
 			t.Errorf("zcdrop help lacks %q:\n%s", want, stdout)

@@ -205,9 +205,9 @@ func (c *expiringContext) expire() { c.once.Do(func() { close(c.done) }) }
 
 // TestDropWaitStops: a wait that stops before the cluster is gone says
 // that the drop happened, why the wait stopped, the last status and how to
-// wait again, with its own exit code: 6 when --timeout ran out (10m with
-// --wait unless set), 130 when a signal interrupted it, and describe's
-// failure's otherwise.
+// wait again (zcdrop wait, which sends no drop), with its own exit code: 6
+// when --timeout ran out (10m with --wait unless set), 130 when a signal
+// interrupted it, and describe's failure's otherwise.
 func TestDropWaitStops(t *testing.T) {
 	const id = seededDedicated
 	interrupted := errors.New("interrupt signal received")
@@ -243,7 +243,7 @@ func TestDropWaitStops(t *testing.T) {
 	}{
 		{name: "timeout", stop: expiring, exit: exitTimeout, kind: "wait_timeout", status: "DELETING",
 			message: "cluster " + id + " was dropped (outcome dropped), but was not gone when --timeout 10m0s ran out: last status DELETING, after ",
-			hint:    "the drop happened, and the cluster goes on being dropped; to wait again: zcdrop drop --yes --if-exists --wait " + id},
+			hint:    "the drop happened, and the cluster goes on being dropped; to wait again: zcdrop wait " + id},
 		{name: "timeout as set", flags: []string{"--timeout", "3m"}, stop: expiring, exit: exitTimeout, kind: "wait_timeout", status: "DELETING",
 			message: "was not gone when --timeout 3m0s ran out"},
 		{name: "interrupted", exit: exitInterrupted, kind: "wait_interrupted", status: "DELETING",
@@ -252,12 +252,12 @@ func TestDropWaitStops(t *testing.T) {
 				return ctx, func(*mock.Server) { cancel(interrupted) }
 			},
 			message: "cluster " + id + " was dropped (outcome dropped); the wait was interrupted (interrupt signal received): last status DELETING, after ",
-			hint:    "to wait again: zcdrop drop --yes --if-exists --wait " + id},
+			hint:    "to wait again: zcdrop wait " + id},
 		// The key is refused while waiting: asking again cannot mend that.
 		{name: "describe refused", stop: failing(mock.Fault{Kind: mock.FaultStatus, StatusCode: 401, Times: 1}),
 			exit: exitAuth, kind: "wait_failed", polls: 2, status: "DELETING",
 			message: "cluster " + id + " was dropped (outcome dropped), but waiting for it failed: api error 21119 (http 401): The apikey is illegal. (request id ",
-			hint:    "the drop happened, but describe could not say whether the cluster is gone yet; to wait again: zcdrop drop --yes --if-exists --wait " + id},
+			hint:    "the drop happened, but describe could not say whether the cluster is gone yet; to wait again: zcdrop wait " + id},
 		// fastWaits gives up after two failed polls in a row.
 		{name: "describe keeps failing", stop: failing(mock.Fault{Kind: mock.FaultStatus, StatusCode: 500, Times: 2}),
 			exit: exitNetwork, kind: "wait_failed", polls: 3, status: "DELETING",
@@ -286,6 +286,7 @@ func TestDropWaitStops(t *testing.T) {
 					// The progress line of the first poll, the error, and
 					// the hint.
 					lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+					assertNoDropToCheck(t, lines[len(lines)-1])
 					if len(lines) != 3 || !strings.HasPrefix(lines[0], "cluster "+id+": DELETING after ") || !strings.HasPrefix(lines[1], "zcdrop drop: cluster "+id+" was ") ||
 						!strings.Contains(lines[1], tt.message) || !strings.HasPrefix(lines[2], "hint: ") || !strings.Contains(lines[2], tt.hint) {
 						t.Errorf("stderr %q, want the first poll's line, %q and the hint %q", stderr, tt.message, tt.hint)
@@ -293,6 +294,9 @@ func TestDropWaitStops(t *testing.T) {
 					return
 				}
 				got := decodeWaitJSON(t, stdout)
+				if got.Error != nil {
+					assertNoDropToCheck(t, got.Error.Hint)
+				}
 				if got.Outcome != "dropped" || got.RequestID == "" || got.Error == nil || got.Error.Kind != tt.kind ||
 					!strings.Contains(got.Error.Message, tt.message) || !strings.Contains(got.Error.Hint, tt.hint) ||
 					got.Wait.Status != tt.status || *got.Wait.Gone || *got.Wait.NotFound || (tt.polls != 0 && got.Wait.Polls != tt.polls) || got.Wait.Polls < 2 {

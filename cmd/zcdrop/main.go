@@ -1,9 +1,11 @@
-// Command zcdrop drops Zilliz Cloud clusters safely and checks Drop Cluster
-// traffic against openapi.yaml.
+// Command zcdrop drops Zilliz Cloud clusters safely, watches them go, and
+// checks the traffic against openapi.yaml.
 //
 // Usage:
 //
 //	zcdrop drop [flags] CLUSTER_ID
+//	zcdrop describe [flags] CLUSTER_ID
+//	zcdrop wait [flags] CLUSTER_ID
 //	zcdrop conformance [--format text|json|junit] PATH...
 //	zcdrop probe [--record DIR] [flags]
 //	zcdrop mock --api-key KEY --cluster ID [flags]
@@ -16,9 +18,9 @@
 //
 // # Environment
 //
-//	ZILLIZ_API_KEY  the API key of drop and probe, unless --api-key-file PATH
-//	                names a file holding only the key (a regular file of at
-//	                most 4 KiB); never a flag's value
+//	ZILLIZ_API_KEY  the API key of drop, describe, wait and probe, unless
+//	                --api-key-file PATH names a file holding only the key (a
+//	                regular file of at most 4 KiB); never a flag's value
 //	stdin           drop asks a terminal to type the cluster ID back, and
 //	                without one refuses (exit 2) unless --yes is given
 //
@@ -36,8 +38,8 @@
 //	3  cluster not found (96018)
 //	4  API key rejected or without permission
 //	5  network or server failure (after retries for 429 and 503)
-//	6  drop --wait: dropped, but not yet gone when --timeout ran out
-//	130  drop --wait: dropped, but interrupted (Ctrl-C, SIGTERM) while waiting
+//	6  drop --wait, wait: not yet gone when --timeout ran out
+//	130  drop --wait, wait: interrupted (Ctrl-C, SIGTERM) while waiting
 package main
 
 import (
@@ -66,22 +68,24 @@ const (
 	exitNotFound = 3 // the cluster does not exist (96018)
 	exitAuth     = 4 // the key is rejected or lacks permission
 	exitNetwork  = 5 // network or server failure after retries
-	// exitTimeout: drop --wait dropped the cluster, and --timeout ran out
-	// before describe found it gone. It is no failure of the drop, which
-	// happened: waiting again is enough.
+	// exitTimeout: --timeout ran out before describe found the cluster
+	// gone, in drop --wait (after the drop, which happened) or in wait. It
+	// is no failure of a drop: waiting again (zcdrop wait) is enough.
 	exitTimeout = 6
-	// exitInterrupted: drop --wait dropped the cluster, and a signal
-	// (Ctrl-C, SIGTERM) ended the wait. 128+SIGINT, as a shell reports an
-	// interrupted command, and not exitTimeout: a script that waits again
-	// on a timeout must not resume a wait that its user stopped.
+	// exitInterrupted: a signal (Ctrl-C, SIGTERM) ended the wait of drop
+	// --wait or wait. 128+SIGINT, as a shell reports an interrupted
+	// command, and not exitTimeout: a script that waits again on a timeout
+	// must not resume a wait that its user stopped.
 	exitInterrupted = 130
 )
 
-const usage = `zcdrop: drop Zilliz Cloud clusters safely, and check Drop Cluster traffic
-against openapi.yaml.
+const usage = `zcdrop: drop Zilliz Cloud clusters safely, watch them go, and check the
+traffic against openapi.yaml.
 
 Usage:
   zcdrop drop [flags] CLUSTER_ID                          drop a cluster (asks first)
+  zcdrop describe [flags] CLUSTER_ID                      print a cluster's status (sends no drop)
+  zcdrop wait [flags] CLUSTER_ID                          wait until a cluster is gone (sends no drop)
   zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
   zcdrop probe [--record DIR] [flags]                     check the live API with probes that delete nothing
   zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
@@ -93,9 +97,9 @@ Usage:
 Each command takes --help. Flags come before operands.
 
 Environment:
-  ZILLIZ_API_KEY  the API key of drop and probe, unless --api-key-file PATH
-                  names a file holding only the key (a regular file of at
-                  most 4 KiB); never a flag's value
+  ZILLIZ_API_KEY  the API key of drop, describe, wait and probe, unless
+                  --api-key-file PATH names a file holding only the key (a
+                  regular file of at most 4 KiB); never a flag's value
   stdin           drop asks a terminal to type the cluster ID back, and
                   without one refuses (exit 2) unless --yes is given
 
@@ -106,8 +110,8 @@ Exit codes:
   3  cluster not found (96018)
   4  API key rejected or without permission
   5  network or server failure (after retries for 429 and 503)
-  6  drop --wait: dropped, but not yet gone when --timeout ran out
-  130  drop --wait: dropped, but interrupted (Ctrl-C, SIGTERM) while waiting
+  6  drop --wait, wait: not yet gone when --timeout ran out
+  130  drop --wait, wait: interrupted (Ctrl-C, SIGTERM) while waiting
 `
 
 // run is the whole program; main only wires it to the process, so that tests
@@ -128,6 +132,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runConformance(ctx, args[1:], stdout, stderr)
 	case "drop":
 		return runDrop(ctx, args[1:], stdin, stdout, stderr)
+	case "describe":
+		return runDescribe(ctx, args[1:], stdout, stderr)
+	case "wait":
+		return runWait(ctx, args[1:], stdout, stderr)
 	case "selftest":
 		return runSelftest(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version", "-v":

@@ -323,11 +323,32 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
+// commandsInUsage are the commands that `zcdrop help` lists, in its order,
+// but help itself and spec, whose --help lists its own commands (see
+// spec_test.go).
+func commandsInUsage(t *testing.T) []string {
+	t.Helper()
+	var cmds []string
+	for line := range strings.Lines(usage) {
+		fields := strings.Fields(line)
+		if len(fields) < 2 || fields[0] != "zcdrop" || !strings.HasPrefix(line, "  ") {
+			continue
+		}
+		if cmd := fields[1]; cmd != "help" && cmd != "spec" {
+			cmds = append(cmds, cmd)
+		}
+	}
+	if len(cmds) == 0 {
+		t.Fatal("usage lists no command")
+	}
+	return cmds
+}
+
 func TestHelpShape(t *testing.T) {
 	// Every command's --help: the usage line, a description, the exit codes,
 	// then the flags, in that order.
 	shape := regexp.MustCompile(`(?s)^Usage: zcdrop (\S+) [^\n]*\n\n\S[^\n]+\n.*\n\nExit codes:\n(  \d+  [^\n]+\n)+\nFlags:\n  \S`)
-	for _, cmd := range []string{"drop", "conformance", "probe", "mock", "selftest", "version"} {
+	for _, cmd := range commandsInUsage(t) {
 		for _, flag := range []string{"--help", "-h"} {
 			t.Run(cmd+" "+flag, func(t *testing.T) {
 				code, stdout, stderr := runCLI(t, cmd, flag)

@@ -16,9 +16,13 @@ import (
 	"github.com/zcdrop/zcdrop/internal/termsafe"
 )
 
-// dropOutput prints what `zcdrop drop` has to say, as text or, with
-// --output json, as one JSON document on stdout, failures included.
+// dropOutput prints what `zcdrop drop`, `zcdrop describe` and `zcdrop
+// wait` have to say, as text or, with --output json, as one JSON document
+// on stdout, failures included.
 type dropOutput struct {
+	// cmd is the command that prints, which its error lines name: drop,
+	// describe or wait.
+	cmd            string
 	json           bool
 	stdout, stderr io.Writer
 	// clusterID is the cluster to drop, once the operand is known, for the
@@ -43,7 +47,15 @@ type dropReport struct {
 	Error  *failureReport `json:"error,omitempty"`
 }
 
-// waitReport is what --wait saw, in JSON.
+// waitOnlyReport is the JSON form of what `zcdrop wait` saw: drop --wait's
+// report without the drop, which this command did not send.
+type waitOnlyReport struct {
+	ClusterID string         `json:"clusterId"`
+	Wait      *waitReport    `json:"wait"`
+	Error     *failureReport `json:"error,omitempty"`
+}
+
+// waitReport is what --wait, or `zcdrop wait`, saw, in JSON.
 type waitReport struct {
 	// Status is DELETED when the wait ended there, or the last status seen
 	// when it stopped before the cluster was gone; empty when none was
@@ -103,79 +115,101 @@ func dropLine(res *zcdrop.DropResult) string {
 	return fmt.Sprintf("dropped cluster %s (request id %s): %s", id, requestID, termsafe.String(res.Prompt))
 }
 
-// waited prints how the wait after res ended, and returns the exit code:
-// 0 when the cluster is gone; exitTimeout or exitInterrupted when ctx ended
-// (cause says why); otherwise the code of the describe's failure. Every
-// failure says that the drop happened, and how to wait again.
-func (o *dropOutput) waited(res *zcdrop.DropResult, wr *zcdrop.WaitResult, err, cause error, timeout time.Duration) int {
-	report := newDropReport(res)
+// waited prints how the wait for cluster id ended, after res, the drop of
+// drop --wait, or after nothing (nil) for `zcdrop wait`, and returns the
+// exit code: 0 when the cluster is gone; exitTimeout or exitInterrupted
+// when ctx ended (cause says why); otherwise the code of the describe's
+// failure. Every failure says how to wait again, and, after a drop, that
+// the drop happened.
+func (o *dropOutput) waited(res *zcdrop.DropResult, id string, wr *zcdrop.WaitResult, err, cause error, timeout time.Duration) int {
+	var wait *waitReport
+	var failed *failureReport
 	if err == nil {
-		report.Wait = &waitReport{Status: string(wr.Status), NotFound: wr.NotFound, Gone: true, Polls: wr.Polls,
+		wait = &waitReport{Status: string(wr.Status), NotFound: wr.NotFound, Gone: true, Polls: wr.Polls,
 			ElapsedSeconds: seconds(wr.Elapsed), RequestID: wr.RequestID}
-		if o.json {
-			_ = json.NewEncoder(o.stdout).Encode(report)
-			return exitOK
+	} else {
+		// WaitDropped fails with a *WaitError once the ID and the options
+		// pass, as drop's do; any other error is taken for a failed first
+		// poll.
+		we, ok := errors.AsType[*zcdrop.WaitError](err)
+		if !ok {
+			we = &zcdrop.WaitError{ClusterID: id, Err: err}
 		}
+		r := waitFailure(res, id, we, cause, timeout)
+		wait, failed = &waitReport{Status: string(we.LastStatus), Polls: we.Polls, ElapsedSeconds: seconds(we.Elapsed)}, &r
+	}
+	switch {
+	case o.json && res != nil:
+		report := newDropReport(res)
+		report.Wait, report.Error = wait, failed
+		_ = json.NewEncoder(o.stdout).Encode(report)
+	case o.json:
+		_ = json.NewEncoder(o.stdout).Encode(waitOnlyReport{ClusterID: id, Wait: wait, Error: failed})
+	case failed != nil:
+		printError(o.stderr, o.cmd, "%s", failed.Message)
+		fmt.Fprintf(o.stderr, "hint: %s\n", termsafe.String(failed.Hint))
+	default:
 		status := "not found"
 		if !wr.NotFound {
 			status = termsafe.String(string(wr.Status))
 		}
 		fmt.Fprintf(o.stdout, "cluster %s is gone: %s after %s in %s (request id %s)\n",
 			termsafe.String(wr.ClusterID), status, polls(wr.Polls), wr.Elapsed.Round(100*time.Millisecond), termsafe.String(orNone(wr.RequestID)))
-		return exitOK
 	}
-	// WaitDropped fails with a *WaitError once the ID and the options
-	// pass, as drop's do; any other error is taken for a failed first poll.
-	we, ok := errors.AsType[*zcdrop.WaitError](err)
-	if !ok {
-		we = &zcdrop.WaitError{ClusterID: res.ClusterID, Err: err}
+	if failed != nil {
+		return failed.exit
 	}
-	r := waitFailure(res, we, cause, timeout)
-	report.Wait = &waitReport{Status: string(we.LastStatus), Polls: we.Polls, ElapsedSeconds: seconds(we.Elapsed)}
-	if o.json {
-		report.Error = &r
-		_ = json.NewEncoder(o.stdout).Encode(report)
-		return r.exit
-	}
-	printError(o.stderr, "drop", "%s", r.Message)
-	fmt.Fprintf(o.stderr, "hint: %s\n", termsafe.String(r.Hint))
-	return r.exit
+	return exitOK
 }
 
-// waitFailure is the failure of a wait that stopped before the cluster was
-// gone: wait_timeout when --timeout ran out, wait_interrupted when a
-// signal ended ctx (cause), and otherwise wait_failed, with the exit code
-// of describe's failure. Each says that the drop happened.
-func waitFailure(res *zcdrop.DropResult, we *zcdrop.WaitError, cause error, timeout time.Duration) failureReport {
-	id := res.ClusterID
-	done := fmt.Sprintf("cluster %s was dropped (outcome %s)", id, res.Outcome)
-	if res.Outcome == zcdrop.OutcomeAlreadyGone {
-		done = fmt.Sprintf("cluster %s was already being dropped (outcome %s)", id, res.Outcome)
-	}
-	again := "to wait again: zcdrop drop --yes --if-exists --wait " + id
+// waitFailure is the failure of a wait for cluster id that stopped before
+// the cluster was gone: wait_timeout when --timeout ran out, wait_interrupted
+// when a signal ended ctx (cause), and otherwise wait_failed, with the exit
+// code of describe's failure. After res, drop --wait's drop, each says that
+// the drop happened; `zcdrop wait` (res nil) knows of no drop, and when it
+// last saw the cluster RUNNING, says that no drop seems to be under way.
+// Each says to wait again with `zcdrop wait`, which sends no drop.
+func waitFailure(res *zcdrop.DropResult, id string, we *zcdrop.WaitError, cause error, timeout time.Duration) failureReport {
 	last := "no status seen"
 	if we.LastStatus != "" {
 		last = "last status " + string(we.LastStatus)
 	}
-	took := fmt.Sprintf("%s in %s", polls(we.Polls), we.Elapsed.Round(100*time.Millisecond))
+	took := fmt.Sprintf("%s, after %s in %s", last, polls(we.Polls), we.Elapsed.Round(100*time.Millisecond))
+	again := "to wait again: zcdrop wait " + id
+	// How each message starts, and what the hint says of the cluster.
+	notGone := fmt.Sprintf("cluster %s was not gone", id)
+	stopped := fmt.Sprintf("the wait for cluster %s was interrupted", id)
+	failed := fmt.Sprintf("waiting for cluster %s failed", id)
+	going, unsure := "", "describe could not say whether the cluster is gone yet; "
+	switch {
+	case res != nil:
+		done := fmt.Sprintf("cluster %s was dropped (outcome %s)", id, res.Outcome)
+		if res.Outcome == zcdrop.OutcomeAlreadyGone {
+			done = fmt.Sprintf("cluster %s was already being dropped (outcome %s)", id, res.Outcome)
+		}
+		notGone, stopped, failed = done+", but was not gone", done+"; the wait was interrupted", done+", but waiting for it failed"
+		going, unsure = "the drop happened, and the cluster goes on being dropped; ", "the drop happened, but "+unsure
+	case we.LastStatus == zcdrop.StatusRunning:
+		going = fmt.Sprintf("the cluster is still RUNNING, so no drop of it seems to be under way (unless describe lags behind one): zcdrop drop --if-exists %s drops it; ", id)
+	}
 	switch {
 	case errors.Is(we.Stopped, context.DeadlineExceeded):
-		return failureReport{Kind: "wait_timeout", exit: exitTimeout, Hint: "the drop happened, and the cluster goes on being dropped; " + again,
-			Message: fmt.Sprintf("%s, but was not gone when --timeout %s ran out: %s, after %s", done, timeout, last, took)}
+		return failureReport{Kind: "wait_timeout", exit: exitTimeout, Hint: going + again,
+			Message: fmt.Sprintf("%s when --timeout %s ran out: %s", notGone, timeout, took)}
 	case we.Stopped != nil:
-		return failureReport{Kind: "wait_interrupted", exit: exitInterrupted, Hint: "the drop happened, and the cluster goes on being dropped; " + again,
-			Message: fmt.Sprintf("%s; the wait was interrupted (%v): %s, after %s", done, cause, last, took)}
+		return failureReport{Kind: "wait_interrupted", exit: exitInterrupted, Hint: going + again,
+			Message: fmt.Sprintf("%s (%v): %s", stopped, cause, took)}
 	}
 	r := classify(we.Err, id)
 	r.Kind, r.Attempts = "wait_failed", 0
-	r.Hint = "the drop happened, but describe could not say whether the cluster is gone yet; " + again
+	r.Hint = unsure + again
 	// An API error's line says its code and status besides the server's
 	// message.
 	why := r.Message
 	if r.line != "" {
 		why, r.line = r.line, ""
 	}
-	r.Message = fmt.Sprintf("%s, but waiting for it failed: %s; %s, after %s", done, why, last, took)
+	r.Message = fmt.Sprintf("%s: %s; %s", failed, why, took)
 	return r
 }
 
@@ -195,7 +229,12 @@ func seconds(d time.Duration) float64 {
 // failure prints an error from DropCluster with a hint and returns its exit
 // code.
 func (o *dropOutput) failure(err error) int {
-	c := classify(err, o.clusterID)
+	return o.report(classify(err, o.clusterID))
+}
+
+// report prints c, a failure after sending, with its hint, and returns its
+// exit code.
+func (o *dropOutput) report(c failureReport) int {
 	if o.json {
 		_ = json.NewEncoder(o.stdout).Encode(map[string]any{"error": c})
 		return c.exit
@@ -207,7 +246,7 @@ func (o *dropOutput) failure(err error) int {
 	if c.Attempts > 1 {
 		line = fmt.Sprintf("giving up after %d attempts: %s", c.Attempts, line)
 	}
-	printError(o.stderr, "drop", "%s", line)
+	printError(o.stderr, o.cmd, "%s", line)
 	if c.Hint != "" {
 		fmt.Fprintf(o.stderr, "hint: %s\n", termsafe.String(c.Hint))
 	}
@@ -222,7 +261,7 @@ func (o *dropOutput) stop(r failureReport) int {
 		_ = json.NewEncoder(o.stdout).Encode(map[string]any{"error": r})
 		return r.exit
 	}
-	printError(o.stderr, "drop", "%s", r.Message)
+	printError(o.stderr, o.cmd, "%s", r.Message)
 	return r.exit
 }
 
@@ -265,7 +304,7 @@ func (o *dropOutput) dryRun(req *http.Request, vs []conformance.Violation, would
 	}
 	fmt.Fprintln(o.stdout, "dry run: nothing sent")
 	if wouldFail != "" {
-		printError(o.stderr, "drop", "warning: the real drop would fail: %s", wouldFail)
+		printError(o.stderr, o.cmd, "warning: the real drop would fail: %s", wouldFail)
 	}
 }
 
