@@ -90,8 +90,13 @@ func classify(err error, clusterID string) failureReport {
 		return v.Pointer == conformance.PointerClusterID
 	}):
 		r.Kind, r.exit, r.Hint = "invalid_cluster_id", exitUsage, "the ID does not match openapi.yaml's pattern, so it was not sent; cluster IDs look like in01-6183d6bac30f801"
+	case violation != nil && violation.StatusCode == 0:
+		r.Kind, r.exit, r.Hint = "violation", exitFailed, "the request breaks openapi.yaml, so it was not sent"
 	case violation != nil:
-		r.Kind, r.exit, r.Hint = "violation", exitFailed, "the exchange breaks openapi.yaml; rerun with --validate observe to see the response anyway"
+		// The answer arrived and broke the spec: a drop's may say it
+		// happened, or be cut short, and the verdict says neither.
+		r.Kind, r.exit, r.Hint = "violation", exitFailed, "the answer breaks openapi.yaml, and --validate enforce refused it, so the drop may have happened all the same: "+
+			checkAdvice(clusterID)+"; rerun with --validate observe to see the response anyway"
 	case apiErr != nil:
 		r.Kind, r.exit = "api_error", exitFailed
 	case unexpected != nil:
@@ -113,11 +118,10 @@ func classify(err error, clusterID string) failureReport {
 // answer, the drop may have been done.
 func classifyLost(r *failureReport, lost *zcdrop.LostAnswerError, clusterID string) {
 	var unexpected *zcdrop.UnexpectedResponseError
-	var violation *conformance.ViolationError
 	var broke string
+	// An answer that --validate enforce refused is never a lost one (the
+	// front door reports it as the violation it is), so it is not here.
 	switch {
-	case errors.As(lost.Err, &violation):
-		r.Kind, r.exit, broke = "violation", exitFailed, "the exchange breaks openapi.yaml, and --validate enforce refused the answer"
 	case errors.As(lost.Err, &unexpected):
 		r.Kind, r.exit, broke = "unexpected_response", exitNetwork, "the answer was cut short or garbled (a proxy or gateway may be in the way)"
 	case errors.Is(lost.Err, context.DeadlineExceeded):

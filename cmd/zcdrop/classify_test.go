@@ -95,9 +95,6 @@ func TestClassifyLostAnswers(t *testing.T) {
 			hint:    "the connection failed after the request was sent, so the drop may have happened, and describe could not tell: " + check},
 		{name: "no whole answer in time", err: lost(fmt.Errorf("zcdrop: drop cluster %s: %w", id, context.DeadlineExceeded), nil), kind: "timeout", exit: exitNetwork, outcome: "unknown",
 			hint: "no whole answer came in time, so the drop may have happened, and describe could not tell: " + check},
-		{name: "answer refused under enforce", err: lost(&conformance.ViolationError{Method: "DELETE", URL: "u", StatusCode: 200, Violations: []conformance.Violation{{Message: "m"}}}, nil),
-			kind: "violation", exit: exitFailed, outcome: "unknown",
-			hint: "the exchange breaks openapi.yaml, and --validate enforce refused the answer, so the drop may have happened, and describe could not tell: " + check},
 		{name: "a status that does not tell", err: lost(garbled, func(l *zcdrop.LostAnswerError) { l.DescribeErr, l.Status = nil, "PAUSED" }),
 			kind: "unexpected_response", exit: exitNetwork, outcome: "unknown",
 			message: `; describe then found the cluster "PAUSED", a status that does not tell whether the drop happened`, hint: check},
@@ -161,5 +158,28 @@ func TestClassifyInvalidStateNamesDescribe(t *testing.T) {
 	r := classify(&zcdrop.APIError{StatusCode: 200, Code: 40003, Message: "m"}, id)
 	if want := "check its status with `zcdrop describe " + id + "`, then retry"; r.Kind != "invalid_state" || !strings.Contains(r.Hint, want) {
 		t.Errorf("kind %q, hint %q; want invalid_state and %q", r.Kind, r.Hint, want)
+	}
+}
+
+// TestClassifyViolations: a request refused before sending says nothing was
+// sent; an answer refused under enforce says the drop may have happened
+// all the same, and how to find out without sending another.
+func TestClassifyViolations(t *testing.T) {
+	const id = "in01-6183d6bac30f801"
+	request := &conformance.ViolationError{Method: "DELETE", URL: "u", Violations: []conformance.Violation{{Kind: conformance.KindRequest, Pointer: conformance.PointerQuery, Message: "m"}}}
+	answer := &conformance.ViolationError{Method: "DELETE", URL: "u", StatusCode: 200, Violations: []conformance.Violation{{Kind: conformance.KindResponse, Pointer: "/data/prompt", Message: "m"}}}
+	for _, tt := range []struct {
+		name    string
+		err     error
+		hint    string
+		notHint string
+	}{
+		{"request", request, "so it was not sent", "describe"},
+		{"answer", answer, "the drop may have happened all the same: " + checkAdvice(id), "not sent"},
+	} {
+		r := classify(fmt.Errorf("zcdrop: drop cluster %s: %w", id, tt.err), id)
+		if r.Kind != "violation" || r.exit != exitFailed || !strings.Contains(r.Hint, tt.hint) || strings.Contains(r.Hint, tt.notHint) {
+			t.Errorf("%s: kind %q exit %d hint %q; want violation, exit 1, a hint with %q and without %q", tt.name, r.Kind, r.exit, r.Hint, tt.hint, tt.notHint)
+		}
 	}
 }

@@ -367,7 +367,7 @@ func TestDropValidationModes(t *testing.T) {
 		stderr string
 	}{
 		{mode: "observe", exit: exitOK, stderr: `warning: the exchange breaks openapi.yaml: response /data/prompt: property "prompt" is missing`},
-		{mode: "enforce", exit: exitFailed, stderr: "hint: the exchange breaks openapi.yaml"},
+		{mode: "enforce", exit: exitFailed, stderr: "hint: the answer breaks openapi.yaml"},
 		{mode: "off", exit: exitOK, stderr: ""},
 	}
 	for _, tt := range tests {
