@@ -19,7 +19,8 @@ success to a gateway's HTML page, a drop followed by a wait until the
 cluster is DELETED, and a drop whose answer is cut short (its outcome
 confirmed by Describe Cluster), through the client and through
 "zcdrop drop" against the reference server, with the spec enforced on both
-sides; then the live workflow (probe, record, gate, replay) with the
+sides (observed in the cut-short one: enforced, a cut answer is a violation,
+which the outcome check leaves as it is); then the live workflow (probe, record, gate, replay) with the
 reference server standing in for Zilliz Cloud. It is "make conformance"'s
 check, and prints one verdict per check.
 `,
@@ -88,7 +89,7 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "selftest: %d scenarios against the reference server on loopback, spec enforced on both sides: %d passed, %d failed\n",
+	fmt.Fprintf(stdout, "selftest: %d scenarios against the reference server on loopback, spec checked on both sides: %d passed, %d failed\n",
 		len(scenarios), len(scenarios)-failed, failed)
 	msg, err := liveCycle(ctx, v)
 	if err != nil {
