@@ -100,7 +100,7 @@ func classify(err error, clusterID string) failureReport {
 	case apiErr != nil:
 		r.Kind, r.exit = "api_error", exitFailed
 	case unexpected != nil:
-		r.Kind, r.exit, r.Hint = "unexpected_response", exitNetwork, "the answer was not what the API sends: a proxy or gateway may be in the way, or the API has changed"
+		r.Kind, r.exit, r.Hint = "unexpected_response", exitNetwork, "the answer was not what the API sends (a proxy or gateway may be in the way, or the API has changed), so the drop may or may not have happened: "+checkAdvice(clusterID)
 	case errors.Is(err, context.DeadlineExceeded):
 		r.Kind, r.exit, r.Hint = "timeout", exitNetwork, "no answer in time; the drop may or may not have happened: "+checkAdvice(clusterID)
 	case isDialError(err):

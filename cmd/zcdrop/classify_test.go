@@ -183,3 +183,17 @@ func TestClassifyViolations(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyUnexpectedAnswer: an answer that is not the API's, on a
+// status that no outcome check reads, leaves the drop's fate open, and
+// says how to find out; describe's says that describing again is safe.
+func TestClassifyUnexpectedAnswer(t *testing.T) {
+	const id = "in01-6183d6bac30f801"
+	err := &zcdrop.UnexpectedResponseError{StatusCode: 404, ContentType: "text/html", Reason: "not JSON"}
+	if r := classify(err, id); r.Kind != "unexpected_response" || r.exit != exitNetwork || !strings.Contains(r.Hint, "the drop may or may not have happened: "+checkAdvice(id)) {
+		t.Errorf("drop: kind %q exit %d hint %q", r.Kind, r.exit, r.Hint)
+	}
+	if r := describeFailure(err, id); r.Kind != "unexpected_response" || !strings.Contains(r.Hint, "describing changes nothing") || strings.Contains(r.Hint, "drop may") {
+		t.Errorf("describe: kind %q hint %q", r.Kind, r.Hint)
+	}
+}

@@ -100,6 +100,8 @@ func describeFailure(err error, clusterID string) failureReport {
 		r.Hint = "no answer in time; describing changes nothing, so running it again is safe (perhaps with a longer --timeout)"
 	case r.Kind == "network" && !isDialError(err):
 		r.Hint = "the request failed in transit; describing changes nothing, so running it again is safe"
+	case r.Kind == "unexpected_response":
+		r.Hint = "the answer was not what the API sends (a proxy or gateway may be in the way, or the API has changed); describing changes nothing, so running it again is safe"
 	case r.Kind == "not_found":
 		r.Hint = "no such cluster: it was dropped and is gone, or the ID or region is wrong"
 	}
