@@ -344,9 +344,16 @@ func pollRetryable(f *failure) bool {
 	return f.status >= 200 && f.status <= 299
 }
 
-// jitter strays d by up to fraction of it either way, at random.
+// jitter strays d by up to fraction of it either way, at random, and
+// saturates at the largest time.Duration: a float beyond it converts to
+// whatever the platform makes of it, the most negative duration on amd64,
+// which would wait for nothing.
 func (c *Client) jitter(d time.Duration, fraction float64) time.Duration {
-	return time.Duration(float64(d) * (1 + fraction*(2*c.random()-1)))
+	j := float64(d) * (1 + fraction*(2*c.random()-1))
+	if j >= float64(maxDuration) {
+		return maxDuration
+	}
+	return time.Duration(j)
 }
 
 // doubled is twice d, but no more than ceiling, and never overflowed.
