@@ -30,12 +30,18 @@ func classify(err error, clusterID string) failureReport {
 	var violation *conformance.ViolationError
 	var urlErr *url.Error
 	var r failureReport
+	cause := err
 	if retried, ok := errors.AsType[*zcdrop.RetryError](err); ok {
 		r.Attempts = retried.Attempts
+		// The attempts are told apart (in JSON, and in front of a line of
+		// text), so the message is the last attempt's error: the
+		// RetryError's own words would say them twice.
+		if retried.Stopped == nil {
+			cause = retried.Err
+		}
 	}
 	// The message is the drop's own error's: what describe said comes
 	// after it, in the CLI's words.
-	cause := err
 	lost, isLost := errors.AsType[*zcdrop.LostAnswerError](err)
 	if isLost {
 		cause = lost.Err
