@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -96,16 +97,36 @@ func (l *statusLine) change(ch zcdrop.StatusChange) {
 	fmt.Fprintf(l.w, "cluster %s: %s after %s\n", l.id, l.status, ch.Elapsed.Round(100*time.Millisecond))
 }
 
-// shownStatus is a change's status as a line shows it, escaped: the
-// server chose it.
+// shownStatus is a change's status as a line shows it, escaped, since the
+// server chose it, and shortened to maxShownStatus bytes.
 func shownStatus(ch zcdrop.StatusChange) string {
 	switch {
 	case ch.NotFound:
 		return "not found"
 	case ch.Unknown:
-		return termsafe.String(string(ch.Status)) + " (a status openapi.yaml does not list; still waiting)"
+		return shortened(termsafe.String(string(ch.Status))) + " (a status openapi.yaml does not list; still waiting)"
 	}
-	return termsafe.String(string(ch.Status))
+	return shortened(termsafe.String(string(ch.Status)))
+}
+
+// maxShownStatus is the most of a status that a line of progress shows.
+// The known statuses are under 10 bytes; a server may send one of up to
+// the client's 1 MiB cap on a body, which the live line would redraw each
+// second, and which no row of a terminal holds: "\r\x1b[2K" erases one
+// row only.
+const maxShownStatus = 64
+
+// shortened is s, escaped already, cut to maxShownStatus bytes at a rune's
+// start, with "..." when it was cut.
+func shortened(s string) string {
+	if len(s) <= maxShownStatus {
+		return s
+	}
+	n := maxShownStatus
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
 
 // draw redraws the live line; l.mu is held.
