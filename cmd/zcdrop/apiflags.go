@@ -137,6 +137,13 @@ type apiClient struct {
 // retries of --attempts. It never follows a redirect: Go would resend the
 // key to the new URL.
 func (f *apiFlags) connect(key string, target apiTarget, out *dropOutput) (*apiClient, *failureReport) {
+	// An ID that holds the key (swapped arguments) would send the key in
+	// the request's path, and every line that names the cluster, a hint's
+	// command included, would print it.
+	if redact.New(key).String(target.clusterID) != target.clusterID {
+		r := usageFailure("invalid_cluster_id", invalidClusterIDHint, "the cluster ID holds the API key; nothing sent")
+		return nil, &r
+	}
 	var transport http.RoundTripper = http.DefaultTransport
 	if f.verbose {
 		log := slog.New(slog.NewTextHandler(out.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
