@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,32 @@ func TestLiveStatusLineStaysOneLine(t *testing.T) {
 				if len(line) > 200 {
 					t.Errorf("live %v: line %d is %d bytes long: %.120q...", live, i, len(line), line)
 				}
+			}
+		}
+	}
+}
+
+// TestLiveStatusLineFitsTheTerminal: on a terminal 80 columns wide, the
+// live line of a status that openapi.yaml does not list ("ARCHIVING (a
+// status openapi.yaml does not list; still waiting) (12s)", after the
+// cluster ID) took 113 columns and wrapped, and "\r\x1b[2K" then took back
+// only its last row, leaving a row behind at each redraw, once a second.
+// Each drawn line must be shorter than the terminal is wide, and keep the
+// time spent.
+func TestLiveStatusLineFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 40, 10} {
+		orig := terminalWidth
+		terminalWidth = func(io.Writer) int { return width }
+		var out bytes.Buffer
+		start := time.Unix(0, 0)
+		l := newStatusLine(&out, seededDedicated, true, func() time.Time { return start.Add(12 * time.Second) })
+		for _, status := range []string{"ARCHIVING", "DELETING", strings.Repeat("日本", 100)} {
+			l.change(zcdrop.StatusChange{ClusterID: seededDedicated, Status: zcdrop.ClusterStatus(status), Unknown: status != "DELETING", Poll: 1})
+		}
+		terminalWidth = orig
+		for i, line := range strings.Split(out.String(), eraseLine)[1:] {
+			if len(line) >= width || !utf8.ValidString(line) || (width >= 40 && !strings.HasSuffix(line, " (0s)")) {
+				t.Errorf("width %d: line %d is %d bytes, or not valid UTF-8, or without the time spent: %q", width, i, len(line), line)
 			}
 		}
 	}

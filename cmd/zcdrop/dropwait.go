@@ -30,6 +30,20 @@ var isLiveTerminal = func(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb"
 }
 
+// terminalWidth is the width in columns of w, drop's stderr, when it is a
+// terminal that says, and 0 otherwise. Tests replace it.
+var terminalWidth = func(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
+}
+
 // liveRedraw is how often the live status line redraws its elapsed time
 // between changes.
 const liveRedraw = time.Second
@@ -73,11 +87,13 @@ type statusLine struct {
 	start  time.Time
 	status string // as shown: escaped; "" before the first poll answers
 	drawn  bool   // a live line is on the screen
+	width  int    // the terminal's columns, for a live line; 0 when unknown
 }
 
 func newStatusLine(w io.Writer, id string, live bool, now func() time.Time) *statusLine {
 	l := &statusLine{w: w, id: termsafe.String(id), live: live, now: now, start: now()}
 	if live {
+		l.width = terminalWidth(w)
 		l.mu.Lock()
 		l.draw()
 		l.mu.Unlock()
@@ -104,9 +120,9 @@ func shownStatus(ch zcdrop.StatusChange) string {
 	case ch.NotFound:
 		return "not found"
 	case ch.Unknown:
-		return shortened(termsafe.String(string(ch.Status))) + " (a status openapi.yaml does not list; still waiting)"
+		return shortened(termsafe.String(string(ch.Status)), maxShownStatus) + " (a status openapi.yaml does not list; still waiting)"
 	}
-	return shortened(termsafe.String(string(ch.Status)))
+	return shortened(termsafe.String(string(ch.Status)), maxShownStatus)
 }
 
 // maxShownStatus is the most of a status that a line of progress shows.
@@ -116,27 +132,38 @@ func shownStatus(ch zcdrop.StatusChange) string {
 // row only.
 const maxShownStatus = 64
 
-// shortened is s, escaped already, cut to maxShownStatus bytes at a rune's
-// start, with "..." when it was cut.
-func shortened(s string) string {
-	if len(s) <= maxShownStatus {
+// shortened is s, escaped already, cut to at most limit bytes at a rune's
+// start, ending in "..." when it was cut and there is room for it.
+func shortened(s string, limit int) string {
+	if len(s) <= limit {
 		return s
 	}
-	n := maxShownStatus
+	dots := "..."
+	if limit < 2*len(dots) {
+		dots = ""
+	}
+	n := max(0, limit-len(dots))
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
-	return s[:n] + "..."
+	return s[:n] + dots
 }
 
-// draw redraws the live line; l.mu is held.
+// draw redraws the live line; l.mu is held. On a terminal of known width,
+// the line is cut to fit one row, from the end of the status, so that the
+// time spent stays: "\r\x1b[2K" erases one row only, and a line that
+// wrapped would leave a row behind at each redraw.
 func (l *statusLine) draw() {
-	elapsed := l.now().Sub(l.start).Round(time.Second)
-	if l.status == "" {
-		fmt.Fprintf(l.w, "%swaiting for cluster %s to go (%s)", eraseLine, l.id, elapsed)
-	} else {
-		fmt.Fprintf(l.w, "%swaiting for cluster %s to go: %s (%s)", eraseLine, l.id, l.status, elapsed)
+	text := "waiting for cluster " + l.id + " to go"
+	if l.status != "" {
+		text += ": " + l.status
 	}
+	elapsed := fmt.Sprintf(" (%s)", l.now().Sub(l.start).Round(time.Second))
+	if l.width > 0 {
+		// A byte takes a column at most, so that bytes count safely.
+		text = shortened(text, l.width-1-len(elapsed))
+	}
+	fmt.Fprint(l.w, eraseLine+text+elapsed)
 	l.drawn = true
 }
 
