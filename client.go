@@ -174,7 +174,7 @@ func (c *Client) markBasePath(ctx context.Context) context.Context {
 // keeps the scheme but not the key, so it cannot be sent. It refuses the
 // IDs that DropCluster refuses.
 func (c *Client) DropRequestForDisplay(ctx context.Context, clusterID string) (*http.Request, error) {
-	if err := ValidateClusterID(clusterID); err != nil {
+	if err := c.checkClusterID(clusterID); err != nil {
 		return nil, err
 	}
 	req, err := api.NewDropClusterRequest(c.server, clusterID, dropParams())
@@ -217,8 +217,8 @@ type DropResult struct {
 // DropCluster drops a cluster: DELETE /v2/clusters/{clusterId}/drop
 // (https://docs.zilliz.com/reference/restful/drop-cluster-v2).
 //
-// An ID that could change the request path is refused before any request is
-// built (see ValidateClusterID). The errors are an *APIError for the API's
+// An ID that could change the request path (see ValidateClusterID), or
+// that holds the key, is refused before any request is built. The errors are an *APIError for the API's
 // envelope (HTTP 200 with a non-zero code included), an
 // *UnexpectedResponseError for a body that cannot be understood, a
 // *ClusterIDError, a *LostAnswerError for a drop that may have happened, or
@@ -237,7 +237,7 @@ type DropResult struct {
 // the cluster gone (ErrClusterNotFound) is OutcomeConfirmed too: describe
 // lagged behind the lost drop.
 func (c *Client) DropCluster(ctx context.Context, clusterID string) (*DropResult, error) {
-	if err := ValidateClusterID(clusterID); err != nil {
+	if err := c.checkClusterID(clusterID); err != nil {
 		return nil, err
 	}
 	lostBefore := false

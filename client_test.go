@@ -499,9 +499,8 @@ func TestRedactionNeverChangesAVerdict(t *testing.T) {
 		prompt string
 		want   string // the prompt as reported
 	}{
-		// A long key is hidden wherever it occurs, the echoed cluster ID
-		// included; the comparison with the requested ID comes first.
-		{name: "key inside the echoed ID", key: "in01-6183d6bac30", prompt: "p", want: "p"},
+		// (A requested ID that holds the key is refused before anything
+		// is sent: TestClusterIDHoldingTheKeyIsRefused.)
 		{name: "key inside a word", key: "demo-key-0123456789", prompt: "xdemo-key-0123456789s; Kindly note", want: "xREDACTEDs; Kindly note"},
 		{name: "key as a word", key: "demo-key-0123456789", prompt: "the key demo-key-0123456789 was used.", want: "the key REDACTED was used."},
 	}

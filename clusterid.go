@@ -47,3 +47,15 @@ func ValidateClusterID(id string) error {
 	}
 	return nil
 }
+
+// checkClusterID refuses what ValidateClusterID refuses, and first an ID
+// that holds the client's key, which a script that swapped its arguments
+// passes: sent, the key would sit in the request's path, which servers and
+// proxies log, and in every error that names the cluster. The refusal
+// quotes the ID with the key hidden.
+func (c *Client) checkClusterID(id string) error {
+	if masked := c.secrets.String(id); masked != id {
+		return &ClusterIDError{ClusterID: masked, Reason: "it holds the API key"}
+	}
+	return ValidateClusterID(id)
+}

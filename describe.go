@@ -93,7 +93,7 @@ type Cluster struct {
 // transport refused (one whose status line did not parse, or that a
 // conformance.Transport in ModeEnforce refused) is not asked for again.
 func (c *Client) DescribeCluster(ctx context.Context, clusterID string) (*Cluster, error) {
-	if err := ValidateClusterID(clusterID); err != nil {
+	if err := c.checkClusterID(clusterID); err != nil {
 		return nil, err
 	}
 	cl, _, err := c.describeWithRetries(ctx, clusterID)

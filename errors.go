@@ -216,10 +216,11 @@ func (e *RetryError) Unwrap() []error {
 }
 
 // ClusterIDError is returned, before any request is built, for a cluster ID
-// that could change the request path or that no cluster can have. It
-// matches ErrInvalidClusterID.
+// that could change the request path, that no cluster can have, or that
+// holds the Client's key. It matches ErrInvalidClusterID.
 type ClusterIDError struct {
-	// ClusterID is the refused ID, shortened when it is long.
+	// ClusterID is the refused ID, shortened when it is long, with the
+	// key hidden.
 	ClusterID string
 	// Reason says what is wrong with it.
 	Reason string

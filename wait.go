@@ -227,7 +227,7 @@ func (e *WaitError) Unwrap() []error {
 // The ID is checked as DropCluster checks it; a bad option is reported
 // before anything is sent.
 func (c *Client) WaitDropped(ctx context.Context, clusterID string, opts ...WaitOption) (*WaitResult, error) {
-	if err := ValidateClusterID(clusterID); err != nil {
+	if err := c.checkClusterID(clusterID); err != nil {
 		return nil, err
 	}
 	o := defaultWaitOptions()
