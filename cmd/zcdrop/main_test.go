@@ -220,7 +220,7 @@ func startMock(t *testing.T, args ...string) (baseURL string, printed []string, 
 	}()
 	for line := range lines {
 		printed = append(printed, line)
-		if url, ok := strings.CutPrefix(line, "zcdrop mock: serving Drop Cluster on "); ok {
+		if url, ok := strings.CutPrefix(line, "zcdrop mock: serving Drop Cluster and Describe Cluster on "); ok {
 			baseURL = url
 			break
 		}

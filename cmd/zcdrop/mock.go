@@ -166,7 +166,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// seeded state even if a client is quick, and printed after, so that a
 	// slow reader of stdout never holds up serving.
 	var banner strings.Builder
-	fmt.Fprintf(&banner, "zcdrop mock: serving Drop Cluster on http://%s\n", ln.Addr())
+	fmt.Fprintf(&banner, "zcdrop mock: serving Drop Cluster and Describe Cluster on http://%s\n", ln.Addr())
 	// The key is a flag's value, so the user knows it; a fingerprint tells
 	// which key it is without putting it in a terminal's scrollback or a
 	// CI log.
