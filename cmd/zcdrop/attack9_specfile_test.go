@@ -3,13 +3,11 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
+
+	"github.com/zcdrop/zcdrop/internal/fifotest"
 )
 
 // selftest --spec FILE validates FILE's examples; make conformance runs it
@@ -19,28 +17,7 @@ import (
 // be refused, not opened (a FIFO would block the command for good).
 func TestCheckSpecFileReadsNoFileItNames(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	opened := make(chan struct{})
-	var once sync.Once
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			f, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for a reader
-			if err != nil || stop.Load() {
-				if f != nil {
-					f.Close()
-				}
-				return
-			}
-			once.Do(func() { close(opened) })
-			_, _ = f.WriteString("{}")
-			f.Close()
-		}
-	})
+	fifo, opened, release := fifotest.Watch(t, dir)
 	spec := `openapi: 3.1.0
 info: {title: t, version: "1"}
 paths:
@@ -69,13 +46,7 @@ paths:
 		err = <-done
 	case err = <-done:
 	}
-	stop.Store(true)
-	r, rerr := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if rerr != nil {
-		t.Fatal(rerr)
-	}
-	wg.Wait()
-	r.Close()
+	release()
 	if err == nil || !strings.Contains(err.Error(), "$schema") {
 		t.Errorf("checkSpecFile: %v; want an error that names $schema", err)
 	}

@@ -3,13 +3,10 @@
 package speclint
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
+
+	"github.com/zcdrop/zcdrop/internal/fifotest"
 )
 
 // openAPI31 is a small OpenAPI 3.1 document whose response schema holds
@@ -32,48 +29,6 @@ KEYWORDS                type: object
               example: {a: 1}
 `
 
-// watchFIFO makes a named pipe in dir and reports, on the channel it
-// returns, when something first opens it to read; every reader gets "{}".
-// release stops the watch once the readers are done, and returns when the
-// watcher is gone.
-func watchFIFO(t *testing.T, dir string) (path string, opened <-chan struct{}, release func()) {
-	t.Helper()
-	path = filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(path, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	ch := make(chan struct{})
-	var once sync.Once
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			// Opening to write waits for a reader: the linter, or release.
-			f, err := os.OpenFile(path, os.O_WRONLY, 0)
-			if err != nil {
-				return
-			}
-			if stop.Load() {
-				f.Close()
-				return
-			}
-			once.Do(func() { close(ch) })
-			_, _ = f.WriteString("{}")
-			f.Close()
-		}
-	})
-	release = func() {
-		stop.Store(true)
-		r, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wg.Wait()
-		r.Close()
-	}
-	return path, ch, release
-}
-
 // JSON Schema's $schema, $id and $dynamicRef are URIs, and the validator
 // that kin-openapi uses for OpenAPI 3.1 loads those with the file scheme
 // from the disk: a spec under review could make spec lint read any file,
@@ -93,7 +48,7 @@ func TestLintReadsNoFileThatJSONSchemaKeywordsName(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			fifo, opened, release := watchFIFO(t, dir)
+			fifo, opened, release := fifotest.Watch(t, dir)
 			var kw strings.Builder
 			for line := range strings.Lines(tt.keywords) {
 				kw.WriteString("                " + line)
