@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"runtime"
 	"slices"
 
 	"github.com/zcdrop/zcdrop/internal/redact"
@@ -79,28 +80,36 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 	return v.checkCassettes(ctx, corpusLimits{MaxCorpusBytes, MaxCorpusInteractions}, paths)
 }
 
-// checkCassettes is CheckCassettes within lim.
+// checkCassettes is CheckCassettes within lim. It checks cassettes on
+// every core the runtime may use, each cassette on one goroutine, since the
+// lifecycle rules read a cassette's interactions in order; the results come
+// in the order of the files all the same.
 func (v *Validator) checkCassettes(ctx context.Context, lim corpusLimits, paths []string) ([]Result, error) {
 	var results []Result
-	err := readCorpus(ctx, lim, paths, func(file string, c *vcr.Cassette) error {
-		rs, err := toRecordedAll(file, c)
-		if err != nil {
-			return err
-		}
-		life := newLifecycle() // Each cassette is a sequence of its own.
-		for _, r := range rs {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			r.req = r.req.WithContext(ctx) // The base path mark, if ctx has one.
-			result, said := v.checkRecorded(ctx, r)
-			life.observe(&result, said)
-			results = append(results, result)
-		}
-		return nil
-	})
+	err := eachCassette(ctx, lim, paths, runtime.GOMAXPROCS(0), v.checkCassette,
+		func(rs []Result) { results = append(results, rs...) })
 	if err != nil {
 		return nil, err
+	}
+	return results, nil
+}
+
+// checkCassette checks the interactions of c, read from file, in order.
+func (v *Validator) checkCassette(ctx context.Context, file string, c *vcr.Cassette) ([]Result, error) {
+	rs, err := toRecordedAll(file, c)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]Result, 0, len(rs))
+	life := newLifecycle() // Each cassette is a sequence of its own.
+	for _, r := range rs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r.req = r.req.WithContext(ctx) // The base path mark, if ctx has one.
+		result, said := v.checkRecorded(ctx, r)
+		life.observe(&result, said)
+		results = append(results, result)
 	}
 	return results, nil
 }

@@ -54,22 +54,48 @@ type corpusLimits struct {
 	interactions int
 }
 
-// readCorpus reads the cassettes at paths in order, each distinct file
-// once, within lim and the budget of a cassette, and hands each to visit.
-// It stops at the first error, visit's included. The reading itself is
-// package cassettefile's, which zcdrop spec drift shares, so that both
-// read the same inputs; its errors become *CassetteError here.
-func readCorpus(ctx context.Context, lim corpusLimits, paths []string, visit func(file string, c *vcr.Cassette) error) error {
-	budget := cassettefile.Limits{
+// budget is the cassettefile budget of a cassette within lim.
+func (lim corpusLimits) budget() cassettefile.Limits {
+	return cassettefile.Limits{
 		FileBytes:          MaxCassetteBytes,
 		TextBytes:          MaxCassetteTextBytes,
 		AliasNodes:         MaxCassetteAliasNodes,
 		CorpusBytes:        lim.bytes,
 		CorpusInteractions: lim.interactions,
 	}
-	err := cassettefile.ReadCorpus(ctx, budget, paths, func(file string, _ []byte, c *vcr.Cassette) error {
+}
+
+// readCorpus reads the cassettes at paths in order, each distinct file
+// once, within lim and the budget of a cassette, and hands each to visit.
+// It stops at the first error, visit's included. The reading itself is
+// package cassettefile's, which zcdrop spec drift shares, so that both
+// read the same inputs; its errors become *CassetteError here.
+func readCorpus(ctx context.Context, lim corpusLimits, paths []string, visit func(file string, c *vcr.Cassette) error) error {
+	err := cassettefile.ReadCorpus(ctx, lim.budget(), paths, func(file string, _ []byte, c *vcr.Cassette) error {
 		return visit(file, c)
 	})
+	return cassetteError(err)
+}
+
+// eachCassette reads the cassettes at paths as readCorpus does, and checks
+// each on one of workers goroutines with check, whose results it hands to
+// emit in readCorpus's order (see cassettefile.Each).
+func eachCassette(ctx context.Context, lim corpusLimits, paths []string, workers int,
+	check func(ctx context.Context, file string, c *vcr.Cassette) ([]Result, error),
+	emit func(rs []Result)) error {
+	err := cassettefile.Each(ctx, lim.budget(), paths, workers,
+		func(ctx context.Context, file string, _ []byte, c *vcr.Cassette) ([]Result, error) {
+			return check(ctx, file, c)
+		},
+		func(_ string, rs []Result) error {
+			emit(rs)
+			return nil
+		})
+	return cassetteError(err)
+}
+
+// cassetteError makes a *cassettefile.Error a *CassetteError.
+func cassetteError(err error) error {
 	var fe *cassettefile.Error
 	if errors.As(err, &fe) {
 		return &CassetteError{File: fe.File, Err: fe.Err}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/zcdrop/zcdrop/internal/redact"
 	"github.com/zcdrop/zcdrop/internal/regularfile"
@@ -66,43 +67,165 @@ func (e *Error) Unwrap() error { return e.Err }
 // files are read in lexical order. It stops at the first error, visit's
 // included, and returns ctx's error as soon as ctx is done.
 func ReadCorpus(ctx context.Context, lim Limits, paths []string, visit func(file string, data []byte, c *vcr.Cassette) error) error {
+	type read struct {
+		data []byte
+		c    *vcr.Cassette
+	}
+	// One worker reads ahead of visit by one file at most, so that no
+	// more than a few parsed cassettes are alive at once.
+	return Each(ctx, lim, paths, 1,
+		func(_ context.Context, _ string, data []byte, c *vcr.Cassette) (read, error) {
+			return read{data, c}, nil
+		},
+		func(file string, r read) error { return visit(file, r.data, r.c) })
+}
+
+// Each reads the cassettes at paths as ReadCorpus does, on up to workers
+// goroutines at once, and hands each to work there as soon as it is read.
+// It hands work's results to emit in the order that ReadCorpus reads the
+// files, and applies the corpus budget in that order too, so that what it
+// emits, and the error it returns, do not depend on which file was read
+// first: the first error in that order wins, a file's own before the
+// corpus budget that it crosses, and that before work's. Only a few files
+// are in hand at once (about twice workers), so that a corpus is never
+// held whole. Each stops at the first error, emit's included, and returns
+// ctx's error as soon as ctx is done; the ctx that work gets is done then
+// too.
+func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
+	work func(ctx context.Context, file string, data []byte, c *vcr.Cassette) (T, error),
+	emit func(file string, result T) error) error {
+	files, err := distinctFiles(ctx, paths)
+	if err != nil {
+		return err
+	}
+	workers = max(1, min(workers, len(files)))
+	// No worker outlives Each: the deferred cancel runs first, and stops
+	// them, and then Each waits for them.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type outcome struct {
+		bytes        int64
+		interactions int
+		result       T
+		readErr      error // the file's own, before the budget
+		workErr      error // work's, after the budget
+	}
+	type job struct {
+		file string
+		done chan outcome
+	}
+	// pending holds the jobs handed out, in order, for the loop below;
+	// its capacity bounds how far the workers run ahead of emit.
+	pending := make(chan *job, workers)
+	jobs := make(chan *job)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		defer close(pending)
+		for _, f := range files {
+			j := &job{file: f, done: make(chan outcome, 1)}
+			for _, ch := range []chan *job{pending, jobs} {
+				select {
+				case ch <- j:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				c, data, err := readCassette(ctx, lim, j.file)
+				if err != nil {
+					j.done <- outcome{readErr: err}
+					continue
+				}
+				o := outcome{bytes: int64(len(data)), interactions: len(c.Interactions)}
+				o.result, o.workErr = work(ctx, j.file, data, c)
+				j.done <- o
+			}
+		}()
+	}
+
+	var bytes int64
+	interactions := 0
+	for j := range pending {
+		var o outcome
+		select {
+		case o = <-j.done:
+		case <-ctx.Done():
+		}
+		if err := ctx.Err(); err != nil {
+			// Both may be ready; select picks either.
+			return err
+		}
+		if o.readErr != nil {
+			return o.readErr
+		}
+		bytes += o.bytes
+		interactions += o.interactions
+		switch {
+		case bytes > lim.CorpusBytes:
+			return &Error{File: j.file, Err: fmt.Errorf("the cassettes read so far, this one included, are larger than %d bytes (%d MiB), the most one run reads", lim.CorpusBytes, lim.CorpusBytes>>20)}
+		case interactions > lim.CorpusInteractions:
+			return &Error{File: j.file, Err: fmt.Errorf("the cassettes read so far, this one included, hold more than %d interactions, the most one run checks", lim.CorpusInteractions)}
+		case o.workErr != nil:
+			return o.workErr
+		}
+		if err := emit(j.file, o.result); err != nil {
+			return err
+		}
+	}
+	// pending closes early, and quietly, when ctx is done.
+	return ctx.Err()
+}
+
+// distinctFiles resolves paths to the cassette files they name, in order,
+// each file once however it is named. A file that cannot be stated is kept,
+// for readCassette to say why.
+func distinctFiles(ctx context.Context, paths []string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
 		found, err := cassetteFiles(ctx, p)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		files = append(files, found...)
 	}
-	var seen []os.FileInfo
-	var bytes int64
-	interactions := 0
+	out := files[:0]
+	seen := map[fileID][]os.FileInfo{}
 	for _, f := range files {
-		// A file that cannot be stated is kept, for readCassette to say
-		// why; one already read is skipped, however it was named.
-		if info, err := os.Stat(f); err == nil {
-			if slices.ContainsFunc(seen, func(s os.FileInfo) bool { return os.SameFile(s, info) }) {
-				continue
-			}
-			seen = append(seen, info)
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		c, data, err := readCassette(ctx, lim, f)
+		info, err := os.Stat(f)
 		if err != nil {
-			return err
+			out = append(out, f)
+			continue
 		}
-		bytes += int64(len(data))
-		interactions += len(c.Interactions)
-		switch {
-		case bytes > lim.CorpusBytes:
-			return &Error{File: f, Err: fmt.Errorf("the cassettes read so far, this one included, are larger than %d bytes (%d MiB), the most one run reads", lim.CorpusBytes, lim.CorpusBytes>>20)}
-		case interactions > lim.CorpusInteractions:
-			return &Error{File: f, Err: fmt.Errorf("the cassettes read so far, this one included, hold more than %d interactions, the most one run checks", lim.CorpusInteractions)}
+		// Files that are one are of one size and time; os.SameFile tells
+		// apart the few that share both.
+		id := fileID{info.Size(), info.ModTime().UnixNano()}
+		if slices.ContainsFunc(seen[id], func(s os.FileInfo) bool { return os.SameFile(s, info) }) {
+			continue
 		}
-		if err := visit(f, data, c); err != nil {
-			return err
-		}
+		seen[id] = append(seen[id], info)
+		out = append(out, f)
 	}
-	return nil
+	return out, nil
+}
+
+// fileID narrows the search for a file already seen.
+type fileID struct {
+	size    int64
+	modTime int64
 }
 
 // cassetteFiles resolves path to the cassette files it names: itself when it
