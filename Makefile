@@ -117,9 +117,16 @@ conformance: check-generated
 conformance-live:
 	$(GO) test -count=1 -run Live -v ./probe
 
-## bench: speed and memory of validation and the client
+## bench: speed and memory of validation, the client and the gate, ending
+## with issue 11's ratios next to their targets, all from this one run. The
+## gate runs apart at -cpu 1,2, three times each (the median counts), so that
+## its speedup from one core to two can be read off. benchratio copies the
+## output through and exits 1 when a benchmark failed or a ratio's is missing.
+GATE_BENCH := ^BenchmarkGateCorpus$$
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	{ $(GO) test -run '^$$' -bench . -skip '$(GATE_BENCH)' -benchmem $(PKGS); \
+	  $(GO) test -run '^$$' -bench '$(GATE_BENCH)' -benchmem -cpu 1,2 -count 3 ./conformance; } \
+	| $(GO) run ./internal/benchratio
 
 ## fuzz: each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
