@@ -111,16 +111,25 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	result := Result{Method: req.Method, URL: redact.New(messageSecret(req.Header)).URL(req.URL.String())}
 
+	// In ModeEnforce the request is checked before it is sent, and once
+	// only: a request that the fast path proves is not checked again with
+	// its response (proved).
+	var proved *fastRequest
 	if t.Mode == ModeEnforce {
-		if vs := t.Validator.Validate(ctx, Exchange{Request: req, RequestBody: reqBody}); len(vs) > 0 {
+		if fr, ok := t.Validator.fastCheckRequest(Exchange{Request: req, RequestBody: reqBody}); ok {
+			proved = &fr
+		} else if vs := t.Validator.Validate(ctx, Exchange{Request: req, RequestBody: reqBody}); len(vs) > 0 {
 			result.Violations = vs
 			t.report(result)
 			return nil, &ViolationError{Method: req.Method, URL: result.URL, Violations: vs}
 		}
 	}
 
-	out := req.Clone(ctx)
+	// A request without a body is sent as it came: there is nothing to
+	// restore, and a RoundTripper leaves its request untouched anyway.
+	out := req
 	if reqBody != nil {
+		out = req.Clone(ctx)
 		out.Body = io.NopCloser(bytes.NewReader(reqBody))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
 	}
@@ -159,11 +168,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	default:
 		res.Body.Close()
 		res.Body = io.NopCloser(bytes.NewReader(body))
-		result.Violations = t.Validator.Validate(ctx, Exchange{
+		result.Violations, _ = t.Validator.validateProved(ctx, Exchange{
 			Request:     req,
 			RequestBody: reqBody,
 			Response:    &Response{StatusCode: res.StatusCode, Header: res.Header, Body: body},
-		})
+		}, proved)
 	}
 	t.report(result)
 	if t.Mode == ModeEnforce && len(result.Violations) > 0 {
