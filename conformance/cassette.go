@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/zcdrop/zcdrop/internal/cassettefile"
 	"github.com/zcdrop/zcdrop/internal/redact"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
@@ -77,41 +78,86 @@ func (v *Validator) CheckCassettes(ctx context.Context, paths ...string) ([]Resu
 	if len(paths) == 0 {
 		return nil, errors.New("conformance: no cassette paths given")
 	}
-	return v.checkCassettes(ctx, corpusLimits{MaxCorpusBytes, MaxCorpusInteractions}, paths)
+	return v.collect(ctx, corpusLimits{MaxCorpusBytes, MaxCorpusInteractions}, paths)
 }
 
-// checkCassettes is CheckCassettes within lim. It checks cassettes on
-// every core the runtime may use, each cassette on one goroutine, since the
-// lifecycle rules read a cassette's interactions in order; the results come
-// in the order of the files all the same.
-func (v *Validator) checkCassettes(ctx context.Context, lim corpusLimits, paths []string) ([]Result, error) {
+// collect is CheckCassettes within lim.
+func (v *Validator) collect(ctx context.Context, lim corpusLimits, paths []string) ([]Result, error) {
 	var results []Result
-	err := eachCassette(ctx, lim, paths, runtime.GOMAXPROCS(0), v.checkCassette,
-		func(rs []Result) { results = append(results, rs...) })
+	err := v.checkCassettes(ctx, lim, paths, func(r Result) error {
+		results = append(results, r)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	return results, nil
 }
 
-// checkCassette checks the interactions of c, read from file, in order.
-func (v *Validator) checkCassette(ctx context.Context, file string, c *vcr.Cassette) ([]Result, error) {
-	rs, err := toRecordedAll(file, c)
-	if err != nil {
-		return nil, err
+// CheckCassettesFunc checks the cassettes at paths as CheckCassettes does,
+// and hands each Result to fn as soon as it and every Result before it are
+// known, in CheckCassettes's order. It holds a few parts of cassettes at a
+// time, never a corpus nor a whole large cassette, nor the Results, so a
+// gate over any corpus runs in about the memory of a small one. It stops
+// at the first error, fn's included.
+//
+// Unlike CheckCassettes, it may have handed fn Results before it returns a
+// *CassetteError for an input that comes later, or ctx's error: they are
+// then no verdict, as CheckCassettes would have given none. A caller that
+// writes a report as Results come keeps it aside until CheckCassettesFunc
+// returns nil (WriteReportFunc does so).
+func (v *Validator) CheckCassettesFunc(ctx context.Context, paths []string, fn func(Result) error) error {
+	if len(paths) == 0 {
+		return errors.New("conformance: no cassette paths given")
 	}
-	results := make([]Result, 0, len(rs))
-	life := newLifecycle() // Each cassette is a sequence of its own.
-	for _, r := range rs {
+	return v.checkCassettes(ctx, corpusLimits{MaxCorpusBytes, MaxCorpusInteractions}, paths, fn)
+}
+
+// checkCassettes is CheckCassettesFunc within lim. It checks the parts of
+// cassettes on every core the runtime may use, and applies the lifecycle
+// rules, which read a cassette's interactions in order, as their results
+// come in order.
+func (v *Validator) checkCassettes(ctx context.Context, lim corpusLimits, paths []string, fn func(Result) error) error {
+	var life *lifecycle
+	return eachPart(ctx, lim, paths, runtime.GOMAXPROCS(0), v.checkPart,
+		func(p cassettefile.Part, checked []checkedResult) error {
+			if p.First {
+				life = newLifecycle() // Each cassette is a sequence of its own.
+			}
+			for _, c := range checked {
+				life.observe(&c.result, c.said)
+				if err := fn(c.result); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+// checkedResult is an interaction's verdict before the lifecycle rules,
+// and what its answer said of its cluster, for them.
+type checkedResult struct {
+	result Result
+	said   *reading
+}
+
+// checkPart checks the interactions of p, read from p.File, in order.
+func (v *Validator) checkPart(ctx context.Context, p cassettefile.Part) ([]checkedResult, error) {
+	out := make([]checkedResult, 0, len(p.Interactions))
+	for i, in := range p.Interactions {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		r, err := toRecorded(p.File, in)
+		if err != nil {
+			return nil, &CassetteError{File: p.File, Err: fmt.Errorf("line %d: interactions[%d]: %w", p.Lines[i], p.Offset+i, err)}
+		}
 		r.req = r.req.WithContext(ctx) // The base path mark, if ctx has one.
 		result, said := v.checkRecorded(ctx, r)
-		life.observe(&result, said)
-		results = append(results, result)
+		result.Line = p.Lines[i]
+		out = append(out, checkedResult{result, said})
 	}
-	return results, nil
+	return out, nil
 }
 
 // checkRecorded judges one recorded interaction, and returns what its
@@ -165,20 +211,6 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) (Result, *rea
 // recording holds none that the gate could know, but hides credentials and
 // query values.
 var noSecrets = redact.New()
-
-// toRecordedAll readies the interactions of c, read from file, to be
-// checked.
-func toRecordedAll(file string, c *vcr.Cassette) ([]recorded, error) {
-	out := make([]recorded, 0, len(c.Interactions))
-	for i, in := range c.Interactions {
-		r, err := toRecorded(file, in)
-		if err != nil {
-			return nil, &CassetteError{File: file, Err: fmt.Errorf("interactions[%d]: %w", i, err)}
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
 
 // toRecorded readies an interaction to be checked. It refuses interactions
 // that are not traffic at all, which the Validator would otherwise report as

@@ -221,9 +221,9 @@ func TestCheckCassettesResultFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Result{
-		{File: "testdata/cassettes/server-errors.yaml", ID: 0, Method: "DELETE",
+		{File: "testdata/cassettes/server-errors.yaml", ID: 0, Line: 12, Method: "DELETE",
 			URL: "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", StatusCode: 500, OK: true, Violations: []Violation{}},
-		{File: "testdata/cassettes/server-errors.yaml", ID: 1, Method: "DELETE",
+		{File: "testdata/cassettes/server-errors.yaml", ID: 1, Line: 40, Method: "DELETE",
 			URL: "https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop", StatusCode: 503, OK: true, Violations: []Violation{}},
 	}
 	got, _ := json.Marshal(results)
@@ -309,8 +309,8 @@ func TestCheckCassettesUnreadable(t *testing.T) {
 			"interactions[0]: request url cannot be parsed"},
 		{"no status", writeFile(t, dir, "nostatus.yaml", strings.Replace(good, "code: 200", "code: 0", 1)),
 			"interactions[0]: response has no status code"},
-		{"too large", writeFile(t, dir, "large.yaml", "version: 2\n#"+strings.Repeat("x", MaxCassetteBytes)),
-			"is larger than 4194304 bytes (4 MiB), the most a cassette may be"},
+		{"too large, and not in go-vcr's layout", writeFile(t, dir, "large.yaml", "version: 2\n#"+strings.Repeat("x", MaxCassetteBytes)),
+			`is larger than 4194304 bytes (4 MiB), so it is read an interaction at a time, in the layout go-vcr writes only: line 2: a line is longer than 4194304 bytes`},
 		{"link to a directory", symlink(t, emptyDir, filepath.Join(dir, "dir.yaml")), "is a directory, not a regular file"},
 		{"empty directory", emptyDir, "directory holds no *.yaml or *.yml cassettes"},
 		{"directory without cassettes", noCassettes, "directory holds no *.yaml or *.yml cassettes"},

@@ -14,6 +14,12 @@ import (
 // unreadable (*CassetteError), never checked in part. A cassette of Drop
 // Cluster traffic is a few kilobytes, and one that holds the largest bodies
 // the Recorder keeps (DefaultMaxBodyBytes each way) still fits.
+//
+// The gate (CheckCassettes) also reads a cassette larger than
+// MaxCassetteBytes, within the corpus budget, when it is in the layout
+// go-vcr writes: as a stream, a few hundred interactions at a time, each
+// of at most MaxCassetteBytes, so that its memory does not grow with the
+// file. A Replayer, which holds its cassettes, reads none so large.
 const (
 	// MaxCassetteBytes caps the size of a cassette file: 4 MiB. Parsing
 	// YAML costs up to about a hundred times the file's size in memory for
@@ -77,21 +83,17 @@ func readCorpus(ctx context.Context, lim corpusLimits, paths []string, visit fun
 	return cassetteError(err)
 }
 
-// eachCassette reads the cassettes at paths as readCorpus does, and checks
-// each on one of workers goroutines with check, whose results it hands to
-// emit in readCorpus's order (see cassettefile.Each).
-func eachCassette(ctx context.Context, lim corpusLimits, paths []string, workers int,
-	check func(ctx context.Context, file string, c *vcr.Cassette) ([]Result, error),
-	emit func(rs []Result)) error {
-	err := cassettefile.Each(ctx, lim.budget(), paths, workers,
-		func(ctx context.Context, file string, _ []byte, c *vcr.Cassette) ([]Result, error) {
-			return check(ctx, file, c)
-		},
-		func(_ string, rs []Result) error {
-			emit(rs)
-			return nil
-		})
-	return cassetteError(err)
+// eachPart reads the cassettes at paths as readCorpus does, a cassette
+// larger than MaxCassetteBytes too, as a stream, and checks each Part of
+// them on one of workers goroutines with check, whose results it hands to
+// emit in the order of the files and their interactions (see
+// cassettefile.Each).
+func eachPart[T any](ctx context.Context, lim corpusLimits, paths []string, workers int,
+	check func(ctx context.Context, p cassettefile.Part) (T, error),
+	emit func(p cassettefile.Part, result T) error) error {
+	budget := lim.budget()
+	budget.Stream = true
+	return cassetteError(cassettefile.Each(ctx, budget, paths, workers, check, emit))
 }
 
 // cassetteError makes a *cassettefile.Error a *CassetteError.

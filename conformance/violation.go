@@ -113,6 +113,9 @@ type Result struct {
 	File string `json:"file"`
 	// ID is the interaction's id within its cassette.
 	ID int `json:"id"`
+	// Line is the line of File that the interaction starts on, from 1; 0
+	// for live traffic.
+	Line int `json:"line,omitempty"`
 	// Method is the request's method.
 	Method string `json:"method"`
 	// URL is the request's URL; in reports from cassettes, query values

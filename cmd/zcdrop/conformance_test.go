@@ -107,6 +107,7 @@ func TestConformanceJSONFormat(t *testing.T) {
 		Interactions []struct {
 			File       string
 			ID         *int
+			Line       int
 			Method     string
 			URL        string
 			StatusCode int `json:"status"`
@@ -127,7 +128,7 @@ func TestConformanceJSONFormat(t *testing.T) {
 		t.Fatalf("summary %+v with %d interactions, want 21 total, 20 passed, 1 failed", s, len(report.Interactions))
 	}
 	last := report.Interactions[20]
-	if last.OK || last.File != negativeCorpus+"/missing-authorization.yaml" || last.ID == nil || last.Method != "DELETE" ||
+	if last.OK || last.File != negativeCorpus+"/missing-authorization.yaml" || last.ID == nil || last.Line < 2 || last.Method != "DELETE" ||
 		last.StatusCode != 200 || !strings.HasSuffix(last.URL, "/drop") || len(last.Violations) != 1 ||
 		last.Violations[0].Kind != "semantic" || last.Violations[0].Pointer != "header/Authorization" {
 		t.Errorf("last interaction %+v, want the failed missing-authorization one", last)

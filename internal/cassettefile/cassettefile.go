@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,6 +41,9 @@ type Limits struct {
 	CorpusBytes int64
 	// CorpusInteractions caps the interactions of all cassettes read.
 	CorpusInteractions int
+	// Stream reads a cassette larger than FileBytes as a stream (see
+	// Each), within the corpus budget, instead of refusing it.
+	Stream bool
 }
 
 // Error is returned when an input cannot be read as go-vcr v4 cassettes:
@@ -65,40 +69,90 @@ func (e *Error) Unwrap() error { return e.Err }
 // once, within lim, and hands each to visit with the bytes it was parsed
 // from. A path is a cassette file, or a directory whose *.yaml and *.yml
 // files are read in lexical order. It stops at the first error, visit's
-// included, and returns ctx's error as soon as ctx is done.
+// included, and returns ctx's error as soon as ctx is done. It reads whole
+// cassettes only, so lim.Stream is not used: a file larger than
+// lim.FileBytes is refused.
 func ReadCorpus(ctx context.Context, lim Limits, paths []string, visit func(file string, data []byte, c *vcr.Cassette) error) error {
-	type read struct {
-		data []byte
-		c    *vcr.Cassette
-	}
-	// One worker reads ahead of visit by one file at most, so that no
-	// more than a few parsed cassettes are alive at once.
-	return Each(ctx, lim, paths, 1,
-		func(_ context.Context, _ string, data []byte, c *vcr.Cassette) (read, error) {
-			return read{data, c}, nil
-		},
-		func(file string, r read) error { return visit(file, r.data, r.c) })
-}
-
-// Each reads the cassettes at paths as ReadCorpus does, on up to workers
-// goroutines at once, and hands each to work there as soon as it is read.
-// It hands work's results to emit in the order that ReadCorpus reads the
-// files, and applies the corpus budget in that order too, so that what it
-// emits, and the error it returns, do not depend on which file was read
-// first: the first error in that order wins, a file's own before the
-// corpus budget that it crosses, and that before work's. Only a few files
-// are in hand at once (about twice workers), so that a corpus is never
-// held whole. Each stops at the first error, emit's included, and returns
-// ctx's error as soon as ctx is done; the ctx that work gets is done then
-// too.
-func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
-	work func(ctx context.Context, file string, data []byte, c *vcr.Cassette) (T, error),
-	emit func(file string, result T) error) error {
 	files, err := distinctFiles(ctx, paths)
 	if err != nil {
 		return err
 	}
-	workers = max(1, min(workers, len(files)))
+	var bytes int64
+	interactions := 0
+	for _, f := range files {
+		c, data, _, err := readCassette(ctx, lim, f.path)
+		if err != nil {
+			return err
+		}
+		bytes += int64(len(data))
+		interactions += len(c.Interactions)
+		if err := lim.overCorpus(f.path, bytes, interactions); err != nil {
+			return err
+		}
+		if err := visit(f.path, data, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// overCorpus returns the *Error for file when the corpus read so far, file
+// included, is over lim.
+func (lim Limits) overCorpus(file string, bytes int64, interactions int) error {
+	switch {
+	case bytes > lim.CorpusBytes:
+		return &Error{File: file, Err: fmt.Errorf("the cassettes read so far, this one included, are larger than %d bytes (%d MiB), the most one run reads", lim.CorpusBytes, lim.CorpusBytes>>20)}
+	case interactions > lim.CorpusInteractions:
+		return &Error{File: file, Err: fmt.Errorf("the cassettes read so far, this one included, hold more than %d interactions, the most one run checks", lim.CorpusInteractions)}
+	}
+	return nil
+}
+
+// Part is a run of consecutive interactions of one cassette, in the order
+// recorded: the whole cassette, or a chunk of one read as a stream.
+type Part struct {
+	// File is the cassette's path.
+	File string
+	// First is true for the part that starts its cassette.
+	First bool
+	// Offset is the index in its cassette of the part's first interaction.
+	Offset int
+	// Interactions are the part's interactions; Lines[i] is the line,
+	// from 1, that Interactions[i] starts on in File.
+	Interactions []*vcr.Interaction
+	Lines        []int
+}
+
+// Chunks of a cassette read as a stream: a chunk closes at whichever
+// comes first, so that a worker's share is worth handing out and the
+// chunks in hand stay small.
+const (
+	chunkItems = 256
+	chunkBytes = 256 << 10
+)
+
+// Each reads the cassettes at paths as ReadCorpus does, and hands their
+// interactions to work, a Part at a time, on up to workers goroutines at
+// once. A cassette of at most lim.FileBytes is one Part. When lim.Stream
+// is set, a larger one (up to the corpus budget) is read as a stream, in
+// the layout go-vcr writes only, and cut into Parts of a few hundred
+// interactions, so that it is never held whole. Each hands work's results
+// to emit in the order of the files and of their interactions, and applies
+// the corpus budget in that order too, so that what it emits, and the
+// error it returns, do not depend on which Part was read first: the first
+// error in that order wins, a file's own before the corpus budget that it
+// crosses, and that before work's. Only a few Parts are in hand at once
+// (about twice workers). Each stops at the first error, emit's included,
+// and returns ctx's error as soon as ctx is done; the ctx that work gets
+// is done then too.
+func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
+	work func(ctx context.Context, p Part) (T, error),
+	emit func(p Part, result T) error) error {
+	files, err := distinctFiles(ctx, paths)
+	if err != nil {
+		return err
+	}
+	workers = max(1, workers)
 	// No worker outlives Each: the deferred cancel runs first, and stops
 	// them, and then Each waits for them.
 	var wg sync.WaitGroup
@@ -107,15 +161,20 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 	defer cancel()
 
 	type outcome struct {
-		bytes        int64
-		interactions int
-		result       T
-		readErr      error // the file's own, before the budget
-		workErr      error // work's, after the budget
+		part    Part
+		bytes   int64
+		result  T
+		readErr error // the file's own, before the budget
+		workErr error // work's, after the budget
 	}
+	// A job is a whole cassette to read, or a chunk of one read already.
 	type job struct {
-		file string
-		done chan outcome
+		file   string
+		first  bool
+		offset int
+		chunk  *vcr.Chunk
+		err    error // the stream's, for the Part it would have been
+		done   chan outcome
 	}
 	// pending holds the jobs handed out, in order, for the loop below;
 	// its capacity bounds how far the workers run ahead of emit.
@@ -126,14 +185,35 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 		defer wg.Done()
 		defer close(jobs)
 		defer close(pending)
-		for _, f := range files {
-			j := &job{file: f, done: make(chan outcome, 1)}
+		send := func(j *job) bool {
+			j.done = make(chan outcome, 1)
 			for _, ch := range []chan *job{pending, jobs} {
 				select {
 				case ch <- j:
 				case <-ctx.Done():
+					return false
+				}
+			}
+			return true
+		}
+		for _, f := range files {
+			if !lim.Stream || f.size <= lim.FileBytes {
+				if !send(&job{file: f.path, first: true}) {
 					return
 				}
+				continue
+			}
+			// A stream is cut here, in order; its chunks are read on the
+			// workers. It ends at its first error, which ends Each.
+			offset := 0
+			if !streamChunks(ctx, lim, f.path, func(c *vcr.Chunk, first bool, err error) bool {
+				j := &job{file: f.path, first: first, offset: offset, chunk: c, err: err}
+				if c != nil {
+					offset += c.Items
+				}
+				return send(j) && err == nil
+			}) {
+				return
 			}
 		}
 	}()
@@ -142,13 +222,14 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				c, data, err := readCassette(ctx, lim, j.file)
+				p, bytes, err := readPart(ctx, lim, j.file, j.chunk, j.err)
+				p.First, p.Offset = j.first, j.offset
 				if err != nil {
 					j.done <- outcome{readErr: err}
 					continue
 				}
-				o := outcome{bytes: int64(len(data)), interactions: len(c.Interactions)}
-				o.result, o.workErr = work(ctx, j.file, data, c)
+				o := outcome{part: p, bytes: bytes}
+				o.result, o.workErr = work(ctx, p)
 				j.done <- o
 			}
 		}()
@@ -170,16 +251,14 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 			return o.readErr
 		}
 		bytes += o.bytes
-		interactions += o.interactions
-		switch {
-		case bytes > lim.CorpusBytes:
-			return &Error{File: j.file, Err: fmt.Errorf("the cassettes read so far, this one included, are larger than %d bytes (%d MiB), the most one run reads", lim.CorpusBytes, lim.CorpusBytes>>20)}
-		case interactions > lim.CorpusInteractions:
-			return &Error{File: j.file, Err: fmt.Errorf("the cassettes read so far, this one included, hold more than %d interactions, the most one run checks", lim.CorpusInteractions)}
-		case o.workErr != nil:
+		interactions += len(o.part.Interactions)
+		if err := lim.overCorpus(j.file, bytes, interactions); err != nil {
+			return err
+		}
+		if o.workErr != nil {
 			return o.workErr
 		}
-		if err := emit(j.file, o.result); err != nil {
+		if err := emit(o.part, o.result); err != nil {
 			return err
 		}
 	}
@@ -187,10 +266,73 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 	return ctx.Err()
 }
 
+// readPart reads the interactions of a job's Part: the whole cassette at
+// file, or chunk, unless the stream failed with streamErr where the chunk
+// would be. It also returns the bytes read.
+func readPart(ctx context.Context, lim Limits, file string, chunk *vcr.Chunk, streamErr error) (Part, int64, error) {
+	switch {
+	case streamErr != nil:
+		return Part{}, 0, streamErr
+	case chunk == nil:
+		c, data, lines, err := readCassette(ctx, lim, file)
+		if err != nil {
+			return Part{}, 0, err
+		}
+		return Part{File: file, Interactions: c.Interactions, Lines: lines}, int64(len(data)), nil
+	}
+	ins, lines, err := chunk.Decode()
+	if err != nil {
+		return Part{}, 0, streamError(lim, file, err)
+	}
+	return Part{File: file, Interactions: ins, Lines: lines}, int64(chunk.Len()), nil
+}
+
+// streamChunks reads the cassette at file, larger than lim.FileBytes, as a
+// stream, and hands each chunk to send in order, first marking the first;
+// on an error it hands that instead, and stops. It returns false when send
+// does.
+func streamChunks(ctx context.Context, lim Limits, file string, send func(c *vcr.Chunk, first bool, err error) bool) bool {
+	f, err := regularfile.Open(file, lim.CorpusBytes)
+	if err != nil {
+		return send(nil, true, &Error{File: file, Err: fileCause(lim.CorpusBytes, err)})
+	}
+	defer f.Close()
+	// A file that grows as it is read stops at the corpus budget, which
+	// then refuses it.
+	s, err := vcr.NewStream(io.LimitReader(f, lim.CorpusBytes+1), int(lim.FileBytes))
+	if err != nil {
+		return send(nil, true, streamError(lim, file, err))
+	}
+	for first := true; ; first = false {
+		if ctx.Err() != nil {
+			return false
+		}
+		c, err := s.Next(chunkItems, chunkBytes)
+		switch {
+		case err == io.EOF:
+			return true
+		case err != nil:
+			return send(nil, first, streamError(lim, file, err))
+		}
+		if !send(&c, first, nil) {
+			return false
+		}
+	}
+}
+
+// streamError is the *Error of a cassette read as a stream.
+func streamError(lim Limits, file string, err error) error {
+	var le *vcr.LayoutError
+	if errors.As(err, &le) {
+		err = fmt.Errorf("is larger than %d bytes (%d MiB), so it is read an interaction at a time, in the layout go-vcr writes only: %w", lim.FileBytes, lim.FileBytes>>20, redact.MaskKeyTokensError(err))
+	}
+	return &Error{File: file, Err: err}
+}
+
 // distinctFiles resolves paths to the cassette files they name, in order,
 // each file once however it is named. A file that cannot be stated is kept,
 // for readCassette to say why.
-func distinctFiles(ctx context.Context, paths []string) ([]string, error) {
+func distinctFiles(ctx context.Context, paths []string) ([]corpusFile, error) {
 	var files []string
 	for _, p := range paths {
 		found, err := cassetteFiles(ctx, p)
@@ -199,7 +341,7 @@ func distinctFiles(ctx context.Context, paths []string) ([]string, error) {
 		}
 		files = append(files, found...)
 	}
-	out := files[:0]
+	out := make([]corpusFile, 0, len(files))
 	seen := map[fileID][]os.FileInfo{}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -207,7 +349,7 @@ func distinctFiles(ctx context.Context, paths []string) ([]string, error) {
 		}
 		info, err := os.Stat(f)
 		if err != nil {
-			out = append(out, f)
+			out = append(out, corpusFile{f, -1})
 			continue
 		}
 		// Files that are one are of one size and time; os.SameFile tells
@@ -217,9 +359,16 @@ func distinctFiles(ctx context.Context, paths []string) ([]string, error) {
 			continue
 		}
 		seen[id] = append(seen[id], info)
-		out = append(out, f)
+		out = append(out, corpusFile{f, info.Size()})
 	}
 	return out, nil
+}
+
+// corpusFile is a file of the corpus, and its size when it was found, -1
+// when it could not be stated.
+type corpusFile struct {
+	path string
+	size int64
 }
 
 // fileID narrows the search for a file already seen.
@@ -284,15 +433,16 @@ func pathCause(err error) error {
 // vcr.DecodeStrict reads it: one YAML document, of format version 2
 // written as an integer. It refuses a cassette without interactions, and
 // returns ctx's error as soon as ctx is done. It also returns the bytes
-// of the file.
-func readCassette(ctx context.Context, lim Limits, file string) (*vcr.Cassette, []byte, error) {
+// of the file, and the line each interaction starts on.
+func readCassette(ctx context.Context, lim Limits, file string) (*vcr.Cassette, []byte, []int, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	type decoded struct {
-		c    *vcr.Cassette
-		data []byte
-		err  error
+		c     *vcr.Cassette
+		data  []byte
+		lines []int
+		err   error
 	}
 	// Reading and parsing are the steps that cannot stop half-way: a link
 	// may name a regular file whose read blocks for good (/proc/kmsg). They
@@ -302,35 +452,40 @@ func readCassette(ctx context.Context, lim Limits, file string) (*vcr.Cassette, 
 	go func() {
 		data, err := readRegularFile(lim, file)
 		if err != nil {
-			done <- decoded{nil, nil, err}
+			done <- decoded{err: err}
 			return
 		}
 		vlim := vcr.Limits{MaxAliasNodes: lim.AliasNodes, MaxTextBytes: lim.TextBytes}
 		// The layout go-vcr writes reads fast, to the same cassette; the
 		// rest, and every error, is DecodeStrict's.
-		if c, ok := vcr.DecodeFast(data, vlim); ok {
-			done <- decoded{c, data, nil}
+		if c, lines, ok := vcr.DecodeFast(data, vlim); ok {
+			done <- decoded{c, data, lines, nil}
 			return
 		}
 		c, err := vcr.DecodeStrict(data, vlim)
-		// The parser quotes the file (a mapping key defined twice, a value
-		// of the wrong type), and a recording may hold a key that nobody
-		// redacted: what looks like one is masked, as in every report.
-		done <- decoded{c, data, redact.MaskKeyTokensError(err)}
+		if err != nil {
+			// The parser quotes the file (a mapping key defined twice, a
+			// value of the wrong type), and a recording may hold a key that
+			// nobody redacted: what looks like one is masked, as in every
+			// report.
+			done <- decoded{err: redact.MaskKeyTokensError(err)}
+			return
+		}
+		done <- decoded{c, data, vcr.ItemLines(data), nil}
 	}()
 	var d decoded
 	select {
 	case d = <-done:
 	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+		return nil, nil, nil, ctx.Err()
 	}
 	switch {
 	case d.err != nil:
-		return nil, nil, &Error{File: file, Err: d.err}
+		return nil, nil, nil, &Error{File: file, Err: d.err}
 	case len(d.c.Interactions) == 0:
-		return nil, nil, &Error{File: file, Err: errors.New("cassette holds no interactions")}
+		return nil, nil, nil, &Error{File: file, Err: errors.New("cassette holds no interactions")}
 	}
-	return d.c, d.data, nil
+	return d.c, d.data, d.lines, nil
 }
 
 // readRegularFile reads file, which must be a regular file (or a link to
@@ -338,15 +493,22 @@ func readCassette(ctx context.Context, lim Limits, file string) (*vcr.Cassette, 
 // before it is opened (see package regularfile).
 func readRegularFile(lim Limits, file string) ([]byte, error) {
 	data, err := regularfile.Read(file, lim.FileBytes)
+	if err != nil {
+		return nil, fileCause(lim.FileBytes, err)
+	}
+	return data, nil
+}
+
+// fileCause words an error of package regularfile for a file whose limit
+// was limit.
+func fileCause(limit int64, err error) error {
 	var notRegular *regularfile.NotRegularError
 	var tooLarge *regularfile.TooLargeError
 	switch {
 	case errors.As(err, &notRegular):
-		return nil, fmt.Errorf("%w; the gate reads regular files only", err)
+		return fmt.Errorf("%w; the gate reads regular files only", err)
 	case errors.As(err, &tooLarge):
-		return nil, fmt.Errorf("is larger than %d bytes (%d MiB), the most a cassette may be", lim.FileBytes, lim.FileBytes>>20)
-	case err != nil:
-		return nil, pathCause(err)
+		return fmt.Errorf("is larger than %d bytes (%d MiB), the most a cassette may be", limit, limit>>20)
 	}
-	return data, nil
+	return pathCause(err)
 }

@@ -13,6 +13,134 @@ import (
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
+// longCassette returns a cassette of n interactions in the layout go-vcr
+// writes, and the line each starts on.
+func longCassette(t *testing.T, n int) ([]byte, []int) {
+	t.Helper()
+	c := &vcr.Cassette{Version: vcr.FormatVersion}
+	for i := range n {
+		in := &vcr.Interaction{ID: i}
+		in.Request.Method = "DELETE"
+		in.Request.URL = fmt.Sprintf("https://api.cloud.zilliz.com/v2/clusters/in01-%d/drop", i)
+		in.Response.Code = 200
+		in.Response.Body = "{}"
+		c.Interactions = append(c.Interactions, in)
+	}
+	data, err := vcr.Encode(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lines, ok := vcr.DecodeFast(data, vcr.Limits{MaxTextBytes: 1 << 30})
+	if !ok {
+		t.Fatal("vcr.Encode wrote what DecodeFast does not read")
+	}
+	return data, lines
+}
+
+// TestEachStreamsALargeCassette: with Stream set, a cassette over
+// FileBytes comes in Parts, in order, each interaction once with its line,
+// between whole cassettes before and after it, and the budget counts
+// across its Parts; without Stream, it is refused as too large.
+func TestEachStreamsALargeCassette(t *testing.T) {
+	data, lines := longCassette(t, 1000)
+	dir := t.TempDir()
+	for name, content := range map[string][]byte{"a.yaml": []byte(cassette), "b.yaml": data, "c.yaml": []byte(cassette)} {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lim := Limits{FileBytes: 4 << 10, TextBytes: 1 << 20, CorpusBytes: 1 << 30, CorpusInteractions: 10_000, Stream: true}
+	for _, workers := range []int{1, 2, 7} {
+		t.Run(fmt.Sprintf("%d workers", workers), func(t *testing.T) {
+			var ids, gotLines []int
+			var files []string
+			parts := 0
+			err := Each(context.Background(), lim, []string{dir}, workers,
+				func(_ context.Context, p Part) (Part, error) { return p, nil },
+				func(p Part, _ Part) error {
+					parts++
+					if p.First != (len(files) == 0 || files[len(files)-1] != p.File) {
+						t.Errorf("part %d of %s: First is %v", parts, p.File, p.First)
+					}
+					for i, in := range p.Interactions {
+						files = append(files, p.File)
+						if in.ID != p.Offset+i {
+							t.Errorf("%s: interaction %d at offset %d+%d", p.File, in.ID, p.Offset, i)
+						}
+						if filepath.Base(p.File) == "b.yaml" {
+							ids = append(ids, in.ID)
+							gotLines = append(gotLines, p.Lines[i])
+						}
+					}
+					return nil
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) != 1000 || !slices.IsSorted(ids) || ids[999] != 999 || !slices.Equal(gotLines, lines) {
+				t.Errorf("streamed %d interactions of b.yaml, want 0..999 in order on their lines", len(ids))
+			}
+			if parts < 4 || filepath.Base(files[0]) != "a.yaml" || filepath.Base(files[len(files)-1]) != "c.yaml" {
+				t.Errorf("%d parts, first %s, last %s; want a.yaml, b.yaml in parts, c.yaml", parts, files[0], files[len(files)-1])
+			}
+		})
+	}
+	t.Run("budget across parts", func(t *testing.T) {
+		lim := lim
+		lim.CorpusInteractions = 600
+		emitted := 0
+		err := Each(context.Background(), lim, []string{dir}, 2,
+			func(_ context.Context, p Part) (int, error) { return len(p.Interactions), nil },
+			func(_ Part, n int) error { emitted += n; return nil })
+		if err == nil || !strings.Contains(err.Error(), "b.yaml: the cassettes read so far, this one included, hold more than 600") || emitted > 600 {
+			t.Errorf("err = %v after %d interactions, want b.yaml over 600", err, emitted)
+		}
+	})
+	t.Run("without Stream", func(t *testing.T) {
+		lim := lim
+		lim.Stream = false
+		err := Each(context.Background(), lim, []string{dir}, 2,
+			func(context.Context, Part) (int, error) { return 0, nil },
+			func(Part, int) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), "b.yaml: is larger than 4096 bytes") {
+			t.Errorf("err = %v, want b.yaml too large", err)
+		}
+	})
+}
+
+// TestEachNamesTheLineAStreamBreaksAt: a large cassette that leaves the
+// layout go-vcr writes part-way is refused at that line, with what came
+// before it emitted and nothing after.
+func TestEachNamesTheLineAStreamBreaksAt(t *testing.T) {
+	data, lines := longCassette(t, 1000)
+	// The 700th interaction's method in double quotes, which only
+	// DecodeStrict reads.
+	at := lines[700] - 1
+	text := strings.Split(string(data), "\n")
+	for i := at; i < len(text); i++ {
+		if strings.HasPrefix(strings.TrimSpace(text[i]), "method: DELETE") {
+			text[i] = strings.Replace(text[i], "DELETE", `"DELETE"`, 1)
+			break
+		}
+	}
+	file := filepath.Join(t.TempDir(), "long.yaml")
+	if err := os.WriteFile(file, []byte(strings.Join(text, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lim := Limits{FileBytes: 4 << 10, TextBytes: 1 << 20, CorpusBytes: 1 << 30, CorpusInteractions: 10_000, Stream: true}
+	emitted := 0
+	err := Each(context.Background(), lim, []string{file}, 2,
+		func(_ context.Context, p Part) (int, error) { return len(p.Interactions), nil },
+		func(_ Part, n int) error { emitted += n; return nil })
+	want := fmt.Sprintf("long.yaml: is larger than 4096 bytes (0 MiB), so it is read an interaction at a time, in the layout go-vcr writes only: line %d: this interaction is not in the layout go-vcr writes", lines[700])
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+	if emitted > 700 {
+		t.Errorf("emitted %d interactions, want at most the 700 before the bad one", emitted)
+	}
+}
+
 // writeCorpus writes n cassettes named c000.yaml on under a new directory,
 // the i-th broken when broken(i), and returns the directory and the files.
 func writeCorpus(t *testing.T, n int, broken func(int) bool) (string, []string) {
@@ -61,17 +189,17 @@ func TestEachKeepsTheOrderOfTheFiles(t *testing.T) {
 				dir, files := writeCorpus(t, 64, tt.broken)
 				var got []string
 				err := Each(context.Background(), tt.lim(lim), []string{dir}, workers,
-					func(_ context.Context, file string, _ []byte, c *vcr.Cassette) (string, error) {
-						if file == files[max(tt.failAt, 0)] && tt.failAt >= 0 {
-							return "", fmt.Errorf("work failed on %s", filepath.Base(file))
+					func(_ context.Context, p Part) (string, error) {
+						if p.File == files[max(tt.failAt, 0)] && tt.failAt >= 0 {
+							return "", fmt.Errorf("work failed on %s", filepath.Base(p.File))
 						}
-						return file, nil
+						return p.File, nil
 					},
-					func(file, r string) error {
-						if file != r {
-							t.Errorf("emitted %s with the result of %s", file, r)
+					func(p Part, r string) error {
+						if p.File != r || !p.First {
+							t.Errorf("emitted %s (first %v) with the result of %s", p.File, p.First, r)
 						}
-						got = append(got, file)
+						got = append(got, p.File)
 						return nil
 					})
 				if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
@@ -95,8 +223,8 @@ func TestEachStopsWhenCtxIsDone(t *testing.T) {
 	lim := roomy
 	lim.CorpusInteractions = 1000
 	err := Each(ctx, lim, []string{dir}, 2,
-		func(ctx context.Context, _ string, _ []byte, _ *vcr.Cassette) (int, error) { return 0, nil },
-		func(string, int) error {
+		func(context.Context, Part) (int, error) { return 0, nil },
+		func(Part, int) error {
 			if emitted++; emitted == 10 {
 				cancel()
 			}

@@ -41,6 +41,27 @@ func (e *TooLargeError) Error() string {
 // *TooLargeError for anything else, and the *fs.PathError of the file system
 // when path cannot be read at all.
 func Read(path string, limit int64) ([]byte, error) {
+	f, err := Open(path, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &TooLargeError{Limit: limit}
+	}
+	return data, nil
+}
+
+// Open opens path for reading as Read does, and refuses what Read refuses
+// before anything is read: a *NotRegularError, or a *TooLargeError when
+// the file is larger than limit bytes as it is opened. A file may grow
+// after that, so a caller that must stay within limit reads through an
+// io.LimitReader.
+func Open(path string, limit int64) (*os.File, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -54,21 +75,15 @@ func Read(path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	if info, err = f.Stat(); err != nil {
+		f.Close()
 		return nil, err
 	}
 	if err := check(info, limit); err != nil {
+		f.Close()
 		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, &TooLargeError{Limit: limit}
-	}
-	return data, nil
+	return f, nil
 }
 
 // check refuses info unless it describes a regular file of at most limit

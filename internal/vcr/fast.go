@@ -10,18 +10,20 @@ import (
 // writes: block mappings and sequences, keys that need no quotes, and
 // scalars on one line, plain or in single quotes. It reads such a file as
 // DecodeStrict does, to the same values, at a fraction of the cost, since
-// it builds no YAML tree; the gate reads a corpus through it. For anything
+// it builds no YAML tree; the gate reads a corpus through it. It also
+// returns the line, from 1, that each interaction starts on. For anything
 // else (comments past the head, aliases, block scalars, escapes, flow
 // collections, keys it does not know, a value whose YAML meaning it does
 // not settle) it returns false, and the caller must read the file with
 // DecodeStrict, which decides, and words every error.
-func DecodeFast(data []byte, lim Limits) (*Cassette, bool) {
+func DecodeFast(data []byte, lim Limits) (*Cassette, []int, bool) {
 	// Without aliases, every string decoded is a piece of the file, so the
 	// text budget holds when the file fits it.
 	if int64(len(data)) > lim.MaxTextBytes {
-		return nil, false
+		return nil, nil, false
 	}
-	p := &fastParser{s: string(data)}
+	p := &fastParser{s: string(data), firstLine: 1}
+	var lines []int
 	p.skipHead()
 	c := &Cassette{}
 	var seen uint8
@@ -42,21 +44,36 @@ func DecodeFast(data []byte, lim Limits) (*Cassette, bool) {
 			return p.sequence(indent, func(itemIndent int, first string) bool {
 				in := &Interaction{}
 				c.Interactions = append(c.Interactions, in)
+				lines = append(lines, p.itemLine())
 				return p.itemMapping(itemIndent, first, p.fields(in.set))
 			})
 		}
 		return false
 	})
 	if !ok || seen != 3 || len(c.Interactions) == 0 || p.pos != len(p.s) {
-		return nil, false
+		return nil, nil, false
 	}
-	return c, true
+	return c, lines, true
 }
 
 // fastParser walks the lines of a file.
 type fastParser struct {
 	s   string
 	pos int
+	// item is where the sequence item being read starts.
+	item int
+	// firstLine is the number of the line that s starts on; lines counts
+	// the line breaks in s up to counted, so that each byte is counted
+	// once however many items are numbered.
+	firstLine, lines, counted int
+}
+
+// itemLine returns the number of the line that the sequence item being
+// read starts on. Items come in order, so the count only moves on.
+func (p *fastParser) itemLine() int {
+	p.lines += strings.Count(p.s[p.counted:p.item], "\n")
+	p.counted = p.item
+	return p.firstLine + p.lines
 }
 
 // skipHead skips the comment lines and the "---" that may open a file.
@@ -148,6 +165,7 @@ func (p *fastParser) sequence(keyIndent int, f func(indent int, first string) bo
 		if in != dash || !strings.HasPrefix(content, "- ") {
 			return false
 		}
+		p.item = p.pos
 		p.pos = next
 		if !f(dash+2, content[2:]) {
 			return false
@@ -212,8 +230,12 @@ func splitKey(content string) (string, string, bool) {
 // string field: the text in single quotes, or plain text that YAML takes
 // as it is (not null, and free of what would make it other than plain).
 func scalar(v string) (string, bool) {
-	if v == "" {
+	switch v {
+	case "":
 		return "", false
+	case `""`:
+		// How go-vcr writes an empty string.
+		return "", true
 	}
 	if v[0] == '\'' {
 		if len(v) < 2 || v[len(v)-1] != '\'' {
@@ -395,7 +417,11 @@ func (r *Response) set(p *fastParser, key, val string, indent int) bool {
 
 // list reads a block sequence of strings below a key at indent.
 func (p *fastParser) list(val string, indent int) ([]string, bool) {
-	if val != "" {
+	switch val {
+	case "[]":
+		return []string{}, true
+	case "":
+	default:
 		return nil, false
 	}
 	return p.strings(indent)
@@ -403,7 +429,12 @@ func (p *fastParser) list(val string, indent int) ([]string, bool) {
 
 // multimap reads an http.Header or url.Values below a key at indent.
 func (p *fastParser) multimap(val string, indent int) (map[string][]string, bool) {
-	if val != "" {
+	switch val {
+	case "{}":
+		// How go-vcr writes a response without headers.
+		return map[string][]string{}, true
+	case "":
+	default:
 		return nil, false
 	}
 	return p.header(indent)

@@ -30,9 +30,12 @@ func TestDecodeFastReadsWhatDecodeStrictReads(t *testing.T) {
 				t.Fatal(err)
 			}
 			strict, serr := DecodeStrict(data, testLimits)
-			c, ok := DecodeFast(data, testLimits)
+			c, lines, ok := DecodeFast(data, testLimits)
 			if !ok {
 				return
+			}
+			if want := ItemLines(data); !reflect.DeepEqual(lines, want) {
+				t.Errorf("DecodeFast says the interactions start on lines %v, YAML says %v", lines, want)
 			}
 			fast++
 			if serr != nil {
@@ -42,6 +45,18 @@ func TestDecodeFastReadsWhatDecodeStrictReads(t *testing.T) {
 				t.Errorf("DecodeFast reads\n%+v\nDecodeStrict reads\n%+v", c.Interactions[0], strict.Interactions[0])
 			}
 		})
+	}
+	// What go-vcr writes for empty values: "" and {}.
+	in := &Interaction{}
+	in.Request.Method, in.Request.URL, in.Request.TransferEncoding = "DELETE", "https://x/v2/clusters/a/drop", []string{}
+	in.Response.Code = 200
+	data, err := Encode(&Cassette{Version: FormatVersion, Interactions: []*Interaction{in}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, serr := DecodeStrict(data, testLimits)
+	if c, _, ok := DecodeFast(data, testLimits); !ok || serr != nil || !reflect.DeepEqual(c, strict) {
+		t.Errorf("DecodeFast of what Encode writes for empty values: read %v, same as DecodeStrict %v (%v)", ok, reflect.DeepEqual(c, strict), serr)
 	}
 	if fast < len(files)/2 {
 		t.Errorf("DecodeFast read %d of %d cassettes; the layout go-vcr writes is most of them", fast, len(files))

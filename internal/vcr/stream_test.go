@@ -1,0 +1,134 @@
+package vcr
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// streamAll reads data through a Stream in chunks of at most maxItems
+// interactions, decoding each chunk, and returns what it read.
+func streamAll(data string, maxItems, maxItem int) ([]*Interaction, []int, error) {
+	s, err := NewStream(strings.NewReader(data), maxItem)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ins []*Interaction
+	var lines []int
+	for {
+		c, err := s.Next(maxItems, 1<<20)
+		if err == io.EOF {
+			return ins, lines, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		got, gotLines, err := c.Decode()
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(got) != c.Items {
+			return nil, nil, fmt.Errorf("chunk says %d items, decodes %d", c.Items, len(got))
+		}
+		ins = append(ins, got...)
+		lines = append(lines, gotLines...)
+	}
+}
+
+// TestStreamReadsWhatDecodeFastReads: every cassette of the corpora that
+// DecodeFast reads, and a long one that Encode writes, read through a
+// Stream in chunks of any size give the same interactions, on the same
+// lines.
+func TestStreamReadsWhatDecodeFastReads(t *testing.T) {
+	files := map[string]string{}
+	for _, dir := range []string{"../../conformance/testdata/cassettes", "../../conformance/testdata/negative", "testdata"} {
+		found, _ := filepath.Glob(filepath.Join(dir, "*.y*ml"))
+		for _, f := range found {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[f] = string(data)
+		}
+	}
+	long := &Cassette{Version: FormatVersion}
+	for i := range 50 {
+		in := &Interaction{ID: i}
+		in.Request.Method = "DELETE"
+		in.Request.URL = fmt.Sprintf("https://api.example/v2/clusters/in01-%d/drop", i)
+		in.Request.Headers = map[string][]string{"Accept": {"application/json"}}
+		in.Response.Code = 200
+		in.Response.Body = `{"code":0,"data":{}}`
+		long.Interactions = append(long.Interactions, in)
+	}
+	enc, err := Encode(long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["encoded"] = string(enc)
+	streamed := 0
+	for name, data := range files {
+		want, wantLines, ok := DecodeFast([]byte(data), testLimits)
+		if !ok {
+			continue
+		}
+		streamed++
+		for _, n := range []int{1, 2, 7, 1000} {
+			t.Run(fmt.Sprintf("%s/%d", name, n), func(t *testing.T) {
+				got, lines, err := streamAll(data, n, 1<<20)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want.Interactions) {
+					t.Errorf("streamed %d interactions, DecodeFast read %d, or they differ", len(got), len(want.Interactions))
+				}
+				if !reflect.DeepEqual(lines, wantLines) {
+					t.Errorf("streamed lines %v, DecodeFast's %v", lines, wantLines)
+				}
+			})
+		}
+	}
+	if streamed < 20 {
+		t.Errorf("streamed %d cassettes, want most of the corpora", streamed)
+	}
+}
+
+// TestStreamRefusesOtherLayouts: what only DecodeStrict reads, and what
+// no cassette is, is a *LayoutError at the line at fault.
+func TestStreamRefusesOtherLayouts(t *testing.T) {
+	item := "    - id: 0\n      request:\n        url: https://x/v2/clusters/a/drop\n        method: DELETE\n      response:\n        code: 200\n"
+	for _, tc := range []struct {
+		name, data string
+		line       int
+		reason     string
+	}{
+		{"empty", "", 1, `ends before "version: 2"`},
+		{"no interactions key", "version: 2\n", 2, `ends before "interactions:"`},
+		{"version after interactions", "interactions:\n" + item + "version: 2\n", 1, `want "version: 2"`},
+		{"no interaction", "version: 2\ninteractions:\n", 3, "ends before its first interaction"},
+		{"flow list", "version: 2\ninteractions: []\n", 2, `want "interactions:"`},
+		{"dash at the key's indent", "version: 2\ninteractions:\n- id: 0\n", 3, "indented"},
+		{"a key after the interactions", "version: 2\ninteractions:\n" + item + "extra: 1\n", 9, "the end of the file"},
+		{"a comment among interactions", "version: 2\ninteractions:\n" + item + "# note\n" + item, 9, "the end of the file"},
+		{"an alias", "version: 2\ninteractions:\n" + strings.Replace(item, "code: 200", "code: *c", 1), 3, "not in the layout"},
+		{"the second interaction is bad", "version: 2\ninteractions:\n" + item + strings.Replace(item, "method: DELETE", "method: \"DELETE\"", 1), 9, "not in the layout"},
+		{"a line too long", "version: 2\ninteractions:\n" + item + "    - id: 1\n      request:\n        body: '" + strings.Repeat("x", 300) + "'\n" + item, 11, "a line is longer than 256 bytes"},
+		{"an interaction too long", "version: 2\ninteractions:\n" + item + "    - id: 1\n      request:\n        headers:\n          A:\n" + strings.Repeat("            - xxxxxxxxxx\n", 20) + item, 9, "an interaction is longer than 256 bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := streamAll(tc.data, 1, 256)
+			var le *LayoutError
+			if !errors.As(err, &le) {
+				t.Fatalf("err = %v, want a *LayoutError", err)
+			}
+			if le.Line != tc.line || !strings.Contains(le.Reason, tc.reason) {
+				t.Errorf("err = %v, want line %d and %q", err, tc.line, tc.reason)
+			}
+		})
+	}
+}
