@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,7 +129,6 @@ func BenchmarkGateCorpus(b *testing.B) {
 				bytes := writeBenchCorpus(b, dir, size.n, layout)
 				ctx := context.Background()
 				if err := gateOnce(ctx, v, dir, size.n); err != nil {
-					skipOverBudget(b, err, bytes, layout)
 					b.Fatal(err)
 				}
 				b.ReportAllocs()
@@ -164,16 +163,6 @@ func gateOnce(ctx context.Context, v *Validator, dir string, n int) error {
 	return nil
 }
 
-// skipOverBudget skips a benchmark whose one cassette the gate refused for
-// being larger than MaxCassetteBytes: 10,000 interactions take some 9 MB,
-// which the cassette budget does not allow until the gate streams.
-func skipOverBudget(b *testing.B, err error, bytes int64, layout benchLayout) {
-	var ce *CassetteError
-	if layout == layoutOneFile && bytes > MaxCassetteBytes && errors.As(err, &ce) {
-		b.Skipf("the gate refuses a cassette of %d bytes, over MaxCassetteBytes (%d): %v", bytes, MaxCassetteBytes, err)
-	}
-}
-
 // peakHeapEnv names the cassette or directory that TestGatePeakHeapChild
 // runs the gate over, in the child process of BenchmarkGatePeakHeap.
 const peakHeapEnv = "ZCDROP_BENCH_PEAK_HEAP_CORPUS"
@@ -197,10 +186,7 @@ func BenchmarkGatePeakHeap(b *testing.B) {
 			dirs := map[string]string{}
 			for _, size := range gateCorpora {
 				dirs[size.name] = b.TempDir()
-				bytes := writeBenchCorpus(b, dirs[size.name], size.n, layout)
-				if bytes > MaxCassetteBytes && layout == layoutOneFile {
-					b.Skipf("the %s cassette takes %d bytes, over MaxCassetteBytes (%d), which the gate refuses until it streams", size.name, bytes, MaxCassetteBytes)
-				}
+				writeBenchCorpus(b, dirs[size.name], size.n, layout)
 			}
 			var small, large uint64
 			for b.Loop() {
@@ -270,14 +256,15 @@ func TestGatePeakHeapChild(t *testing.T) {
 			}
 		}
 	}()
-	results, err := v.CheckCassettes(t.Context(), corpus)
+	// The gate as zcdrop conformance runs it, its report included.
+	s, err := v.CheckAndReport(t.Context(), io.Discard, FormatText, corpus)
 	close(stop)
 	p := <-peak
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(results) == 0 {
-		t.Fatal("the gate checked no interaction")
+	if s.Total == 0 || s.Failed > 0 {
+		t.Fatalf("the gate checked %+v, want conforming interactions", s)
 	}
 	fmt.Printf("%s%d\n", peakHeapLine, p)
 }

@@ -1,6 +1,9 @@
 package conformance
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // What the lifecycle rules read: single exchanges can each conform while
 // their sequence is impossible. The rules, and what they assume, are stated
@@ -34,16 +37,26 @@ type event struct {
 }
 
 // clusterLife is what the interactions of one cassette so far have shown
-// of one cluster.
+// of one cluster. It keeps ids and flags, never what an answer said, so
+// that a cassette of many clusters costs a few words for each, and holds
+// no piece of the text it was read from.
 type clusterLife struct {
-	// dropped is a drop that succeeded or answered 96018, since which no
-	// describe has reported a status from which a restore may have
-	// brought the cluster back; nil when there is none.
-	dropped *event
-	// lastDescribe is the last describe that succeeded, nil before one.
-	lastDescribe *event
-	// notFound is the first describe answered 96018, nil before one.
-	notFound *event
+	// dropped is the id of a drop that succeeded, or answered 96018 when
+	// droppedAbsent, since which no describe has reported a status from
+	// which a restore may have brought the cluster back; valid when
+	// hasDropped.
+	dropped       int
+	hasDropped    bool
+	droppedAbsent bool
+	// lastDescribe is the id of the last describe that succeeded, valid
+	// when hasDescribe; lastDeleting says it reported DELETING.
+	lastDescribe int
+	hasDescribe  bool
+	lastDeleting bool
+	// notFound is the id of the first describe answered 96018, valid
+	// when hasNotFound.
+	notFound    int
+	hasNotFound bool
 }
 
 // lifecycle follows the clusters of one cassette through its
@@ -75,7 +88,9 @@ func (l *lifecycle) observe(r *Result, said *reading) {
 	c := l.clusters[said.clusterID]
 	if c == nil {
 		c = &clusterLife{}
-		l.clusters[said.clusterID] = c
+		// The ID may be a piece of a chunk of the cassette's text, which
+		// the map would otherwise keep whole.
+		l.clusters[strings.Clone(said.clusterID)] = c
 	}
 	e := &event{id: r.ID, reading: *said}
 	if vs := c.judge(e); len(vs) > 0 {
@@ -94,29 +109,29 @@ func (c *clusterLife) judge(e *event) []Violation {
 		return nil
 	}
 	var out []Violation
-	if c.notFound != nil {
+	if c.hasNotFound {
 		out = append(out, Violation{Kind: KindSemantic, Pointer: "/code", Message: fmt.Sprintf(
 			"a success for a cluster that interaction #%d, a describe, found not to exist (%d); once not found, a cluster is never found again by the same key",
-			c.notFound.id, codeClusterNotFound)})
+			c.notFound, codeClusterNotFound)})
 	}
 	switch e.operation {
 	case opDropCluster:
 		switch {
-		case c.dropped == nil:
-		case c.dropped.code == 0:
+		case !c.hasDropped:
+		case !c.droppedAbsent:
 			out = append(out, Violation{Kind: KindSemantic, Pointer: "/code", Message: fmt.Sprintf(
 				"a second successful drop of the cluster that interaction #%d dropped, and no describe since has reported DELETED, from which alone a restore brings a cluster back",
-				c.dropped.id)})
+				c.dropped)})
 		default:
 			out = append(out, Violation{Kind: KindSemantic, Pointer: "/code", Message: fmt.Sprintf(
 				"a successful drop of a cluster that interaction #%d, a drop, found not to exist or already dropped (%d), and no describe since has reported DELETED, from which alone a restore brings a cluster back",
-				c.dropped.id, codeClusterNotFound)})
+				c.dropped, codeClusterNotFound)})
 		}
 	case opDescribeCluster:
-		if e.status == statusRunning && c.lastDescribe != nil && c.lastDescribe.status == statusDeleting {
+		if e.status == statusRunning && c.hasDescribe && c.lastDeleting {
 			out = append(out, Violation{Kind: KindSemantic, Pointer: "/data/status", Message: fmt.Sprintf(
 				"reports RUNNING, but interaction #%d, the last describe of this cluster before it, reported DELETING; describe may lag, but never goes back from DELETING, and a restore starts only from DELETED",
-				c.lastDescribe.id)})
+				c.lastDescribe)})
 		}
 	}
 	return out
@@ -128,21 +143,21 @@ func (c *clusterLife) learn(e *event) {
 	case e.operation == opDropCluster && (e.code == 0 || e.code == codeClusterNotFound):
 		// The first drop that showed it dropped, or absent, is the one
 		// that later messages name.
-		if c.dropped == nil {
-			c.dropped = e
+		if !c.hasDropped {
+			c.dropped, c.hasDropped, c.droppedAbsent = e.id, true, e.code != 0
 		}
 	case e.operation == opDescribeCluster && e.code == codeClusterNotFound:
-		if c.notFound == nil {
-			c.notFound = e
+		if !c.hasNotFound {
+			c.notFound, c.hasNotFound = e.id, true
 		}
 	case e.operation == opDescribeCluster && e.code == 0:
-		c.lastDescribe = e
+		c.lastDescribe, c.hasDescribe, c.lastDeleting = e.id, true, e.status == statusDeleting
 		if e.status != statusRunning && e.status != statusDeleting {
 			// DELETED, from which a restore starts, or a status whose
 			// place in a restore nobody has documented (RESTORING and
 			// any status yet unknown): a later successful drop may
 			// follow a restore.
-			c.dropped = nil
+			c.hasDropped = false
 		}
 	}
 }

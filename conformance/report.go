@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -66,15 +68,59 @@ func Summarize(results []Result) Summary {
 // WriteReport writes results to w in format f. It returns an error for an
 // unknown format, or when w fails.
 func WriteReport(w io.Writer, f Format, results []Result) error {
+	i := 0
+	return writeReport(w, f, Summarize(results), func() (Result, bool, error) {
+		if i == len(results) {
+			return Result{}, false, nil
+		}
+		i++
+		return results[i-1], true, nil
+	})
+}
+
+// writeReport writes the report of the Results that next yields in
+// order, s their summary, to w in format f, as they come: a report of any
+// length is written in the memory of one Result.
+func writeReport(w io.Writer, f Format, s Summary, next func() (Result, bool, error)) error {
+	var rw reportWriter
 	switch f {
 	case FormatText:
-		return writeText(w, results)
+		rw = &textWriter{}
 	case FormatJSON:
-		return writeJSON(w, results)
+		rw = &jsonWriter{}
 	case FormatJUnit:
-		return writeJUnit(w, results)
+		rw = &junitWriter{}
+	default:
+		return unknownFormatError(string(f))
 	}
-	return unknownFormatError(string(f))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := rw.begin(bw, s); err != nil {
+		return err
+	}
+	for {
+		r, ok, err := next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		if err := rw.result(bw, r); err != nil {
+			return err
+		}
+	}
+	if err := rw.end(bw, s); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// reportWriter writes one format of report: its head, knowing the
+// summary, each Result in order, and its tail.
+type reportWriter interface {
+	begin(w *bufio.Writer, s Summary) error
+	result(w *bufio.Writer, r Result) error
+	end(w *bufio.Writer, s Summary) error
 }
 
 func verdict(r Result) string {
@@ -84,67 +130,88 @@ func verdict(r Result) string {
 	return "FAIL"
 }
 
-// writeText writes the report for people. File names, methods, URLs and
+// textWriter writes the report for people. File names, methods, URLs and
 // violations come from files and servers, and pass through termsafe.String,
 // so that none can forge a line of the report or act on a terminal.
-func writeText(w io.Writer, results []Result) error {
-	var b strings.Builder
-	for _, r := range results {
-		fmt.Fprintf(&b, "%s  %s  #%d  %s %s  %d\n", verdict(r), termsafe.String(r.File), r.ID,
-			termsafe.String(r.Method), termsafe.String(r.URL), r.StatusCode)
-		for _, v := range r.Violations {
-			fmt.Fprintf(&b, "      %s\n", termsafe.String(v.String()))
-		}
+type textWriter struct{}
+
+func (textWriter) begin(*bufio.Writer, Summary) error { return nil }
+
+func (textWriter) result(w *bufio.Writer, r Result) error {
+	fmt.Fprintf(w, "%s  %s  #%d  %s %s  %d\n", verdict(r), termsafe.String(r.File), r.ID,
+		termsafe.String(r.Method), termsafe.String(r.URL), r.StatusCode)
+	for _, v := range r.Violations {
+		fmt.Fprintf(w, "      %s\n", termsafe.String(v.String()))
 	}
-	s := Summarize(results)
+	return nil
+}
+
+func (textWriter) end(w *bufio.Writer, s Summary) error {
 	noun := "interactions"
 	if s.Total == 1 {
 		noun = "interaction"
 	}
-	fmt.Fprintf(&b, "%d %s: %d passed, %d failed\n", s.Total, noun, s.Passed, s.Failed)
-	_, err := io.WriteString(w, b.String())
+	_, err := fmt.Fprintf(w, "%d %s: %d passed, %d failed\n", s.Total, noun, s.Passed, s.Failed)
 	return err
 }
 
-type jsonReport struct {
-	Interactions []Result `json:"interactions"`
-	Summary      Summary  `json:"summary"`
+// jsonWriter writes the report for programs, one document,
+// {"interactions":[Result...],"summary":Summary}, laid out as
+// json.MarshalIndent would lay it out whole.
+type jsonWriter struct {
+	n   int
+	buf bytes.Buffer
 }
 
-func writeJSON(w io.Writer, results []Result) error {
+func (*jsonWriter) begin(w *bufio.Writer, _ Summary) error {
+	_, err := w.WriteString("{\n  \"interactions\": [")
+	return err
+}
+
+func (j *jsonWriter) result(w *bufio.Writer, r Result) error {
 	// Readers of the report index into these lists; null would break them.
-	rs := make([]Result, len(results))
-	for i, r := range results {
-		if r.Violations == nil {
-			r.Violations = []Violation{}
-		}
-		rs[i] = r
+	if r.Violations == nil {
+		r.Violations = []Violation{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	if j.n > 0 {
+		w.WriteByte(',')
+	}
+	j.n++
+	w.WriteString("\n    ")
+	return j.encode(w, r, "    ")
+}
+
+func (j *jsonWriter) end(w *bufio.Writer, s Summary) error {
+	if j.n > 0 {
+		w.WriteString("\n  ")
+	}
+	w.WriteString("],\n  \"summary\": ")
+	if err := j.encode(w, s, "  "); err != nil {
+		return err
+	}
+	_, err := w.WriteString("\n}\n")
+	return err
+}
+
+// encode writes v indented below prefix, without the line break that
+// json.Encoder ends with.
+func (j *jsonWriter) encode(w *bufio.Writer, v any, prefix string) error {
+	j.buf.Reset()
+	enc := json.NewEncoder(&j.buf)
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false) // Messages quote HTML content types and pages.
-	return enc.Encode(jsonReport{Interactions: rs, Summary: Summarize(results)})
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("conformance: encode json report: %w", err)
+	}
+	_, err := w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	return err
 }
 
 // The JUnit schema as CI systems (Jenkins, GitLab, GitHub Actions reporters)
-// read it: testsuites, testsuite and testcase with a failure child.
-type junitTestSuites struct {
-	XMLName  xml.Name         `xml:"testsuites"`
-	Name     string           `xml:"name,attr"`
-	Tests    int              `xml:"tests,attr"`
-	Failures int              `xml:"failures,attr"`
-	Suites   []junitTestSuite `xml:"testsuite"`
-}
-
-type junitTestSuite struct {
-	Name     string          `xml:"name,attr"`
-	Tests    int             `xml:"tests,attr"`
-	Failures int             `xml:"failures,attr"`
-	Errors   int             `xml:"errors,attr"`
-	Cases    []junitTestCase `xml:"testcase"`
-}
-
+// read it: testsuites, testsuite and testcase with a failure child. The
+// first two are written by junitWriter as each testcase is.
 type junitTestCase struct {
+	XMLName   xml.Name      `xml:"testcase"`
 	ClassName string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
 	Failure   *junitFailure `xml:"failure"`
@@ -168,32 +235,45 @@ func xmlText(s string) string {
 
 var xmlForbidden = strings.NewReplacer("\ufffe", `\ufffe`, "\uffff", `\uffff`)
 
-// writeJUnit writes the report for CI systems, which show its names and
+// junitWriter writes the report for CI systems, which show its names and
 // messages to people: they are escaped as in the text report, which also
-// keeps the XML well-formed whatever bytes they held.
-func writeJUnit(w io.Writer, results []Result) error {
-	s := Summarize(results)
-	suite := junitTestSuite{Name: junitSuiteName, Tests: s.Total, Failures: s.Failed}
-	for _, r := range results {
-		tc := junitTestCase{ClassName: xmlText(r.File), Name: xmlText(fmt.Sprintf("#%d %s %s", r.ID, r.Method, r.URL))}
-		if !r.OK {
-			lines := make([]string, len(r.Violations))
-			for i, v := range r.Violations {
-				lines[i] = xmlText(v.String())
-			}
-			tc.Failure = &junitFailure{
-				Message: strings.Join(lines, "; "),
-				Type:    "conformance",
-				Text:    fmt.Sprintf("HTTP %d\n%s\n", r.StatusCode, strings.Join(lines, "\n")),
-			}
+// keeps the XML well-formed whatever bytes they held. It is laid out as
+// xml.MarshalIndent would lay out the whole document.
+type junitWriter struct{ n int }
+
+func (*junitWriter) begin(w *bufio.Writer, s Summary) error {
+	_, err := fmt.Fprintf(w, "%s<testsuites name=%q tests=\"%d\" failures=\"%d\">\n  <testsuite name=%q tests=\"%d\" failures=\"%d\" errors=\"0\">",
+		xml.Header, junitSuiteName, s.Total, s.Failed, junitSuiteName, s.Total, s.Failed)
+	return err
+}
+
+func (j *junitWriter) result(w *bufio.Writer, r Result) error {
+	j.n++
+	tc := junitTestCase{ClassName: xmlText(r.File), Name: xmlText(fmt.Sprintf("#%d %s %s", r.ID, r.Method, r.URL))}
+	if !r.OK {
+		lines := make([]string, len(r.Violations))
+		for i, v := range r.Violations {
+			lines[i] = xmlText(v.String())
 		}
-		suite.Cases = append(suite.Cases, tc)
+		tc.Failure = &junitFailure{
+			Message: strings.Join(lines, "; "),
+			Type:    "conformance",
+			Text:    fmt.Sprintf("HTTP %d\n%s\n", r.StatusCode, strings.Join(lines, "\n")),
+		}
 	}
-	doc := junitTestSuites{Name: junitSuiteName, Tests: s.Total, Failures: s.Failed, Suites: []junitTestSuite{suite}}
-	out, err := xml.MarshalIndent(doc, "", "  ")
+	out, err := xml.MarshalIndent(tc, "    ", "  ")
 	if err != nil {
 		return fmt.Errorf("conformance: encode junit report: %w", err)
 	}
-	_, err = fmt.Fprintf(w, "%s%s\n", xml.Header, out)
+	w.WriteByte('\n')
+	_, err = w.Write(out)
+	return err
+}
+
+func (j *junitWriter) end(w *bufio.Writer, _ Summary) error {
+	if j.n > 0 {
+		w.WriteString("\n  ")
+	}
+	_, err := w.WriteString("</testsuite>\n</testsuites>\n")
 	return err
 }

@@ -72,7 +72,10 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 		printError(stderr, "conformance", "%v", err)
 		return exitUsage
 	}
-	results, err := v.CheckCassettes(conformance.WithBasePath(ctx, *basePath), flags.Args()...)
+	// The report is written once every input has been read, or not at
+	// all: without its report, as with an unreadable input, the gate has
+	// given no verdict.
+	summary, err := v.CheckAndReport(conformance.WithBasePath(ctx, *basePath), stdout, format, flags.Args()...)
 	switch {
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		printError(stderr, "conformance", "interrupted; no verdict")
@@ -81,14 +84,7 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 		// The error names files and quotes what they hold.
 		printError(stderr, "conformance", "%s", termsafe.String(err.Error()))
 		return exitUsage
-	}
-	if err := conformance.WriteReport(stdout, format, results); err != nil {
-		// Without its report the gate has given no verdict, as with an
-		// unreadable input.
-		printError(stderr, "conformance", "write report: %v", err)
-		return exitUsage
-	}
-	if conformance.Summarize(results).Failed > 0 {
+	case summary.Failed > 0:
 		return exitFailed
 	}
 	return exitOK

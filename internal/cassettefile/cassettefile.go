@@ -127,8 +127,8 @@ type Part struct {
 // comes first, so that a worker's share is worth handing out and the
 // chunks in hand stay small.
 const (
-	chunkItems = 256
-	chunkBytes = 256 << 10
+	chunkItems = 64
+	chunkBytes = 64 << 10
 )
 
 // Each reads the cassettes at paths as ReadCorpus does, and hands their

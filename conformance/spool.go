@@ -1,0 +1,134 @@
+package conformance
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// spoolMemory is how many bytes of encoded Results a spool keeps in
+// memory before it moves them to a temporary file: a few thousand
+// Results, so that a small corpus never touches the disk and a large one
+// costs no more memory than a small one.
+const spoolMemory = 256 << 10
+
+// CheckAndReport checks the cassettes at paths as CheckCassettes does, and
+// writes the report of their Results to w in format f once every input
+// has been read: the report is written whole or not at all, so that a
+// report on disk or in a CI system always holds a verdict. The Results
+// wait in between in a spool, in memory while they are few and in a
+// temporary file (removed before CheckAndReport returns) beyond that, so
+// that neither the gate nor its report holds a corpus: its memory does not
+// grow with the corpus. It returns the Summary of the Results, and, like
+// CheckCassettes, a *CassetteError for an unreadable input.
+func (v *Validator) CheckAndReport(ctx context.Context, w io.Writer, f Format, paths ...string) (Summary, error) {
+	if _, err := ParseFormat(string(f)); err != nil {
+		return Summary{}, err
+	}
+	sp := &spool{}
+	defer sp.close()
+	var s Summary
+	err := v.CheckCassettesFunc(ctx, paths, func(r Result) error {
+		s.Total++
+		if r.OK {
+			s.Passed++
+		} else {
+			s.Failed++
+		}
+		return sp.add(r)
+	})
+	if err != nil {
+		return Summary{}, err
+	}
+	next, err := sp.replay()
+	if err != nil {
+		return Summary{}, err
+	}
+	if err := writeReport(w, f, s, next); err != nil {
+		return Summary{}, fmt.Errorf("conformance: write report: %w", err)
+	}
+	return s, nil
+}
+
+// spool keeps Results in order, gob-encoded, for a report written once
+// all of them are known.
+type spool struct {
+	mem  bytes.Buffer
+	file *os.File
+	disk *bufio.Writer
+	enc  *gob.Encoder
+}
+
+// add appends r.
+func (sp *spool) add(r Result) error {
+	if sp.enc == nil {
+		sp.enc = gob.NewEncoder(sp)
+	}
+	if err := sp.enc.Encode(&r); err != nil {
+		return fmt.Errorf("conformance: keep a result for the report: %w", err)
+	}
+	return nil
+}
+
+// Write is where the encoder writes: memory, until spoolMemory is
+// reached, and then the temporary file, which takes what memory held.
+func (sp *spool) Write(p []byte) (int, error) {
+	if sp.file == nil && sp.mem.Len()+len(p) <= spoolMemory {
+		return sp.mem.Write(p)
+	}
+	if sp.file == nil {
+		// CreateTemp makes a new file of a random name, O_EXCL, so a link
+		// planted in the temporary directory is never followed.
+		f, err := os.CreateTemp("", "zcdrop-results-*")
+		if err != nil {
+			return 0, fmt.Errorf("a temporary file for the results (set TMPDIR to a writable directory): %w", err)
+		}
+		// Unlinked at once where the system allows it, so that nothing is
+		// left behind if the process is killed; close removes it elsewhere.
+		os.Remove(f.Name())
+		sp.file, sp.disk = f, bufio.NewWriterSize(f, 64<<10)
+		if _, err := sp.mem.WriteTo(sp.disk); err != nil {
+			return 0, err
+		}
+		sp.mem = bytes.Buffer{}
+	}
+	return sp.disk.Write(p)
+}
+
+// replay returns a reader of the Results added, in order.
+func (sp *spool) replay() (func() (Result, bool, error), error) {
+	var src io.Reader = &sp.mem
+	if sp.file != nil {
+		if err := sp.disk.Flush(); err != nil {
+			return nil, fmt.Errorf("conformance: keep the results for the report: %w", err)
+		}
+		if _, err := sp.file.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("conformance: read back the results for the report: %w", err)
+		}
+		src = bufio.NewReaderSize(sp.file, 64<<10)
+	}
+	dec := gob.NewDecoder(src)
+	return func() (Result, bool, error) {
+		var r Result
+		switch err := dec.Decode(&r); {
+		case errors.Is(err, io.EOF):
+			return Result{}, false, nil
+		case err != nil:
+			return Result{}, false, fmt.Errorf("conformance: read back the results for the report: %w", err)
+		}
+		return r, true, nil
+	}, nil
+}
+
+// close removes the temporary file, if there is one.
+func (sp *spool) close() {
+	if sp.file != nil {
+		sp.file.Close()
+		os.Remove(sp.file.Name())
+	}
+}
