@@ -56,8 +56,9 @@ type recorded struct {
 // partial verdict. A file that two paths name (a link, a file named twice,
 // or under two directories given) is read and checked once, where it is
 // first found. A cassette is unreadable when it is not a regular file
-// (or a link to one), when it is over the budget (MaxCassetteBytes,
-// MaxCassetteTextBytes, MaxCassetteAliasNodes), or the corpus is
+// (or a link to one), when it is over the budget (MaxCassetteTextBytes,
+// MaxCassetteAliasNodes, or MaxCassetteBytes unless it is read as a stream,
+// in the layout go-vcr writes), or the corpus is
 // (MaxCorpusBytes, MaxCorpusInteractions), when it is not exactly one
 // YAML document with "version: 2", and when it holds no interactions, which
 // prove nothing. CheckCassettes returns ctx's error, and no Results, as soon

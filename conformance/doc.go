@@ -21,11 +21,13 @@
 //
 // Recorded traffic: CheckCassettes judges every interaction of go-vcr v4
 // cassettes (format version 2) and WriteReport writes the verdicts as text,
-// JSON or JUnit; this is the gate that `zcdrop conformance` runs in CI. It
-// reads cassettes as the hostile input that a pull request may hold:
-// regular files only, within a budget (MaxCassetteBytes and the rest), one
-// at a time, stopping when ctx ends; and it fails a recording that holds a
-// credential anywhere, or whose lengths do not match its bodies. A
+// JSON or JUnit; CheckAndReport does both as `zcdrop conformance` does in
+// CI, in memory that does not grow with the corpus. It reads cassettes as
+// the hostile input that a pull request may hold: regular files only,
+// within a budget (MaxCassetteBytes and the rest), a few parts of
+// cassettes at a time, stopping when ctx ends; and it fails a recording
+// that holds a credential anywhere, or whose lengths do not match its
+// bodies. A
 // Recorder records live traffic as such cassettes, with every secret
 // redacted, and a Replayer serves them to a client under test, never the
 // network (conformancetest.NewReplayer wraps it for tests).

@@ -28,7 +28,11 @@ it with --base-path /zilliz.
 
 A cassette is unreadable unless it is a regular file (or a link to one) of
 at most 4 MiB, one YAML document with "version: 2", decoding to at most
-16 MiB of text with at most 10,000 YAML nodes added by aliases.
+16 MiB of text with at most 10,000 YAML nodes added by aliases. A larger
+cassette is read an interaction at a time, in the layout go-vcr writes
+only, each interaction of at most 4 MiB. All inputs together may hold at
+most 64 MiB and 100,000 interactions. The report is written once every
+input has been read; an unreadable one leaves it unwritten.
 `,
 	exitCodes: `  0  every interaction conforms
   1  an interaction breaks the spec
