@@ -48,8 +48,10 @@ func report(w io.Writer, r *results) bool {
 	p.ratio("ValidateInteraction / DecodeOnly", target{true, 2}, true, sameProcs(r, validateInteraction, decodeOnly, "ns/op"))
 	p.ratio("DropValidated / DropRaw", target{true, 1.15}, true, sameProcs(r, dropValidated, dropRaw, "ns/op"))
 	p.ratio("gate speedup 1 → 2 cores (10k, file each)", target{false, 1.6}, true, speedup(r, gateScaling))
-	p.ratio("gate peak heap 10k / 1k (one file)", target{true, 1.2}, false, metric(r, gatePeakHeap+"/one-file", "heap-10k/1k"))
-	p.ratio("gate peak heap 10k / 1k (file each)", target{true, 1.2}, false, metric(r, gatePeakHeap+"/file-each", "heap-10k/1k"))
+	p.ratio("gate peak heap 10k / 1k (one file)", target{true, 1.2}, true, metric(r, gatePeakHeap+"/one-file", "heap-10k/1k"))
+	// No target: the names in a directory are listed whole, to be read in
+	// lexical order, and 10,000 names take about a megabyte.
+	p.info("gate peak heap 10k / 1k (file each)", metric(r, gatePeakHeap+"/file-each", "heap-10k/1k"), "no target: a directory's names are listed whole, to keep their order")
 	p.throughput(r)
 	return p.complete
 }
@@ -124,6 +126,15 @@ func (p *printer) ratio(label string, t target, required bool, m measure) {
 		verdict = "MISSED"
 	}
 	fmt.Fprintf(p.w, "  %-44s %7.2f×   target %-6s  %-6s  (%s)\n", label, m.value, t, verdict, termsafe.String(m.how))
+}
+
+// info writes a ratio that has no target, and why.
+func (p *printer) info(label string, m measure, why string) {
+	if m.missing != "" {
+		fmt.Fprintf(p.w, "  %-44s %8s   %s\n", label, "—", termsafe.String(m.missing))
+		return
+	}
+	fmt.Fprintf(p.w, "  %-44s %7.2f×   %s  (%s)\n", label, m.value, why, termsafe.String(m.how))
 }
 
 // throughput lists the gate's interactions/s and bytes/s over each corpus

@@ -80,7 +80,7 @@ func ReadCorpus(ctx context.Context, lim Limits, paths []string, visit func(file
 	var bytes int64
 	interactions := 0
 	for _, f := range files {
-		c, data, _, err := readCassette(ctx, lim, f.path)
+		c, data, _, err := readCassette(ctx, lim, f)
 		if err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 	}
 	// A job is a whole cassette to read, or a chunk of one read already.
 	type job struct {
-		file   string
+		file   corpusFile
 		first  bool
 		offset int
 		chunk  *vcr.Chunk
@@ -198,7 +198,7 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 		}
 		for _, f := range files {
 			if !lim.Stream || f.size <= lim.FileBytes {
-				if !send(&job{file: f.path, first: true}) {
+				if !send(&job{file: f, first: true}) {
 					return
 				}
 				continue
@@ -207,7 +207,7 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 			// workers. It ends at its first error, which ends Each.
 			offset := 0
 			if !streamChunks(ctx, lim, f.path, func(c *vcr.Chunk, first bool, err error) bool {
-				j := &job{file: f.path, first: first, offset: offset, chunk: c, err: err}
+				j := &job{file: f, first: first, offset: offset, chunk: c, err: err}
 				if c != nil {
 					offset += c.Items
 				}
@@ -252,7 +252,7 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 		}
 		bytes += o.bytes
 		interactions += len(o.part.Interactions)
-		if err := lim.overCorpus(j.file, bytes, interactions); err != nil {
+		if err := lim.overCorpus(j.file.path, bytes, interactions); err != nil {
 			return err
 		}
 		if o.workErr != nil {
@@ -269,12 +269,13 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 // readPart reads the interactions of a job's Part: the whole cassette at
 // file, or chunk, unless the stream failed with streamErr where the chunk
 // would be. It also returns the bytes read.
-func readPart(ctx context.Context, lim Limits, file string, chunk *vcr.Chunk, streamErr error) (Part, int64, error) {
+func readPart(ctx context.Context, lim Limits, f corpusFile, chunk *vcr.Chunk, streamErr error) (Part, int64, error) {
+	file := f.path
 	switch {
 	case streamErr != nil:
 		return Part{}, 0, streamErr
 	case chunk == nil:
-		c, data, lines, err := readCassette(ctx, lim, file)
+		c, data, lines, err := readCassette(ctx, lim, f)
 		if err != nil {
 			return Part{}, 0, err
 		}
@@ -343,13 +344,24 @@ func distinctFiles(ctx context.Context, paths []string) ([]corpusFile, error) {
 	}
 	out := make([]corpusFile, 0, len(files))
 	seen := map[fileID][]os.FileInfo{}
+	seenIDs := map[fileIdentity]struct{}{}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		info, err := os.Stat(f)
 		if err != nil {
-			out = append(out, corpusFile{f, -1})
+			out = append(out, corpusFile{path: f, size: -1})
+			continue
+		}
+		if key, ok := identity(info); ok {
+			// Where the system names a file by device and inode, that
+			// name alone is kept, not the FileInfo of each file.
+			if _, dup := seenIDs[key]; dup {
+				continue
+			}
+			seenIDs[key] = struct{}{}
+			out = append(out, corpusFile{f, info.Size(), info.Mode().IsRegular()})
 			continue
 		}
 		// Files that are one are of one size and time; os.SameFile tells
@@ -359,16 +371,17 @@ func distinctFiles(ctx context.Context, paths []string) ([]corpusFile, error) {
 			continue
 		}
 		seen[id] = append(seen[id], info)
-		out = append(out, corpusFile{f, info.Size()})
+		out = append(out, corpusFile{f, info.Size(), info.Mode().IsRegular()})
 	}
 	return out, nil
 }
 
 // corpusFile is a file of the corpus, and its size when it was found, -1
-// when it could not be stated.
+// when it could not be stated; regular says it was a regular file then.
 type corpusFile struct {
-	path string
-	size int64
+	path    string
+	size    int64
+	regular bool
 }
 
 // fileID narrows the search for a file already seen.
@@ -434,7 +447,8 @@ func pathCause(err error) error {
 // written as an integer. It refuses a cassette without interactions, and
 // returns ctx's error as soon as ctx is done. It also returns the bytes
 // of the file, and the line each interaction starts on.
-func readCassette(ctx context.Context, lim Limits, file string) (*vcr.Cassette, []byte, []int, error) {
+func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette, []byte, []int, error) {
+	file := f.path
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, err
 	}
@@ -450,7 +464,7 @@ func readCassette(ctx context.Context, lim Limits, file string) (*vcr.Cassette, 
 	// spend is bounded by the budget.
 	done := make(chan decoded, 1)
 	go func() {
-		data, err := readRegularFile(lim, file)
+		data, err := readRegularFile(lim, f)
 		if err != nil {
 			done <- decoded{err: err}
 			return
@@ -491,8 +505,12 @@ func readCassette(ctx context.Context, lim Limits, file string) (*vcr.Cassette, 
 // readRegularFile reads file, which must be a regular file (or a link to
 // one) of at most lim.FileBytes; anything else is refused by its kind,
 // before it is opened (see package regularfile).
-func readRegularFile(lim Limits, file string) ([]byte, error) {
-	data, err := regularfile.Read(file, lim.FileBytes)
+func readRegularFile(lim Limits, f corpusFile) ([]byte, error) {
+	read := regularfile.Read
+	if f.regular {
+		read = regularfile.ReadKnown
+	}
+	data, err := read(f.path, lim.FileBytes)
 	if err != nil {
 		return nil, fileCause(lim.FileBytes, err)
 	}

@@ -41,12 +41,28 @@ func (e *TooLargeError) Error() string {
 // *TooLargeError for anything else, and the *fs.PathError of the file system
 // when path cannot be read at all.
 func Read(path string, limit int64) ([]byte, error) {
-	f, err := Open(path, limit)
+	return read(path, limit, true)
+}
+
+// ReadKnown is Read for a path that os.Stat has just shown to be a regular
+// file of at most limit bytes: it does not state the path again before it
+// opens it, a system call saved for each file of a corpus. What it opens
+// is checked all the same.
+func ReadKnown(path string, limit int64) ([]byte, error) {
+	return read(path, limit, false)
+}
+
+// read is Read, which states path first when stat is set.
+func read(path string, limit int64, stat bool) ([]byte, error) {
+	f, info, err := open(path, limit, stat)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// Sized by what open saw, one byte more to see the end: a file that
+	// grows since then costs the appends of io.ReadAll, never more than
+	// limit.
+	data, err := readAll(io.LimitReader(f, limit+1), max(info.Size()+1, 512))
 	if err != nil {
 		return nil, err
 	}
@@ -56,34 +72,62 @@ func Read(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// readAll is io.ReadAll into a buffer of capacity size at first.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
 // Open opens path for reading as Read does, and refuses what Read refuses
 // before anything is read: a *NotRegularError, or a *TooLargeError when
 // the file is larger than limit bytes as it is opened. A file may grow
 // after that, so a caller that must stay within limit reads through an
 // io.LimitReader.
 func Open(path string, limit int64) (*os.File, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := check(info, limit); err != nil {
-		return nil, err
+	f, _, err := open(path, limit, true)
+	return f, err
+}
+
+// open is Open, which also returns what the open file is, and states path
+// before it opens it only when stat is set.
+func open(path string, limit int64, stat bool) (*os.File, fs.FileInfo, error) {
+	if stat {
+		info, err := os.Stat(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := check(info, limit); err != nil {
+			return nil, nil, err
+		}
 	}
 	// openNonBlock: a FIFO swapped in since Stat must not block the open;
 	// the Stat of what was opened then refuses it.
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if info, err = f.Stat(); err != nil {
+	info, err := f.Stat()
+	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if err := check(info, limit); err != nil {
 		f.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return f, nil
+	return f, info, nil
 }
 
 // check refuses info unless it describes a regular file of at most limit

@@ -31,6 +31,9 @@ type Stream struct {
 	// nextLine its number. It is nil at the end of the interactions.
 	next     []byte
 	nextLine int
+	// buf is where a chunk is gathered, reused from chunk to chunk: the
+	// chunk's text is a copy of it.
+	buf []byte
 }
 
 // LayoutError says why a file is not a cassette in the layout that go-vcr
@@ -128,7 +131,8 @@ func (s *Stream) Next(maxItems, maxBytes int) (Chunk, error) {
 		return Chunk{}, io.EOF
 	}
 	c := Chunk{line: s.nextLine, dash: s.dash}
-	buf := s.next
+	buf := append(s.buf[:0], s.next...)
+	defer func() { s.buf = buf[:0] }()
 	itemStart := 0
 	for {
 		line, n, err := s.readLine(buf)
@@ -148,7 +152,7 @@ func (s *Stream) Next(maxItems, maxBytes int) (Chunk, error) {
 			// The next interaction: the chunk ends before it when full.
 			c.Items++
 			if c.Items >= maxItems || len(buf) >= maxBytes {
-				s.next, s.nextLine = append([]byte(nil), l...), n
+				s.next, s.nextLine = append(s.next[:0], l...), n
 				c.text = string(buf)
 				return c, nil
 			}
