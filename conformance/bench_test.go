@@ -257,7 +257,8 @@ func TestGatePeakHeapChild(t *testing.T) {
 		}
 	}()
 	// The gate as zcdrop conformance runs it, its report included.
-	s, err := v.CheckAndReport(t.Context(), io.Discard, FormatText, corpus)
+	verdict, err := v.Gate(t.Context(), io.Discard, GateOptions{Format: FormatText}, corpus)
+	s := verdict.Summary
 	close(stop)
 	p := <-peak
 	if err != nil {

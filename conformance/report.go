@@ -68,8 +68,16 @@ func Summarize(results []Result) Summary {
 // WriteReport writes results to w in format f. It returns an error for an
 // unknown format, or when w fails.
 func WriteReport(w io.Writer, f Format, results []Result) error {
+	rw, err := newReportWriter(f)
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		rw.observe(r)
+	}
+	s := Summarize(results)
 	i := 0
-	return writeReport(w, f, Summarize(results), func() (Result, bool, error) {
+	return writeReport(w, rw, &Verdict{Summary: s, Failed: s.Failed > 0}, func() (Result, bool, error) {
 		if i == len(results) {
 			return Result{}, false, nil
 		}
@@ -78,23 +86,25 @@ func WriteReport(w io.Writer, f Format, results []Result) error {
 	})
 }
 
-// writeReport writes the report of the Results that next yields in
-// order, s their summary, to w in format f, as they come: a report of any
-// length is written in the memory of one Result.
-func writeReport(w io.Writer, f Format, s Summary, next func() (Result, bool, error)) error {
-	var rw reportWriter
+// newReportWriter returns the writer of format f.
+func newReportWriter(f Format) (reportWriter, error) {
 	switch f {
 	case FormatText:
-		rw = &textWriter{}
+		return &textWriter{}, nil
 	case FormatJSON:
-		rw = &jsonWriter{}
+		return &jsonWriter{}, nil
 	case FormatJUnit:
-		rw = &junitWriter{}
-	default:
-		return unknownFormatError(string(f))
+		return &junitWriter{}, nil
 	}
+	return nil, unknownFormatError(string(f))
+}
+
+// writeReport writes with rw the report of the Results that next yields
+// in order, whose verdict is v, to w as they come: a report of any length
+// is written in the memory of one Result.
+func writeReport(w io.Writer, rw reportWriter, v *Verdict, next func() (Result, bool, error)) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := rw.begin(bw, s); err != nil {
+	if err := rw.begin(bw, v); err != nil {
 		return err
 	}
 	for {
@@ -109,18 +119,22 @@ func writeReport(w io.Writer, f Format, s Summary, next func() (Result, bool, er
 			return err
 		}
 	}
-	if err := rw.end(bw, s); err != nil {
+	if err := rw.end(bw, v); err != nil {
 		return err
 	}
 	return bw.Flush()
 }
 
-// reportWriter writes one format of report: its head, knowing the
-// summary, each Result in order, and its tail.
+// reportWriter writes one format of report in two passes over the
+// Results: observe sees each as it is checked (to gather what the report
+// shows before the Results, such as findings grouped across them), and
+// then, the verdict known, begin writes the head, result each Result in
+// order, and end the tail.
 type reportWriter interface {
-	begin(w *bufio.Writer, s Summary) error
+	observe(r Result)
+	begin(w *bufio.Writer, v *Verdict) error
 	result(w *bufio.Writer, r Result) error
-	end(w *bufio.Writer, s Summary) error
+	end(w *bufio.Writer, v *Verdict) error
 }
 
 func verdict(r Result) string {
@@ -135,7 +149,9 @@ func verdict(r Result) string {
 // so that none can forge a line of the report or act on a terminal.
 type textWriter struct{}
 
-func (textWriter) begin(*bufio.Writer, Summary) error { return nil }
+func (textWriter) observe(Result) {}
+
+func (textWriter) begin(*bufio.Writer, *Verdict) error { return nil }
 
 func (textWriter) result(w *bufio.Writer, r Result) error {
 	fmt.Fprintf(w, "%s  %s  #%d  %s %s  %d\n", verdict(r), termsafe.String(r.File), r.ID,
@@ -146,7 +162,8 @@ func (textWriter) result(w *bufio.Writer, r Result) error {
 	return nil
 }
 
-func (textWriter) end(w *bufio.Writer, s Summary) error {
+func (textWriter) end(w *bufio.Writer, v *Verdict) error {
+	s := v.Summary
 	noun := "interactions"
 	if s.Total == 1 {
 		noun = "interaction"
@@ -163,7 +180,9 @@ type jsonWriter struct {
 	buf bytes.Buffer
 }
 
-func (*jsonWriter) begin(w *bufio.Writer, _ Summary) error {
+func (*jsonWriter) observe(Result) {}
+
+func (*jsonWriter) begin(w *bufio.Writer, _ *Verdict) error {
 	_, err := w.WriteString("{\n  \"interactions\": [")
 	return err
 }
@@ -181,7 +200,8 @@ func (j *jsonWriter) result(w *bufio.Writer, r Result) error {
 	return j.encode(w, r, "    ")
 }
 
-func (j *jsonWriter) end(w *bufio.Writer, s Summary) error {
+func (j *jsonWriter) end(w *bufio.Writer, v *Verdict) error {
+	s := v.Summary
 	if j.n > 0 {
 		w.WriteString("\n  ")
 	}
@@ -241,7 +261,10 @@ var xmlForbidden = strings.NewReplacer("\ufffe", `\ufffe`, "\uffff", `\uffff`)
 // xml.MarshalIndent would lay out the whole document.
 type junitWriter struct{ n int }
 
-func (*junitWriter) begin(w *bufio.Writer, s Summary) error {
+func (*junitWriter) observe(Result) {}
+
+func (*junitWriter) begin(w *bufio.Writer, v *Verdict) error {
+	s := v.Summary
 	_, err := fmt.Fprintf(w, "%s<testsuites name=%q tests=\"%d\" failures=\"%d\">\n  <testsuite name=%q tests=\"%d\" failures=\"%d\" errors=\"0\">",
 		xml.Header, junitSuiteName, s.Total, s.Failed, junitSuiteName, s.Total, s.Failed)
 	return err
@@ -270,7 +293,7 @@ func (j *junitWriter) result(w *bufio.Writer, r Result) error {
 	return err
 }
 
-func (j *junitWriter) end(w *bufio.Writer, _ Summary) error {
+func (j *junitWriter) end(w *bufio.Writer, _ *Verdict) error {
 	if j.n > 0 {
 		w.WriteString("\n  ")
 	}

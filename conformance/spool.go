@@ -17,42 +17,77 @@ import (
 // costs no more memory than a small one.
 const spoolMemory = 256 << 10
 
-// CheckAndReport checks the cassettes at paths as CheckCassettes does, and
-// writes the report of their Results to w in format f once every input
-// has been read: the report is written whole or not at all, so that a
-// report on disk or in a CI system always holds a verdict. The Results
-// wait in between in a spool, in memory while they are few and in a
-// temporary file (removed before CheckAndReport returns) beyond that, so
-// that neither the gate nor its report holds a corpus: its memory does not
-// grow with the corpus. It returns the Summary of the Results, and, like
-// CheckCassettes, a *CassetteError for an unreadable input.
-func (v *Validator) CheckAndReport(ctx context.Context, w io.Writer, f Format, paths ...string) (Summary, error) {
-	if _, err := ParseFormat(string(f)); err != nil {
-		return Summary{}, err
+// GateOptions says how Gate judges a corpus and reports on it.
+type GateOptions struct {
+	// Format is the report's format.
+	Format Format
+	// Coverage adds to the Verdict, and to the report, what the corpus
+	// exercised of the spec.
+	Coverage bool
+	// MinCoverage fails the gate when the corpus exercised less than this
+	// percentage of the spec's items; 0 asks nothing. It implies Coverage.
+	MinCoverage float64
+	// Strict turns the Verdict's warnings into failures, and reports
+	// properties outside the schema as violations.
+	Strict bool
+}
+
+// Verdict is what Gate concluded of a corpus.
+type Verdict struct {
+	// Summary counts the interactions that passed and failed.
+	Summary Summary `json:"summary"`
+	// Warnings say why a corpus that passed proves little (an empty one,
+	// one without a success, one of nothing but 401s); Strict makes them
+	// failures.
+	Warnings []Warning `json:"warnings,omitempty"`
+	// Coverage is what the corpus exercised of the spec, nil unless asked
+	// for.
+	Coverage *Coverage `json:"coverage,omitempty"`
+	// Failed says the gate failed: an interaction broke the spec, a
+	// warning under Strict, or coverage below MinCoverage.
+	Failed bool `json:"failed"`
+}
+
+// Gate checks the cassettes at paths as CheckCassettes does, and writes
+// the report of their Results to w in opts.Format once every input has
+// been read: the report is written whole or not at all, so that a report
+// on disk or in a CI system always holds a verdict. The Results wait in
+// between in a spool, in memory while they are few and in a temporary
+// file (removed before Gate returns) beyond that, so that neither the
+// gate nor its report holds a corpus: its memory does not grow with the
+// corpus. It returns the Verdict, and, like CheckCassettes, a
+// *CassetteError for an unreadable input.
+func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, paths ...string) (Verdict, error) {
+	rw, err := newReportWriter(opts.Format)
+	if err != nil {
+		return Verdict{}, err
 	}
 	sp := &spool{}
 	defer sp.close()
-	var s Summary
-	err := v.CheckCassettesFunc(ctx, paths, func(r Result) error {
+	var verdict Verdict
+	s := &verdict.Summary
+	err = v.CheckCassettesFunc(ctx, paths, func(r Result) error {
 		s.Total++
 		if r.OK {
 			s.Passed++
 		} else {
 			s.Failed++
 		}
+		rw.observe(r)
 		return sp.add(r)
 	})
 	if err != nil {
-		return Summary{}, err
+		return Verdict{}, err
 	}
+	verdict.Failed = s.Failed > 0
 	next, err := sp.replay()
 	if err != nil {
-		return Summary{}, err
+		return Verdict{}, err
 	}
-	if err := writeReport(w, f, s, next); err != nil {
-		return Summary{}, fmt.Errorf("conformance: write report: %w", err)
+	if err := writeReport(w, rw, &verdict, next); err != nil {
+		return Verdict{}, fmt.Errorf("conformance: write report: %w", err)
 	}
-	return s, nil
+	return verdict, nil
 }
 
 // spool keeps Results in order, gob-encoded, for a report written once

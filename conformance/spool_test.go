@@ -10,12 +10,12 @@ import (
 	"testing"
 )
 
-// TestCheckAndReportWritesWhatWriteReportWrites: for every format, over
+// TestGateWritesWhatWriteReportWrites: for every format, over
 // the report's input and over a cassette large enough to be read as a
 // stream and for its Results to go through a temporary file,
-// CheckAndReport writes what WriteReport writes of CheckCassettes's
+// Gate writes what WriteReport writes of CheckCassettes's
 // Results, and returns their Summary.
-func TestCheckAndReportWritesWhatWriteReportWrites(t *testing.T) {
+func TestGateWritesWhatWriteReportWrites(t *testing.T) {
 	v := newTestValidator(t)
 	large := t.TempDir()
 	if n := writeBenchCorpus(t, large, 5000, layoutOneFile); n <= MaxCassetteBytes {
@@ -46,26 +46,26 @@ func TestCheckAndReportWritesWhatWriteReportWrites(t *testing.T) {
 				if err := WriteReport(&want, f, results); err != nil {
 					t.Fatal(err)
 				}
-				s, err := v.CheckAndReport(context.Background(), &got, f, paths...)
+				verdict, err := v.Gate(context.Background(), &got, GateOptions{Format: f}, paths...)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if s != Summarize(results) {
-					t.Errorf("summary %+v, want %+v", s, Summarize(results))
+				if s := Summarize(results); verdict.Summary != s || verdict.Failed != (s.Failed > 0) {
+					t.Errorf("verdict %+v, want summary %+v", verdict, s)
 				}
 				if got.String() != want.String() {
-					t.Errorf("CheckAndReport wrote %d bytes, WriteReport %d; they differ", got.Len(), want.Len())
+					t.Errorf("Gate wrote %d bytes, WriteReport %d; they differ", got.Len(), want.Len())
 				}
 			})
 		}
 	}
 }
 
-// TestCheckAndReportWritesNothingWithoutAVerdict: an unreadable input
+// TestGateWritesNothingWithoutAVerdict: an unreadable input
 // after two thousand Results, or a temporary directory that cannot be
 // written once the Results outgrow memory, leaves the report unwritten;
 // a small corpus needs no temporary file at all.
-func TestCheckAndReportWritesNothingWithoutAVerdict(t *testing.T) {
+func TestGateWritesNothingWithoutAVerdict(t *testing.T) {
 	v := newTestValidator(t)
 	dir := t.TempDir()
 	writeBenchCorpus(t, dir, 2000, layoutOneFile) // Over spoolMemory's Results.
@@ -74,7 +74,7 @@ func TestCheckAndReportWritesNothingWithoutAVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	_, err := v.CheckAndReport(context.Background(), &out, FormatJSON, dir)
+	_, err := v.Gate(context.Background(), &out, GateOptions{Format: FormatJSON}, dir)
 	var ce *CassetteError
 	if !errors.As(err, &ce) || ce.File != bad || out.Len() != 0 {
 		t.Errorf("got %v and %d bytes of report, want a *CassetteError for %s and no report", err, out.Len(), bad)
@@ -84,11 +84,11 @@ func TestCheckAndReportWritesNothingWithoutAVerdict(t *testing.T) {
 	if err := os.Remove(bad); err != nil {
 		t.Fatal(err)
 	}
-	_, err = v.CheckAndReport(context.Background(), &out, FormatText, dir)
+	_, err = v.Gate(context.Background(), &out, GateOptions{Format: FormatText}, dir)
 	if err == nil || !strings.Contains(err.Error(), "set TMPDIR to a writable directory") || out.Len() != 0 {
 		t.Errorf("got %v and %d bytes of report, want the temporary file's error and no report", err, out.Len())
 	}
-	if _, err := v.CheckAndReport(context.Background(), &out, FormatText, reportInput...); err != nil || out.Len() == 0 {
+	if _, err := v.Gate(context.Background(), &out, GateOptions{Format: FormatText}, reportInput...); err != nil || out.Len() == 0 {
 		t.Errorf("a small corpus: %v, %d bytes; it needs no temporary file", err, out.Len())
 	}
 }

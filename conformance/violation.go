@@ -59,6 +59,10 @@ type Violation struct {
 	Pointer string `json:"pointer"`
 	// Message says what is wrong.
 	Message string `json:"message"`
+	// Line is the line of the recording that holds what is wrong (the
+	// header, the body, the status), from 1; 0 when it is not known, and
+	// for live traffic. Result.Line is where the interaction starts.
+	Line int `json:"line,omitempty"`
 }
 
 // String renders the violation on one line, as "kind pointer: message".
@@ -127,4 +131,7 @@ type Result struct {
 	OK bool `json:"ok"`
 	// Violations lists what is wrong; empty, never nil, in reports.
 	Violations []Violation `json:"violations"`
+	// Notices lists findings that do not fail the interaction (traffic
+	// that the spec does not declare, under --ignore-undeclared).
+	Notices []Violation `json:"notices,omitempty"`
 }

@@ -79,7 +79,7 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 	// The report is written once every input has been read, or not at
 	// all: without its report, as with an unreadable input, the gate has
 	// given no verdict.
-	summary, err := v.CheckAndReport(conformance.WithBasePath(ctx, *basePath), stdout, format, flags.Args()...)
+	verdict, err := v.Gate(conformance.WithBasePath(ctx, *basePath), stdout, conformance.GateOptions{Format: format}, flags.Args()...)
 	switch {
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		printError(stderr, "conformance", "interrupted; no verdict")
@@ -88,7 +88,7 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 		// The error names files and quotes what they hold.
 		printError(stderr, "conformance", "%s", termsafe.String(err.Error()))
 		return exitUsage
-	case summary.Failed > 0:
+	case verdict.Failed:
 		return exitFailed
 	}
 	return exitOK
