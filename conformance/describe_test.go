@@ -33,23 +33,23 @@ func TestValidateDescribe(t *testing.T) {
 		{name: "documented fields beside", body: `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","status":"RUNNING","clusterName":"c","cuSize":1,"new":true}}`},
 		{name: "not found", body: `{"code":96018,"message":"Cluster not exist or you don't have permission."}`},
 		{name: "empty status", body: success(""),
-			want: []Violation{{KindResponse, "/data/status", "minimum string length is 1 (closest oneOf branch: DescribeClusterSuccess)"}}},
+			want: []Violation{{Kind: KindResponse, Pointer: "/data/status", Message: "minimum string length is 1 (closest oneOf branch: DescribeClusterSuccess)"}}},
 		{name: "status missing", body: `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801"}}`,
-			want: []Violation{{KindResponse, "/data/status", `property "status" is missing (closest oneOf branch: DescribeClusterSuccess)`}}},
+			want: []Violation{{Kind: KindResponse, Pointer: "/data/status", Message: `property "status" is missing (closest oneOf branch: DescribeClusterSuccess)`}}},
 		{name: "echo differs", body: `{"code":0,"data":{"clusterId":"in01-000000000000000","status":"RUNNING"}}`,
-			want: []Violation{{KindSemantic, "/data/clusterId", `echoes cluster "in01-000000000000000", but the request described "in01-6183d6bac30f801"`}}},
+			want: []Violation{{Kind: KindSemantic, Pointer: "/data/clusterId", Message: `echoes cluster "in01-000000000000000", but the request described "in01-6183d6bac30f801"`}}},
 		{name: "code case variant", body: `{"code":96018,"message":"m","Code":0,"data":{"clusterId":"in01-6183d6bac30f801","status":"RUNNING"}}`,
-			want: []Violation{{KindSemantic, "/Code", `differs from "code" only in case; a reader that ignores case may take it for "code"`}}},
+			want: []Violation{{Kind: KindSemantic, Pointer: "/Code", Message: `differs from "code" only in case; a reader that ignores case may take it for "code"`}}},
 		{name: "status case variant", body: `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","status":"RUNNING","Status":"DELETED"}}`,
-			want: []Violation{{KindSemantic, "/data/Status", `differs from "status" only in case; a reader that ignores case may take it for "status"`}}},
+			want: []Violation{{Kind: KindSemantic, Pointer: "/data/Status", Message: `differs from "status" only in case; a reader that ignores case may take it for "status"`}}},
 		{name: "clusterId case variant", body: `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","clusterID":"in01-000000000000000","status":"RUNNING"}}`,
-			want: []Violation{{KindSemantic, "/data/clusterID", `differs from "clusterId" only in case; a reader that ignores case may take it for "clusterId"`}}},
+			want: []Violation{{Kind: KindSemantic, Pointer: "/data/clusterID", Message: `differs from "clusterId" only in case; a reader that ignores case may take it for "clusterId"`}}},
 		{name: "status twice", body: `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","status":"DELETING","status":"RUNNING"}}`,
-			want: []Violation{{KindResponse, "/data/status", "appears more than once; readers disagree on which one counts"}}},
+			want: []Violation{{Kind: KindResponse, Pointer: "/data/status", Message: "appears more than once; readers disagree on which one counts"}}},
 		{name: "code as a float", body: `{"code":0.0,"data":{"clusterId":"in01-6183d6bac30f801","status":"RUNNING"}}`,
-			want: []Violation{{KindResponse, "/code", "is not written as an integer; the client reads only an integer literal, so it calls this answer unexpected"}}},
+			want: []Violation{{Kind: KindResponse, Pointer: "/code", Message: "is not written as an integer; the client reads only an integer literal, so it calls this answer unexpected"}}},
 		{name: "code 0 without data", body: `{"code":0}`,
-			want: []Violation{{KindResponse, "/data", `property "data" is missing (closest oneOf branch: DescribeClusterSuccess)`}}},
+			want: []Violation{{Kind: KindResponse, Pointer: "/data", Message: `property "data" is missing (closest oneOf branch: DescribeClusterSuccess)`}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,7 +75,7 @@ func TestValidateDropKeepsItsKeys(t *testing.T) {
 	req := newRequest(t, "DELETE", url, map[string]string{"Authorization": "Bearer REDACTED"})
 	body := `{"code":0,"data":{"clusterId":"in01-6183d6bac30f801","prompt":"x","Prompt":"y","status":"RUNNING","Status":"DELETED"}}`
 	got := v.Validate(context.Background(), Exchange{Request: req, Response: jsonResponse(200, body)})
-	want := []Violation{{KindSemantic, "/data/Prompt", `differs from "prompt" only in case; a reader that ignores case may take it for "prompt"`}}
+	want := []Violation{{Kind: KindSemantic, Pointer: "/data/Prompt", Message: `differs from "prompt" only in case; a reader that ignores case may take it for "prompt"`}}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
