@@ -125,8 +125,11 @@ func (v *Validator) checkCassettes(ctx context.Context, lim corpusLimits, paths 
 			if p.First {
 				life = newLifecycle() // Each cassette is a sequence of its own.
 			}
-			for _, c := range checked {
+			for i, c := range checked {
 				life.observe(&c.result, c.said)
+				if !c.result.OK {
+					locateViolations(&c.result, p.Text, p.Pos[i])
+				}
 				if err := fn(c.result); err != nil {
 					return err
 				}
@@ -151,11 +154,11 @@ func (v *Validator) checkPart(ctx context.Context, p cassettefile.Part) ([]check
 		}
 		r, err := toRecorded(p.File, in)
 		if err != nil {
-			return nil, &CassetteError{File: p.File, Err: fmt.Errorf("line %d: interactions[%d]: %w", p.Lines[i], p.Offset+i, err)}
+			return nil, &CassetteError{File: p.File, Err: fmt.Errorf("line %d: interactions[%d]: %w", p.Pos[i].Line, p.Offset+i, err)}
 		}
 		r.req = r.req.WithContext(ctx) // The base path mark, if ctx has one.
 		result, said := v.checkRecorded(ctx, r)
-		result.Line = p.Lines[i]
+		result.Line = p.Pos[i].Line
 		out = append(out, checkedResult{result, said})
 	}
 	return out, nil

@@ -484,3 +484,50 @@ func TestUnparsableURLIsNotQuoted(t *testing.T) {
 		t.Fatalf("got %v, want a *CassetteError that says the url cannot be parsed and quotes none of it", err)
 	}
 }
+
+// TestViolationsPointAtTheirLine: each violation of the negative corpus
+// that names a header, the body, the method, the URL or the status points
+// at the line of the cassette that holds it.
+func TestViolationsPointAtTheirLine(t *testing.T) {
+	results, err := newTestValidator(t).CheckCassettes(context.Background(), "testdata/negative")
+	if err != nil {
+		t.Fatal(err)
+	}
+	located := 0
+	for _, r := range results {
+		lines := strings.Split(readFile(t, r.File), "\n")
+		for _, v := range r.Violations {
+			if v.Line == 0 {
+				continue
+			}
+			located++
+			if v.Line < r.Line || v.Line > len(lines) {
+				t.Errorf("%s #%d: %s at line %d, outside the interaction (from line %d)", r.File, r.ID, v, v.Line, r.Line)
+				continue
+			}
+			line := strings.TrimSpace(lines[v.Line-1])
+			var want string
+			switch {
+			case v.Pointer == PointerMethod:
+				want = "method:"
+			case v.Pointer == PointerURL || v.Pointer == PointerPath || v.Pointer == PointerQuery || strings.HasPrefix(v.Pointer, "path/"):
+				want = "url:"
+			case strings.HasPrefix(v.Pointer, "header/"):
+				want = ""
+				if !strings.EqualFold(strings.TrimSuffix(line, ":"), strings.TrimPrefix(v.Pointer, "header/")) {
+					t.Errorf("%s #%d: %s at line %d, which says %q", r.File, r.ID, v, v.Line, line)
+				}
+			case v.Pointer == "" && v.Kind == KindResponse:
+				want = "code:"
+			default:
+				want = "body:"
+			}
+			if want != "" && !strings.HasPrefix(line, want) {
+				t.Errorf("%s #%d: %s at line %d, which says %q; want %q", r.File, r.ID, v, v.Line, line, want)
+			}
+		}
+	}
+	if located < len(results)/2 {
+		t.Errorf("located %d violations in %d failing interactions; want most of them", located, len(results))
+	}
+}

@@ -80,16 +80,16 @@ func ReadCorpus(ctx context.Context, lim Limits, paths []string, visit func(file
 	var bytes int64
 	interactions := 0
 	for _, f := range files {
-		c, data, _, err := readCassette(ctx, lim, f)
+		c, text, _, err := readCassette(ctx, lim, f)
 		if err != nil {
 			return err
 		}
-		bytes += int64(len(data))
+		bytes += int64(len(text))
 		interactions += len(c.Interactions)
 		if err := lim.overCorpus(f.path, bytes, interactions); err != nil {
 			return err
 		}
-		if err := visit(f.path, data, c); err != nil {
+		if err := visit(f.path, []byte(text), c); err != nil {
 			return err
 		}
 	}
@@ -117,10 +117,12 @@ type Part struct {
 	First bool
 	// Offset is the index in its cassette of the part's first interaction.
 	Offset int
-	// Interactions are the part's interactions; Lines[i] is the line,
-	// from 1, that Interactions[i] starts on in File.
+	// Interactions are the part's interactions; Pos[i] is where
+	// Interactions[i] starts in Text, the text of File they were read from
+	// (all of it, or the chunk of a stream), for vcr.LocateFields.
 	Interactions []*vcr.Interaction
-	Lines        []int
+	Pos          []vcr.Pos
+	Text         string
 }
 
 // Chunks of a cassette read as a stream: a chunk closes at whichever
@@ -275,17 +277,17 @@ func readPart(ctx context.Context, lim Limits, f corpusFile, chunk *vcr.Chunk, s
 	case streamErr != nil:
 		return Part{}, 0, streamErr
 	case chunk == nil:
-		c, data, lines, err := readCassette(ctx, lim, f)
+		c, text, pos, err := readCassette(ctx, lim, f)
 		if err != nil {
 			return Part{}, 0, err
 		}
-		return Part{File: file, Interactions: c.Interactions, Lines: lines}, int64(len(data)), nil
+		return Part{File: file, Interactions: c.Interactions, Pos: pos, Text: text}, int64(len(text)), nil
 	}
-	ins, lines, err := chunk.Decode()
+	ins, pos, err := chunk.Decode()
 	if err != nil {
 		return Part{}, 0, streamError(lim, file, err)
 	}
-	return Part{File: file, Interactions: ins, Lines: lines}, int64(chunk.Len()), nil
+	return Part{File: file, Interactions: ins, Pos: pos, Text: chunk.Text()}, int64(chunk.Len()), nil
 }
 
 // streamChunks reads the cassette at file, larger than lim.FileBytes, as a
@@ -445,18 +447,18 @@ func pathCause(err error) error {
 // readCassette reads and parses the cassette at file, within lim and as
 // vcr.DecodeStrict reads it: one YAML document, of format version 2
 // written as an integer. It refuses a cassette without interactions, and
-// returns ctx's error as soon as ctx is done. It also returns the bytes
-// of the file, and the line each interaction starts on.
-func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette, []byte, []int, error) {
+// returns ctx's error as soon as ctx is done. It also returns the text of
+// the file, and where each interaction starts in it.
+func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette, string, []vcr.Pos, error) {
 	file := f.path
 	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, err
+		return nil, "", nil, err
 	}
 	type decoded struct {
-		c     *vcr.Cassette
-		data  []byte
-		lines []int
-		err   error
+		c    *vcr.Cassette
+		text string
+		pos  []vcr.Pos
+		err  error
 	}
 	// Reading and parsing are the steps that cannot stop half-way: a link
 	// may name a regular file whose read blocks for good (/proc/kmsg). They
@@ -472,8 +474,9 @@ func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette,
 		vlim := vcr.Limits{MaxAliasNodes: lim.AliasNodes, MaxTextBytes: lim.TextBytes}
 		// The layout go-vcr writes reads fast, to the same cassette; the
 		// rest, and every error, is DecodeStrict's.
-		if c, lines, ok := vcr.DecodeFast(data, vlim); ok {
-			done <- decoded{c, data, lines, nil}
+		text := string(data)
+		if c, pos, ok := vcr.DecodeFast(text, vlim); ok {
+			done <- decoded{c, text, pos, nil}
 			return
 		}
 		c, err := vcr.DecodeStrict(data, vlim)
@@ -485,21 +488,21 @@ func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette,
 			done <- decoded{err: redact.MaskKeyTokensError(err)}
 			return
 		}
-		done <- decoded{c, data, vcr.ItemLines(data), nil}
+		done <- decoded{c, text, vcr.ItemPositions(data), nil}
 	}()
 	var d decoded
 	select {
 	case d = <-done:
 	case <-ctx.Done():
-		return nil, nil, nil, ctx.Err()
+		return nil, "", nil, ctx.Err()
 	}
 	switch {
 	case d.err != nil:
-		return nil, nil, nil, &Error{File: file, Err: d.err}
+		return nil, "", nil, &Error{File: file, Err: d.err}
 	case len(d.c.Interactions) == 0:
-		return nil, nil, nil, &Error{File: file, Err: errors.New("cassette holds no interactions")}
+		return nil, "", nil, &Error{File: file, Err: errors.New("cassette holds no interactions")}
 	}
-	return d.c, d.data, d.lines, nil
+	return d.c, d.text, d.pos, nil
 }
 
 // readRegularFile reads file, which must be a regular file (or a link to

@@ -30,9 +30,13 @@ func longCassette(t *testing.T, n int) ([]byte, []int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, lines, ok := vcr.DecodeFast(data, vcr.Limits{MaxTextBytes: 1 << 30})
+	_, pos, ok := vcr.DecodeFast(string(data), vcr.Limits{MaxTextBytes: 1 << 30})
 	if !ok {
 		t.Fatal("vcr.Encode wrote what DecodeFast does not read")
+	}
+	lines := make([]int, len(pos))
+	for i, p := range pos {
+		lines[i] = p.Line
 	}
 	return data, lines
 }
@@ -69,7 +73,10 @@ func TestEachStreamsALargeCassette(t *testing.T) {
 						}
 						if filepath.Base(p.File) == "b.yaml" {
 							ids = append(ids, in.ID)
-							gotLines = append(gotLines, p.Lines[i])
+							gotLines = append(gotLines, p.Pos[i].Line)
+						}
+						if !strings.HasPrefix(strings.TrimSpace(p.Text[p.Pos[i].Offset:]), "- id: ") {
+							t.Errorf("%s: interaction %d: its offset does not open it in the part's text", p.File, in.ID)
 						}
 					}
 					return nil

@@ -11,19 +11,19 @@ import (
 // scalars on one line, plain or in single quotes. It reads such a file as
 // DecodeStrict does, to the same values, at a fraction of the cost, since
 // it builds no YAML tree; the gate reads a corpus through it. It also
-// returns the line, from 1, that each interaction starts on. For anything
+// returns where each interaction starts. For anything
 // else (comments past the head, aliases, block scalars, escapes, flow
 // collections, keys it does not know, a value whose YAML meaning it does
 // not settle) it returns false, and the caller must read the file with
 // DecodeStrict, which decides, and words every error.
-func DecodeFast(data []byte, lim Limits) (*Cassette, []int, bool) {
+func DecodeFast(text string, lim Limits) (*Cassette, []Pos, bool) {
 	// Without aliases, every string decoded is a piece of the file, so the
 	// text budget holds when the file fits it.
-	if int64(len(data)) > lim.MaxTextBytes {
+	if int64(len(text)) > lim.MaxTextBytes {
 		return nil, nil, false
 	}
-	p := &fastParser{s: string(data), firstLine: 1}
-	var lines []int
+	p := &fastParser{s: text, firstLine: 1}
+	var pos []Pos
 	p.skipHead()
 	c := &Cassette{}
 	var seen uint8
@@ -44,7 +44,7 @@ func DecodeFast(data []byte, lim Limits) (*Cassette, []int, bool) {
 			return p.sequence(indent, func(itemIndent int, first string) bool {
 				in := &Interaction{}
 				c.Interactions = append(c.Interactions, in)
-				lines = append(lines, p.itemLine())
+				pos = append(pos, p.itemPos())
 				return p.itemMapping(itemIndent, first, p.fields(in.set))
 			})
 		}
@@ -53,7 +53,13 @@ func DecodeFast(data []byte, lim Limits) (*Cassette, []int, bool) {
 	if !ok || seen != 3 || len(c.Interactions) == 0 || p.pos != len(p.s) {
 		return nil, nil, false
 	}
-	return c, lines, true
+	return c, pos, true
+}
+
+// Pos is where an interaction starts in the text it was read from: the
+// number of its first line, from 1, and the byte offset of that line.
+type Pos struct {
+	Line, Offset int
 }
 
 // fastParser walks the lines of a file.
@@ -68,12 +74,12 @@ type fastParser struct {
 	firstLine, lines, counted int
 }
 
-// itemLine returns the number of the line that the sequence item being
-// read starts on. Items come in order, so the count only moves on.
-func (p *fastParser) itemLine() int {
+// itemPos returns where the sequence item being read starts. Items come
+// in order, so the count only moves on.
+func (p *fastParser) itemPos() Pos {
 	p.lines += strings.Count(p.s[p.counted:p.item], "\n")
 	p.counted = p.item
-	return p.firstLine + p.lines
+	return Pos{Line: p.firstLine + p.lines, Offset: p.item}
 }
 
 // skipHead skips the comment lines and the "---" that may open a file.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -30,12 +31,17 @@ func TestDecodeFastReadsWhatDecodeStrictReads(t *testing.T) {
 				t.Fatal(err)
 			}
 			strict, serr := DecodeStrict(data, testLimits)
-			c, lines, ok := DecodeFast(data, testLimits)
+			c, pos, ok := DecodeFast(string(data), testLimits)
 			if !ok {
 				return
 			}
-			if want := ItemLines(data); !reflect.DeepEqual(lines, want) {
-				t.Errorf("DecodeFast says the interactions start on lines %v, YAML says %v", lines, want)
+			if want := ItemPositions(data); !reflect.DeepEqual(pos, want) {
+				t.Errorf("DecodeFast says the interactions start at %v, YAML says %v", pos, want)
+			}
+			for _, p := range pos {
+				if !strings.HasPrefix(strings.TrimLeft(string(data[p.Offset:]), " "), "- ") {
+					t.Errorf("the line at offset %d (line %d) does not open an interaction", p.Offset, p.Line)
+				}
 			}
 			fast++
 			if serr != nil {
@@ -55,7 +61,7 @@ func TestDecodeFastReadsWhatDecodeStrictReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	strict, serr := DecodeStrict(data, testLimits)
-	if c, _, ok := DecodeFast(data, testLimits); !ok || serr != nil || !reflect.DeepEqual(c, strict) {
+	if c, _, ok := DecodeFast(string(data), testLimits); !ok || serr != nil || !reflect.DeepEqual(c, strict) {
 		t.Errorf("DecodeFast of what Encode writes for empty values: read %v, same as DecodeStrict %v (%v)", ok, reflect.DeepEqual(c, strict), serr)
 	}
 	if fast < len(files)/2 {

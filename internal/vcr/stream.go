@@ -170,37 +170,39 @@ func (s *Stream) Next(maxItems, maxBytes int) (Chunk, error) {
 	return c, nil
 }
 
-// Decode reads the interactions of c, and the line each starts on. It
-// returns a *LayoutError, at the line of the interaction, for one that is
-// not in the layout go-vcr writes.
-func (c Chunk) Decode() ([]*Interaction, []int, error) {
+// Text is the chunk's text, which the offsets of Decode's Pos are in.
+func (c Chunk) Text() string { return c.text }
+
+// Decode reads the interactions of c, and where each starts in c's Text.
+// It returns a *LayoutError, at the line of the interaction, for one that
+// is not in the layout go-vcr writes.
+func (c Chunk) Decode() ([]*Interaction, []Pos, error) {
 	p := &fastParser{s: c.text, firstLine: c.line}
 	ins := make([]*Interaction, 0, c.Items)
-	lines := make([]int, 0, c.Items)
+	pos := make([]Pos, 0, c.Items)
 	ok := p.sequence(c.dash-1, func(itemIndent int, first string) bool {
 		in := &Interaction{}
 		ins = append(ins, in)
-		lines = append(lines, p.itemLine())
+		pos = append(pos, p.itemPos())
 		return p.itemMapping(itemIndent, first, p.fields(in.set))
 	})
 	if !ok || p.pos != len(p.s) {
 		line := c.line
-		if len(lines) > 0 {
-			line = lines[len(lines)-1]
+		if len(pos) > 0 {
+			line = pos[len(pos)-1].Line
 		}
 		return nil, nil, &LayoutError{Line: line, Reason: "this interaction is not in the layout go-vcr writes (block mappings, keys go-vcr writes, scalars on one line: plain or in single quotes)"}
 	}
-	return ins, lines, nil
+	return ins, pos, nil
 }
 
-// ItemLines returns the line, from 1, that each interaction of the
-// cassette data starts on, as far as YAML tells it: DecodeFast returns
-// them for the layout it reads, and a caller that read data with
-// DecodeStrict asks here. data must be a cassette that DecodeStrict has
-// read within its budget; ItemLines builds its YAML tree without expanding
-// an alias, so it costs no more. It returns nil when data has no list of
-// interactions.
-func ItemLines(data []byte) []int {
+// ItemPositions returns where each interaction of the cassette data
+// starts, as far as YAML tells it: DecodeFast returns them for the layout
+// it reads, and a caller that read data with DecodeStrict asks here. data
+// must be a cassette that DecodeStrict has read within its budget;
+// ItemPositions builds its YAML tree without expanding an alias, so it
+// costs no more. It returns nil when data has no list of interactions.
+func ItemPositions(data []byte) []Pos {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) != 1 {
 		return nil
@@ -220,11 +222,24 @@ func ItemLines(data []byte) []int {
 		if list.Kind != yaml.SequenceNode {
 			return nil
 		}
-		lines := make([]int, len(list.Content))
+		pos := make([]Pos, len(list.Content))
+		line, offset := 1, 0
 		for j, item := range list.Content {
-			lines[j] = item.Line
+			// Items come in order; the offset of each line is counted once.
+			for line < item.Line && offset < len(data) {
+				next := bytes.IndexByte(data[offset:], '\n')
+				if next < 0 {
+					offset = len(data)
+					break
+				}
+				offset += next + 1
+				line++
+			}
+			// The line of an item is that of its first key; the dash that
+			// opens it is on the same line in block style.
+			pos[j] = Pos{Line: item.Line, Offset: offset}
 		}
-		return lines
+		return pos
 	}
 	return nil
 }

@@ -28,9 +28,16 @@ func streamAll(data string, maxItems, maxItem int) ([]*Interaction, []int, error
 		if err != nil {
 			return nil, nil, err
 		}
-		got, gotLines, err := c.Decode()
+		got, pos, err := c.Decode()
 		if err != nil {
 			return nil, nil, err
+		}
+		var gotLines []int
+		for _, p := range pos {
+			if !strings.HasPrefix(strings.TrimLeft(c.Text()[p.Offset:], " "), "- ") {
+				return nil, nil, fmt.Errorf("line %d: offset %d does not open an interaction", p.Line, p.Offset)
+			}
+			gotLines = append(gotLines, p.Line)
 		}
 		if len(got) != c.Items {
 			return nil, nil, fmt.Errorf("chunk says %d items, decodes %d", c.Items, len(got))
@@ -73,9 +80,13 @@ func TestStreamReadsWhatDecodeFastReads(t *testing.T) {
 	files["encoded"] = string(enc)
 	streamed := 0
 	for name, data := range files {
-		want, wantLines, ok := DecodeFast([]byte(data), testLimits)
+		want, wantPos, ok := DecodeFast(data, testLimits)
 		if !ok {
 			continue
+		}
+		var wantLines []int
+		for _, p := range wantPos {
+			wantLines = append(wantLines, p.Line)
 		}
 		streamed++
 		for _, n := range []int{1, 2, 7, 1000} {

@@ -1,0 +1,54 @@
+package conformance
+
+import (
+	"strings"
+
+	"github.com/zcdrop/zcdrop/internal/vcr"
+)
+
+// locateViolations sets the Line of each of r's violations to the line of
+// the recording that holds what is wrong, where the recording tells it:
+// the header, the body, the method, the URL or the status. A violation
+// that none of these holds keeps Line 0, and reports point at r.Line, where
+// the interaction starts. The recording is read again only for an
+// interaction that failed.
+func locateViolations(r *Result, text string, at vcr.Pos) {
+	f := vcr.LocateFields(text, at)
+	for i := range r.Violations {
+		r.Violations[i].Line = fieldLine(f, r.Violations[i])
+	}
+}
+
+// fieldLine returns the line of f that holds what v is about, 0 when
+// none does.
+func fieldLine(f vcr.FieldLines, v Violation) int {
+	p := v.Pointer
+	switch {
+	case p == PointerMethod:
+		return f.Method
+	case p == PointerPath || p == PointerQuery || p == PointerURL || strings.HasPrefix(p, "path/"):
+		return f.URL
+	case strings.HasPrefix(p, "header/"):
+		name := strings.TrimPrefix(p, "header/")
+		switch v.Kind {
+		case KindRequest:
+			return f.RequestHeaders[name]
+		case KindResponse:
+			return f.ResponseHeaders[name]
+		}
+		// A semantic finding in a header: Authorization is the request's;
+		// any other is looked for in the response first.
+		if line := f.ResponseHeaders[name]; line != 0 && name != "Authorization" {
+			return line
+		}
+		return f.RequestHeaders[name]
+	case p == PointerBody || strings.HasPrefix(p, "/"):
+		if v.Kind == KindRequest {
+			return f.RequestBody
+		}
+		return f.ResponseBody
+	case p == "" && v.Kind == KindResponse:
+		return f.Code // The response as a whole: its status.
+	}
+	return 0
+}
