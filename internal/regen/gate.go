@@ -4,20 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
-
-	"go.yaml.in/yaml/v4"
-
-	"github.com/zcdrop/zcdrop/internal/regularfile"
 )
 
 // gateViolations is the CLI's exit status for a corpus that breaks the spec
 // (zcdrop conformance): any other failure means the gate could not judge.
 const gateViolations = 1
-
-// maxCassetteBytes caps a cassette read to find an interaction's line.
-const maxCassetteBytes = 4 << 20
 
 // gateReport is the part of zcdrop conformance --format json that the
 // summary uses.
@@ -25,6 +17,7 @@ type gateReport struct {
 	Interactions []struct {
 		File       string `json:"file"`
 		ID         int    `json:"id"`
+		Line       int    `json:"line"`
 		OK         bool   `json:"ok"`
 		Violations []struct {
 			Kind    string `json:"kind"`
@@ -69,8 +62,7 @@ func (c Config) gate(ctx context.Context, built bool) step {
 			v := it.Violations[0]
 			what = strings.TrimSpace(v.Kind + " " + v.Pointer + ": " + v.Message)
 		}
-		line := interactionLine(filepath.Join(c.Dir, it.File), it.ID)
-		s.lines = append(s.lines, fmt.Sprintf("%s:%d: interaction %d: %s", it.File, line, it.ID, what))
+		s.lines = append(s.lines, fmt.Sprintf("%s:%d: interaction %d: %s", it.File, max(it.Line, 1), it.ID, what))
 	}
 	switch {
 	case failing == 0 && res.ExitCode == gateViolations:
@@ -84,24 +76,4 @@ func (c Config) gate(ctx context.Context, built bool) step {
 		s.about = fmt.Sprintf("%d of %d interactions, in %d cassette(s), disagree with the spec:", failing, len(report.Interactions), len(seen))
 	}
 	return s
-}
-
-// interactionLine is the line where interaction id of a cassette starts, or
-// 1 when the file cannot say.
-func interactionLine(path string, id int) int {
-	data, err := regularfile.Read(path, maxCassetteBytes)
-	if err != nil {
-		return 1
-	}
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
-		return 1
-	}
-	root := doc.Content[0]
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "interactions" && id >= 0 && id < len(root.Content[i+1].Content) {
-			return root.Content[i+1].Content[id].Line
-		}
-	}
-	return 1
 }
