@@ -123,7 +123,7 @@ conformance-live:
 ## machine is shared; the gate runs apart at -cpu 1,2, so that its speedup
 ## from one core to two can be read off. benchratio copies the output through
 ## and exits 1 when a benchmark failed or one that a ratio needs is missing.
-GATE_BENCH  := ^BenchmarkGateCorpus$$
+GATE_BENCH  := ^BenchmarkGate(Corpus|Read)$$
 bench:
 	{ $(GO) test -run '^$$' -bench . -skip '$(GATE_BENCH)' -benchmem -count 3 $(PKGS); \
 	  $(GO) test -run '^$$' -bench '$(GATE_BENCH)' -benchmem -count 3 -cpu 1,2 ./conformance; } \

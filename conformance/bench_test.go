@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/zcdrop/zcdrop/api"
+	"github.com/zcdrop/zcdrop/internal/cassettefile"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
@@ -140,6 +141,33 @@ func BenchmarkGateCorpus(b *testing.B) {
 				s := b.Elapsed().Seconds()
 				b.ReportMetric(float64(size.n)*float64(b.N)/s, "interactions/s")
 				b.ReportMetric(float64(bytes)*float64(b.N)/s, "bytes/s")
+			})
+		}
+	}
+}
+
+// BenchmarkGateRead is BenchmarkGateCorpus without the checks: the gate's
+// reading alone (files, YAML, interactions in parts, on every core), so
+// that benchratio can say how the gate's time splits between reading and
+// validating.
+func BenchmarkGateRead(b *testing.B) {
+	lim := corpusLimits{MaxCorpusBytes, MaxCorpusInteractions}
+	for _, size := range gateCorpora {
+		for _, layout := range []benchLayout{layoutOneFile, layoutFileEach} {
+			b.Run(size.name+"/"+string(layout), func(b *testing.B) {
+				dir := b.TempDir()
+				writeBenchCorpus(b, dir, size.n, layout)
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					read := 0
+					err := eachPart(ctx, lim, []string{dir}, runtime.GOMAXPROCS(0),
+						func(_ context.Context, p cassettefile.Part) (int, error) { return len(p.Interactions), nil },
+						func(_ cassettefile.Part, n int) error { read += n; return nil })
+					if err != nil || read != size.n {
+						b.Fatalf("read %d interactions, want %d: %v", read, size.n, err)
+					}
+				}
 			})
 		}
 	}
