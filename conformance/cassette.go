@@ -129,6 +129,8 @@ func (v *Validator) checkCassettes(ctx context.Context, lim corpusLimits, paths 
 				life.observe(&c.result, c.said)
 				if !c.result.OK {
 					locateViolations(&c.result, p.Text, p.Pos[i])
+					// Here, after the lifecycle rules, which fail some.
+					c.result.Exchange = newRecordedExchange(p.Interactions[i])
 				}
 				if err := fn(c.result); err != nil {
 					return err

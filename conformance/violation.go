@@ -134,4 +134,9 @@ type Result struct {
 	// Notices lists findings that do not fail the interaction (traffic
 	// that the spec does not declare, under --ignore-undeclared).
 	Notices []Violation `json:"notices,omitempty"`
+	// Exchange is the interaction's request and response as recorded,
+	// redacted, for the reports that show them; the gate sets it for
+	// failing interactions only. The JSON report leaves it out: it is for
+	// people, and every program that reads the report has the cassette.
+	Exchange *RecordedExchange `json:"-"`
 }
