@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -146,4 +147,35 @@ func TestBenchCorpusConforms(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWriteBenchCorpus writes a bench corpus for a script to time the whole
+// gate with (scripts/bench-peers.sh), when ZCDROP_BENCH_CORPUS_DIR names the
+// directory to write it in, ZCDROP_BENCH_CORPUS_N how many interactions
+// (default 10,000), and ZCDROP_BENCH_CORPUS_LAYOUT how to spread them:
+// one-file (the default) or file-each. The files are created new: a file
+// of the same name already there fails the test. Without the directory it
+// skips, since it is a generator, not a check.
+func TestWriteBenchCorpus(t *testing.T) {
+	dir := os.Getenv("ZCDROP_BENCH_CORPUS_DIR")
+	if dir == "" {
+		t.Skip("writes a bench corpus only when ZCDROP_BENCH_CORPUS_DIR names a directory (and ZCDROP_BENCH_CORPUS_N, ZCDROP_BENCH_CORPUS_LAYOUT say how much, how); scripts/bench-peers.sh sets them")
+	}
+	n := 10_000
+	if v := os.Getenv("ZCDROP_BENCH_CORPUS_N"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			t.Fatalf("ZCDROP_BENCH_CORPUS_N=%q: want a count of interactions, 1 or more", v)
+		}
+	}
+	layout := layoutOneFile
+	switch v := benchLayout(os.Getenv("ZCDROP_BENCH_CORPUS_LAYOUT")); v {
+	case "", layoutOneFile:
+	case layoutFileEach:
+		layout = v
+	default:
+		t.Fatalf("ZCDROP_BENCH_CORPUS_LAYOUT=%q: want %s or %s", v, layoutOneFile, layoutFileEach)
+	}
+	size := writeBenchCorpus(t, dir, n, layout)
+	t.Logf("wrote %d interactions, %s, %d bytes, in %s", n, layout, size, dir)
 }
