@@ -7,6 +7,7 @@
 //	zcdrop describe [flags] CLUSTER_ID
 //	zcdrop wait [flags] CLUSTER_ID
 //	zcdrop conformance [--format text|json|junit] PATH...
+//	zcdrop record convert [--to har|cassette] IN OUT
 //	zcdrop probe [--record DIR] [flags]
 //	zcdrop mock --api-key KEY --cluster ID [flags]
 //	zcdrop selftest [--spec openapi.yaml]
@@ -87,6 +88,7 @@ Usage:
   zcdrop describe [flags] CLUSTER_ID                      print a cluster's status (sends no drop)
   zcdrop wait [flags] CLUSTER_ID                          wait until a cluster is gone (sends no drop)
   zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
+  zcdrop record convert [--to har|cassette] IN OUT        turn HAR into a go-vcr cassette and back, redacted
   zcdrop probe [--record DIR] [flags]                     check the live API with probes that delete nothing
   zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane
   zcdrop selftest [--spec openapi.yaml]                   check the spec, client and CLI against the mock
@@ -130,6 +132,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "conformance":
 		return runConformance(ctx, args[1:], stdout, stderr)
+	case "record":
+		return runRecord(ctx, args[1:], stdout, stderr)
 	case "drop":
 		return runDrop(ctx, args[1:], stdin, stdout, stderr)
 	case "describe":
