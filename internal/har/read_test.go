@@ -2,9 +2,11 @@ package har
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -444,5 +446,61 @@ func TestLooks(t *testing.T) {
 				t.Errorf("Looks(%q) = %v, want %v", tt.prefix, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestReadRedoclyProxyHAR reads a HAR file that a real tool wrote:
+// testdata/redocly-proxy.har, recorded by `redocly proxy` (@redocly/cli
+// 2.77.0) in front of `zcdrop mock` on loopback while zcdrop described and
+// dropped clusters, with one edit: each Authorization value made "Bearer
+// REDACTED". Every entry reads as what go-vcr would have recorded through
+// that proxy, at its line, and survives a round trip.
+func TestReadRedoclyProxyHAR(t *testing.T) {
+	data, err := os.ReadFile("testdata/redocly-proxy.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, lines, err := readHAR(data, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		method, path string
+		code         int
+	}{
+		{"GET", "/v2/clusters/in01-6183d6bac30f801", 200},
+		{"DELETE", "/v2/clusters/in03-2c4e6a8b0d1f3e5/drop", 200},
+		{"GET", "/v2/clusters/in03-2c4e6a8b0d1f3e5", 200},
+		{"GET", "/v2/clusters/in01-0000000000000000", 200},
+		{"GET", "/v2/clusters/in01-6183d6bac30f801", 401},
+		{"DELETE", "/v2/clusters/in01-0000000000000000/drop", 200},
+	}
+	if len(ins) != len(want) || !reflect.DeepEqual(lines, []int{6, 7, 8, 9, 10, 11}) {
+		t.Fatalf("%d entries at lines %v, want %d at lines 6 to 11", len(ins), lines, len(want))
+	}
+	for i, in := range ins {
+		w := want[i]
+		if in.Request.Method != w.method || in.Request.URL != "http://127.0.0.1:18431"+w.path || in.Response.Code != w.code {
+			t.Errorf("entry %d: %s %s %d, want %s %s %d", i, in.Request.Method, in.Request.URL, in.Response.Code, w.method, w.path, w.code)
+		}
+		// The proxy records the upstream URL and the Host the client sent.
+		if in.Request.Host != "127.0.0.1:18432" || in.Request.Headers.Get("Host") != "" {
+			t.Errorf("entry %d: host %q, headers %v", i, in.Request.Host, in.Request.Headers)
+		}
+		if got := in.Request.Headers["Authorization"]; !reflect.DeepEqual(got, []string{"Bearer REDACTED"}) {
+			t.Errorf("entry %d: Authorization %q", i, got)
+		}
+		if n := in.Response.Headers["content-length"]; len(n) != 1 || n[0] != fmt.Sprint(len(in.Response.Body)) || in.Response.ContentLength != int64(len(in.Response.Body)) {
+			t.Errorf("entry %d: content-length %v and %d for a body of %d", i, n, in.Response.ContentLength, len(in.Response.Body))
+		}
+	}
+	back, _, err := readHAR(writeHAR(t, ins), DefaultLimits())
+	if err != nil || len(back) != len(ins) {
+		t.Fatalf("%d entries back, %v", len(back), err)
+	}
+	for i := range ins {
+		if d := sameInteraction(back[i], ins[i]); d != "" {
+			t.Errorf("entry %d differs after a round trip:\n%s", i, d)
+		}
 	}
 }
