@@ -365,7 +365,7 @@ func encodeText(body string) (text, encoding string) {
 // newEntry returns the HAR entry for in, started at started: the HAR
 // fields, and _vcr members for whatever they would be read as otherwise,
 // so that reading the entry gives in back, but for its ID.
-func newEntry(in *vcr.Interaction, started time.Time) Entry {
+func newEntry(in *vcr.Interaction, started time.Time) (Entry, error) {
 	req, res := &in.Request, &in.Response
 	ms := float64(res.Duration) / 1e6
 	e := Entry{
@@ -405,11 +405,14 @@ func newEntry(in *vcr.Interaction, started time.Time) Entry {
 		e.Request.PostData = &PostData{MimeType: firstValue(req.Headers, "Content-Type"), Text: text, Encoding: encoding}
 	}
 	e.Response.Content.Text, e.Response.Content.Encoding = encodeText(res.Body)
-	// The texts are the Writer's own, and decode.
-	got, _ := e.interaction(in.ID)
+	got, ferr := e.interaction(in.ID)
+	if ferr != nil {
+		// encodeText wrote the texts, so they decode; this says so if not.
+		return Entry{}, fmt.Errorf("interaction %d: %s: %w", in.ID, ferr.path, ferr.err)
+	}
 	e.Request.VCR = requestVCR(&got.Request, req)
 	e.Response.VCR = responseVCR(&got.Response, res)
-	return e
+	return e, nil
 }
 
 // requestVCR returns the _vcr member that makes read, what the HAR fields

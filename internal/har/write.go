@@ -56,13 +56,16 @@ func (hw *Writer) Write(in *vcr.Interaction) error {
 		// say another thing than the recording. Nothing is written.
 		return fmt.Errorf("interaction %d: %s is not UTF-8, and a HAR file holds only UTF-8 text outside bodies", in.ID, field)
 	}
+	e, err := newEntry(in, hw.clock)
+	if err != nil {
+		return err
+	}
 	if hw.n == 0 {
 		hw.header()
 		hw.buf.WriteString("\n      ")
 	} else {
 		hw.buf.WriteString(",\n      ")
 	}
-	e := newEntry(in, hw.clock)
 	hw.clock = hw.clock.Add(max(in.Response.Duration, time.Millisecond))
 	if hw.err = hw.enc.Encode(&e); hw.err != nil {
 		return hw.err
