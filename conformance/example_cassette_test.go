@@ -26,8 +26,6 @@ func ExampleValidator_CheckCassettes() {
 		fmt.Println(err)
 	}
 	// Output:
-	// PASS  testdata/cassettes/drop-dedicated.yaml  #0  DELETE https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop  200
-	// FAIL  testdata/negative/echo-differs.yaml  #0  DELETE https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop  200
-	//       semantic /data/clusterId: echoes cluster "in01-000000000000000", but the request dropped "in01-6183d6bac30f801"
+	// testdata/negative/echo-differs.yaml:27: semantic /data/clusterId: echoes cluster "in01-000000000000000", but the request dropped "in01-6183d6bac30f801"
 	// 2 interactions: 1 passed, 1 failed
 }

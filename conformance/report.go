@@ -2,44 +2,86 @@ package conformance
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/zcdrop/zcdrop/internal/termsafe"
+	"slices"
 )
 
-// Format is the shape of a report written by WriteReport.
+// Format is the shape of a report written by WriteReport and Gate.
 type Format string
 
-// The report formats.
+// The report formats. Every one shows the findings, the notices, the
+// warnings on the corpus and its coverage (when the Verdict has them) and
+// the summary; each writes what comes from files and servers so that it
+// can neither forge a piece of the report nor act on what shows it.
 const (
-	// FormatText is for people: one line per interaction, its violations
-	// indented beneath it, then a summary line.
+	// FormatText is for people, as a compiler's errors are: a line for
+	// each distinct finding, "file:line: kind pointer: message", identical
+	// findings of several interactions on one line with their count and
+	// first few other locations; then "warning: ..." lines, the notices
+	// ("file:line: notice: ..."), the coverage table, and the summary,
+	// "N interactions: P passed, F failed". Passing interactions are
+	// counted, not listed.
 	FormatText Format = "text"
 	// FormatJSON is for programs: one document,
-	// {"interactions":[Result...],"summary":Summary}.
+	//
+	//	{"failed": bool, "summary": Summary,
+	//	 "warnings": [Warning...], "coverage": Coverage,
+	//	 "findings": [{"kind", "pointer", "message", "count",
+	//	               "locations": [{"file", "line", "id"}...]}...],
+	//	 "ungrouped_findings": N,
+	//	 "notices": [...as findings], "ungrouped_notices": N,
+	//	 "interactions": [Result...]}
+	//
+	// "warnings", "coverage", "notices" and the ungrouped counts are
+	// there when not empty. "findings" groups identical findings
+	// (kind, pointer and message) in the order first found, each with
+	// the number of interactions and the first five locations; after
+	// 1,000 distinct findings the rest are counted in
+	// "ungrouped_findings". "interactions" lists every Result, every
+	// occurrence of a finding with it; it comes last, as it is streamed.
 	FormatJSON Format = "json"
-	// FormatJUnit is JUnit XML for CI systems: one testcase per interaction,
-	// with a failure for each interaction that breaks the spec.
+	// FormatJUnit is JUnit XML for CI systems (GitLab, Jenkins): one
+	// testcase per interaction, with file and line attributes, a failure
+	// for each that breaks the spec, and its notices as system-out; and a
+	// testcase "corpus" for the warnings and the coverage, failing when
+	// the gate failed with no interaction failing.
 	FormatJUnit Format = "junit"
+	// FormatGitHub is GitHub Actions workflow commands: an ::error
+	// annotation at the file and line of each distinct finding (GitHub
+	// shows ten of a type per step, so identical findings are one), an
+	// ::warning for each warning on the corpus, an ::notice for each
+	// distinct notice, the coverage in a folded group, and the summary
+	// line. Paths are shown as given: run the gate from the repository's
+	// root with relative paths for the annotations to land on the files.
+	FormatGitHub Format = "github"
+	// FormatSARIF is SARIF 2.1.0 for code-scanning dashboards: one run of
+	// the tool zcdrop, a rule per Kind, a result per finding (level
+	// error) and per notice (note) at its file (the path as given) and
+	// line; the warnings are the invocation's notifications, and the
+	// summary and coverage the run's properties.
+	FormatSARIF Format = "sarif"
+	// FormatHTML is one self-contained HTML page to publish as a CI
+	// artifact: the summary, the warnings, the coverage, the findings
+	// grouped by kind at their file:line, the notices, and each failing
+	// interaction with its request and response as recorded, redacted.
+	FormatHTML Format = "html"
 )
+
+// formats lists the formats in the order ParseFormat's error names them.
+var formats = []Format{FormatText, FormatJSON, FormatJUnit, FormatGitHub, FormatSARIF, FormatHTML}
 
 // ParseFormat returns the Format named s, or an error naming the formats
 // there are.
 func ParseFormat(s string) (Format, error) {
-	switch f := Format(s); f {
-	case FormatText, FormatJSON, FormatJUnit:
+	if f := Format(s); slices.Contains(formats, f) {
 		return f, nil
 	}
 	return "", unknownFormatError(s)
 }
 
 func unknownFormatError(name string) error {
-	return fmt.Errorf("conformance: unknown report format %q (want text, json or junit)", name)
+	return fmt.Errorf("conformance: unknown report format %q (want text, json, junit, github, sarif or html)", name)
 }
 
 // Summary counts the verdicts in a report.
@@ -68,6 +110,12 @@ func Summarize(results []Result) Summary {
 // WriteReport writes results to w in format f. It returns an error for an
 // unknown format, or when w fails.
 func WriteReport(w io.Writer, f Format, results []Result) error {
+	s := Summarize(results)
+	return writeResults(w, f, &Verdict{Summary: s, Failed: s.Failed > 0}, results)
+}
+
+// writeResults writes results, whose verdict is v, to w in format f.
+func writeResults(w io.Writer, f Format, v *Verdict, results []Result) error {
 	rw, err := newReportWriter(f)
 	if err != nil {
 		return err
@@ -75,9 +123,8 @@ func WriteReport(w io.Writer, f Format, results []Result) error {
 	for _, r := range results {
 		rw.observe(r)
 	}
-	s := Summarize(results)
 	i := 0
-	return writeReport(w, rw, &Verdict{Summary: s, Failed: s.Failed > 0}, func() (Result, bool, error) {
+	return writeReport(w, rw, v, func() (Result, bool, error) {
 		if i == len(results) {
 			return Result{}, false, nil
 		}
@@ -95,6 +142,12 @@ func newReportWriter(f Format) (reportWriter, error) {
 		return &jsonWriter{}, nil
 	case FormatJUnit:
 		return &junitWriter{}, nil
+	case FormatGitHub:
+		return &githubWriter{}, nil
+	case FormatSARIF:
+		return &sarifWriter{}, nil
+	case FormatHTML:
+		return &htmlWriter{}, nil
 	}
 	return nil, unknownFormatError(string(f))
 }
@@ -135,168 +188,4 @@ type reportWriter interface {
 	begin(w *bufio.Writer, v *Verdict) error
 	result(w *bufio.Writer, r Result) error
 	end(w *bufio.Writer, v *Verdict) error
-}
-
-func verdict(r Result) string {
-	if r.OK {
-		return "PASS"
-	}
-	return "FAIL"
-}
-
-// textWriter writes the report for people. File names, methods, URLs and
-// violations come from files and servers, and pass through termsafe.String,
-// so that none can forge a line of the report or act on a terminal.
-type textWriter struct{}
-
-func (textWriter) observe(Result) {}
-
-func (textWriter) begin(*bufio.Writer, *Verdict) error { return nil }
-
-func (textWriter) result(w *bufio.Writer, r Result) error {
-	fmt.Fprintf(w, "%s  %s  #%d  %s %s  %d\n", verdict(r), termsafe.String(r.File), r.ID,
-		termsafe.String(r.Method), termsafe.String(r.URL), r.StatusCode)
-	for _, v := range r.Violations {
-		fmt.Fprintf(w, "      %s\n", termsafe.String(v.String()))
-	}
-	return nil
-}
-
-func (textWriter) end(w *bufio.Writer, v *Verdict) error {
-	s := v.Summary
-	noun := "interactions"
-	if s.Total == 1 {
-		noun = "interaction"
-	}
-	_, err := fmt.Fprintf(w, "%d %s: %d passed, %d failed\n", s.Total, noun, s.Passed, s.Failed)
-	return err
-}
-
-// jsonWriter writes the report for programs, one document,
-// {"interactions":[Result...],"summary":Summary}, laid out as
-// json.MarshalIndent would lay it out whole.
-type jsonWriter struct {
-	n   int
-	buf bytes.Buffer
-}
-
-func (*jsonWriter) observe(Result) {}
-
-func (*jsonWriter) begin(w *bufio.Writer, _ *Verdict) error {
-	_, err := w.WriteString("{\n  \"interactions\": [")
-	return err
-}
-
-func (j *jsonWriter) result(w *bufio.Writer, r Result) error {
-	// Readers of the report index into these lists; null would break them.
-	if r.Violations == nil {
-		r.Violations = []Violation{}
-	}
-	if j.n > 0 {
-		w.WriteByte(',')
-	}
-	j.n++
-	w.WriteString("\n    ")
-	return j.encode(w, r, "    ")
-}
-
-func (j *jsonWriter) end(w *bufio.Writer, v *Verdict) error {
-	s := v.Summary
-	if j.n > 0 {
-		w.WriteString("\n  ")
-	}
-	w.WriteString("],\n  \"summary\": ")
-	if err := j.encode(w, s, "  "); err != nil {
-		return err
-	}
-	_, err := w.WriteString("\n}\n")
-	return err
-}
-
-// encode writes v indented below prefix, without the line break that
-// json.Encoder ends with.
-func (j *jsonWriter) encode(w *bufio.Writer, v any, prefix string) error {
-	j.buf.Reset()
-	enc := json.NewEncoder(&j.buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false) // Messages quote HTML content types and pages.
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("conformance: encode json report: %w", err)
-	}
-	_, err := w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
-	return err
-}
-
-// The JUnit schema as CI systems (Jenkins, GitLab, GitHub Actions reporters)
-// read it: testsuites, testsuite and testcase with a failure child. The
-// first two are written by junitWriter as each testcase is.
-type junitTestCase struct {
-	XMLName   xml.Name      `xml:"testcase"`
-	ClassName string        `xml:"classname,attr"`
-	Name      string        `xml:"name,attr"`
-	Failure   *junitFailure `xml:"failure"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",cdata"` // Keeps the line breaks readable in CI logs.
-}
-
-const junitSuiteName = "zcdrop conformance"
-
-// xmlText escapes s as the text report does, and also the two characters
-// that XML forbids and termsafe leaves, U+FFFE and U+FFFF. encoding/xml
-// would turn what XML forbids into U+FFFD in an attribute, losing it, and
-// writes it raw into CDATA, where it breaks the document.
-func xmlText(s string) string {
-	return xmlForbidden.Replace(termsafe.String(s))
-}
-
-var xmlForbidden = strings.NewReplacer("\ufffe", `\ufffe`, "\uffff", `\uffff`)
-
-// junitWriter writes the report for CI systems, which show its names and
-// messages to people: they are escaped as in the text report, which also
-// keeps the XML well-formed whatever bytes they held. It is laid out as
-// xml.MarshalIndent would lay out the whole document.
-type junitWriter struct{ n int }
-
-func (*junitWriter) observe(Result) {}
-
-func (*junitWriter) begin(w *bufio.Writer, v *Verdict) error {
-	s := v.Summary
-	_, err := fmt.Fprintf(w, "%s<testsuites name=%q tests=\"%d\" failures=\"%d\">\n  <testsuite name=%q tests=\"%d\" failures=\"%d\" errors=\"0\">",
-		xml.Header, junitSuiteName, s.Total, s.Failed, junitSuiteName, s.Total, s.Failed)
-	return err
-}
-
-func (j *junitWriter) result(w *bufio.Writer, r Result) error {
-	j.n++
-	tc := junitTestCase{ClassName: xmlText(r.File), Name: xmlText(fmt.Sprintf("#%d %s %s", r.ID, r.Method, r.URL))}
-	if !r.OK {
-		lines := make([]string, len(r.Violations))
-		for i, v := range r.Violations {
-			lines[i] = xmlText(v.String())
-		}
-		tc.Failure = &junitFailure{
-			Message: strings.Join(lines, "; "),
-			Type:    "conformance",
-			Text:    fmt.Sprintf("HTTP %d\n%s\n", r.StatusCode, strings.Join(lines, "\n")),
-		}
-	}
-	out, err := xml.MarshalIndent(tc, "    ", "  ")
-	if err != nil {
-		return fmt.Errorf("conformance: encode junit report: %w", err)
-	}
-	w.WriteByte('\n')
-	_, err = w.Write(out)
-	return err
-}
-
-func (j *junitWriter) end(w *bufio.Writer, _ *Verdict) error {
-	if j.n > 0 {
-		w.WriteString("\n  ")
-	}
-	_, err := w.WriteString("</testsuite>\n</testsuites>\n")
-	return err
 }

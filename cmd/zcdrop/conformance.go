@@ -12,7 +12,7 @@ import (
 )
 
 var conformanceHelp = help{
-	usage: "zcdrop conformance [--format text|json|junit] [--base-path PATH] PATH...",
+	usage: "zcdrop conformance [--format text|json|junit|github|sarif|html] [--base-path PATH] PATH...",
 	description: `Checks every interaction recorded in the go-vcr v4 cassettes at PATH against
 openapi.yaml and writes a report to stdout. A PATH is a cassette file or a
 directory, which is walked for *.yaml and *.yml files. Flags come before the
@@ -21,6 +21,13 @@ paths.
 An interaction also fails when its recording holds a credential (in any
 header, a body or the URL), when a recorded Content-Length disagrees with
 its body, or when a body is over 1 MiB, which is then not validated.
+
+The report (--format) is text for people, as a compiler writes errors
+(file:line: finding); json for programs; junit for GitLab and Jenkins;
+github for GitHub Actions annotations on the pull request's diff; sarif
+(2.1.0) for code scanning; html, one self-contained page to publish as
+a CI artifact (zcdrop conformance --format html DIR > report.html), with
+each failing interaction's request and response, redacted.
 
 Traffic recorded through a proxy at a base URL with a path (zcdrop probe
 --base-url https://host/zilliz --record DIR) is checked on the path below
@@ -46,7 +53,7 @@ input has been read; an unreadable one leaves it unwritten.
 // What files and servers wrote reaches stderr through termsafe.
 func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("conformance", conformanceHelp, stderr)
-	formatName := flags.String("format", string(conformance.FormatText), "report `format`: text, json or junit")
+	formatName := flags.String("format", string(conformance.FormatText), "report `format`: text, json, junit, github, sarif or html")
 	basePath := flags.String("base-path", "", "check requests on the path below `PATH`, the path of the base URL they were recorded through")
 	if code, ok := parseFlags(flags, args); !ok {
 		return code // flag has printed the error and the usage.

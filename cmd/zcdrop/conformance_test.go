@@ -62,7 +62,7 @@ func TestConformanceExitCodes(t *testing.T) {
 		{"file that is not yaml", []string{"conformance.go"}, exitUsage,
 			"", "conformance.go: not a go-vcr cassette"},
 		{"bad format", []string{"--format", "xml", shippedCorpus}, exitUsage,
-			"", `unknown report format "xml" (want text, json or junit)`},
+			"", `unknown report format "xml" (want text, json, junit, github, sarif or html)`},
 		{"no paths", nil, exitUsage,
 			"", "zcdrop conformance: needs at least one cassette file or directory"},
 		{"flag after a path", []string{shippedCorpus, "--format", "json"}, exitUsage,
@@ -70,7 +70,7 @@ func TestConformanceExitCodes(t *testing.T) {
 		{"unknown flag", []string{"--strict", shippedCorpus}, exitUsage,
 			"", "flag provided but not defined: -strict"},
 		{"help", []string{"-h"}, exitOK,
-			"", "Usage: zcdrop conformance [--format text|json|junit] [--base-path PATH] PATH..."},
+			"", "Usage: zcdrop conformance [--format text|json|junit|github|sarif|html] [--base-path PATH] PATH..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,9 +89,8 @@ func TestConformanceTextFormat(t *testing.T) {
 	if code != exitFailed {
 		t.Fatalf("exit code %d, want %d", code, exitFailed)
 	}
-	want := "FAIL  " + negativeCorpus + "/wrong-method-post.yaml  #0  POST https://api.cloud.zilliz.com/v2/clusters/in01-6183d6bac30f801/drop  200\n" +
-		"      request method: method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop; the response was not checked\n" +
-		"PASS  " + shippedCorpus + "/drop-free.yaml  #0  DELETE https://api.cloud.zilliz.com/v2/clusters/in03-2c4e6a8b0d1f3e5/drop  200\n" +
+	// As a compiler: the finding at its file and line; the pass counted.
+	want := negativeCorpus + "/wrong-method-post.yaml:21: request method: method POST is not allowed on /v2/clusters/in01-6183d6bac30f801/drop; the response was not checked\n" +
 		"2 interactions: 1 passed, 1 failed\n"
 	if stdout != want {
 		t.Errorf("got:\n%s\nwant:\n%s", stdout, want)
@@ -104,6 +103,15 @@ func TestConformanceJSONFormat(t *testing.T) {
 		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitFailed, stderr)
 	}
 	var report struct {
+		Failed   bool
+		Findings []struct {
+			Kind, Pointer, Message string
+			Count                  int
+			Locations              []struct {
+				File     string
+				Line, ID int
+			}
+		}
 		Interactions []struct {
 			File       string
 			ID         *int
@@ -132,6 +140,11 @@ func TestConformanceJSONFormat(t *testing.T) {
 		last.StatusCode != 200 || !strings.HasSuffix(last.URL, "/drop") || len(last.Violations) != 1 ||
 		last.Violations[0].Kind != "semantic" || last.Violations[0].Pointer != "header/Authorization" {
 		t.Errorf("last interaction %+v, want the failed missing-authorization one", last)
+	}
+	if !report.Failed || len(report.Findings) != 1 || report.Findings[0].Count != 1 ||
+		report.Findings[0].Pointer != "header/Authorization" || len(report.Findings[0].Locations) != 1 ||
+		report.Findings[0].Locations[0].File != last.File || report.Findings[0].Locations[0].Line < last.Line {
+		t.Errorf("findings %+v, want the missing Authorization at its line", report.Findings)
 	}
 	// The passing interactions say "violations": [], not null.
 	if !strings.Contains(stdout, `"violations": []`) || strings.Contains(stdout, "null") {

@@ -127,9 +127,13 @@ func TestProbeDropWithDoubleOptIn(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit code %d, want %d\n%s%s", code, exitOK, stdout, stderr)
 	}
-	wantLine := "PASS  " + filepath.Join(dir, "probe-drop.yaml") + "  #0  DELETE " + srv.URL + "/v2/clusters/" + seededDedicated + "/drop  200\n"
-	if !strings.Contains(stdout, wantLine) || !strings.Contains(stdout, "3 interactions: 3 passed, 0 failed") {
-		t.Errorf("stdout lacks %q and the summary:\n%s", wantLine, stdout)
+	// The text report counts passes without listing them; the drop's
+	// cassette is judged by the gate below.
+	if want := "3 interactions: 3 passed, 0 failed\n"; stdout != want {
+		t.Errorf("stdout %q, want %q", stdout, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "probe-drop.yaml")); err != nil {
+		t.Errorf("the drop was not recorded: %v", err)
 	}
 	if n := requests.Load(); n != 3 {
 		t.Errorf("%d requests, want 3", n)

@@ -1,0 +1,102 @@
+package conformance
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/zcdrop/zcdrop/internal/termsafe"
+)
+
+// textWriter writes the report for people, as a compiler writes its
+// errors: a line for each distinct finding at the file and line where it
+// was made, then the warnings, the notices, the coverage and the summary.
+// Interactions that pass are counted, not listed: a gate over thousands
+// of them would bury its findings, and the JSON, JUnit and HTML reports
+// list every interaction. File names, pointers and messages come from
+// files and servers, and pass through termsafe.String, so that none can
+// forge a line of the report or act on a terminal.
+type textWriter struct{ reportFindings }
+
+func (t *textWriter) begin(w *bufio.Writer, v *Verdict) error {
+	writeTextFindings(w, &t.failures, "", "findings")
+	for _, warn := range v.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", termsafe.String(warn.Message))
+	}
+	writeTextFindings(w, &t.notices, "notice: ", "notices")
+	if v.Coverage != nil {
+		writeCoverageText(w, v.Coverage, "")
+	}
+	return nil
+}
+
+// writeTextFindings writes a line for each group of f, each message after
+// prefix, and what was left ungrouped.
+func writeTextFindings(w io.Writer, f *findings, prefix, what string) {
+	for _, g := range f.groups {
+		fmt.Fprintf(w, "%s: %s%s", textLocation(g.Locations[0]), prefix, termsafe.String(g.violation().String()))
+		if others := g.others(textLocation); others != "" {
+			fmt.Fprintf(w, " %s", others)
+		}
+		fmt.Fprintln(w)
+	}
+	if line := f.ungroupedLine(what); line != "" {
+		fmt.Fprintf(w, "%s (--format json lists every one)\n", line)
+	}
+}
+
+func textLocation(l findingLocation) string { return termsafe.String(l.String()) }
+
+func (*textWriter) result(*bufio.Writer, Result) error { return nil }
+
+func (*textWriter) end(w *bufio.Writer, v *Verdict) error {
+	_, err := fmt.Fprintln(w, summaryLine(v.Summary))
+	return err
+}
+
+// summaryLine is the last line of the text report: "N interactions: P
+// passed, F failed".
+func summaryLine(s Summary) string {
+	noun := "interactions"
+	if s.Total == 1 {
+		noun = "interaction"
+	}
+	return fmt.Sprintf("%d %s: %d passed, %d failed", s.Total, noun, s.Passed, s.Failed)
+}
+
+// coverageHeadline says how much of the spec a corpus exercised.
+func coverageHeadline(c *Coverage) string {
+	return fmt.Sprintf("coverage: %d of %d spec items exercised (%s)", c.Exercised, len(c.Items), percent(c.Percent))
+}
+
+// percent renders p with one decimal, never rounded to 100% or 0%
+// unless it is: a corpus that missed one item of two thousand did not
+// exercise everything.
+func percent(p float64) string {
+	s := strconv.FormatFloat(p, 'f', 1, 64)
+	switch {
+	case s == "100.0" && p < 100:
+		s = "99.9"
+	case s == "0.0" && p > 0:
+		s = "0.1"
+	}
+	return s + "%"
+}
+
+// writeCoverageText writes c as a table, each row after indent: the
+// items in the spec's order, each with the interactions that exercised
+// it, or "never".
+func writeCoverageText(w io.Writer, c *Coverage, indent string) {
+	fmt.Fprintln(w, coverageHeadline(c))
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	for _, it := range c.Items {
+		count := strconv.Itoa(it.Count)
+		if it.Count == 0 {
+			count = "never"
+		}
+		fmt.Fprintf(tw, "%s  %s\t%s\t%s\t%s\n", indent, termsafe.String(it.Kind), termsafe.String(it.Operation), termsafe.String(it.Name), count)
+	}
+	tw.Flush()
+}
