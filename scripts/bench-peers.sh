@@ -16,9 +16,10 @@
 #   - zcdrop conformance on the HAR file, when it reads HAR, for reference.
 # Each command is run once first to check that it checked all N: zcdrop's
 # summary line, drift's documentedExchanges, the validator's count. Then
-# each is timed as a whole process, RUNS times, with hyperfine when it is
-# installed (apt-get install hyperfine), else by a loop that takes turns;
-# the ratios are those of the medians of this one run. Last, zcdrop's peak
+# each is timed as a whole process, in RUNS rounds in which the commands
+# take turns, with hyperfine when it is installed (apt-get install
+# hyperfine), else with date; the ratios are those of the medians of this
+# one run. Last, zcdrop's peak
 # RSS on one cassette of 1,000 and of N interactions (GNU time's -v).
 #
 # Drift runs with REDOCLY_TELEMETRY=off and REDOCLY_SUPPRESS_UPDATE_NOTICE=
@@ -28,7 +29,7 @@
 #
 # Usage: scripts/bench-peers.sh        (from any directory)
 #   N=10000             interactions in each corpus
-#   RUNS=5              timed runs of each command
+#   RUNS=5              rounds, each timing one run of every command
 #   REDOCLY_CLI=2.77.0  the @redocly/cli version to install
 #   RESPONSE_VALIDATOR=12.1.3  the openapi-response-validator version
 #   JS_YAML=5.5.0       the js-yaml version
@@ -158,28 +159,36 @@ fi
 
 # median reads numbers, one a line, and prints their median.
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-declare -A seconds
+# The commands take turns, a round at a time, so that whatever else the
+# machine does in a while falls on all of them alike; each round times one
+# run of each, with hyperfine where it is installed (which also takes the
+# shell's own start-up out), else with date.
+hf=()
 if command -v hyperfine >/dev/null 2>&1; then
-	how="hyperfine $(hyperfine --version | cut -d' ' -f2), one warm-up run and $runs timed runs each, the median"
-	say "timing with $how"
-	args=()
-	for name in "${names[@]}"; do args+=(-n "$name" "${cmd[$name]}"); done
-	hyperfine --shell=bash --style none --warmup 1 --runs "$runs" --export-json "$tmp/times.json" "${args[@]}" >/dev/null
-	while read -r name median; do seconds[$name]=$median; done < <(node -e '
-		for (const r of require(process.argv[1]).results) console.log(r.command, r.median)' "$tmp/times.json")
+	how="hyperfine $(hyperfine --version | cut -d' ' -f2)"
+	for name in "${names[@]}"; do hf+=(-n "$name" "${cmd[$name]}"); done
 else
-	how="a loop of $runs runs each, taking turns, after one warm-up run, the median (no hyperfine: apt-get install hyperfine)"
-	say "timing with $how"
-	for name in "${names[@]}"; do eval "${cmd[$name]}" >/dev/null 2>&1 || true; done
-	for _ in $(seq "$runs"); do
-		for name in "${names[@]}"; do
-			start=$(date +%s%N)
-			eval "${cmd[$name]}" >/dev/null 2>&1 || die "$name failed while timed"
-			printf '%s\n' $(($(date +%s%N) - start)) >>"$tmp/$name.ns"
-		done
-	done
-	for name in "${names[@]}"; do seconds[$name]=$(median <"$tmp/$name.ns" | awk '{ print $1 / 1e9 }'); done
+	how="date (no hyperfine: apt-get install hyperfine)"
 fi
+how="$runs rounds, each command once a round, in turn, after one warm-up run; the median; timed with $how"
+say "timing: $how"
+for name in "${names[@]}"; do eval "${cmd[$name]}" >/dev/null 2>&1 || die "$name failed"; done
+for _ in $(seq "$runs"); do
+	if ((${#hf[@]})); then
+		hyperfine --shell=bash --style none --runs 1 --export-json "$tmp/round.json" "${hf[@]}" >/dev/null 2>&1 ||
+			die "a command failed while timed"
+		while read -r name s; do printf '%s\n' "$s" >>"$tmp/$name.s"; done < <(node -e '
+			for (const r of require(process.argv[1]).results) console.log(r.command, r.mean)' "$tmp/round.json")
+		continue
+	fi
+	for name in "${names[@]}"; do
+		start=$(date +%s%N)
+		eval "${cmd[$name]}" >/dev/null 2>&1 || die "$name failed while timed"
+		awk -v ns=$(($(date +%s%N) - start)) 'BEGIN { print ns / 1e9 }' >>"$tmp/$name.s"
+	done
+done
+declare -A seconds
+for name in "${names[@]}"; do seconds[$name]=$(median <"$tmp/$name.s"); done
 
 # peak prints the peak RSS, in MiB, of zcdrop conformance on $1, or nothing
 # without GNU time.
@@ -194,7 +203,7 @@ if /usr/bin/time -v true >/dev/null 2>&1; then
 fi
 
 printf '\nbench-peers: %d interactions, on %s\n' "$n" "$machine"
-printf 'bench-peers: @redocly/cli %s, openapi-response-validator %s; timed with %s\n\n' "$redocly_version" "$validator_version" "$how"
+printf 'bench-peers: @redocly/cli %s, openapi-response-validator %s; %s\n\n' "$redocly_version" "$validator_version" "$how"
 printf '  %-58s %9s %9s  %s\n' "whole process" "median" "zcdrop" "target"
 for name in "${names[@]}"; do
 	s=${seconds[$name]}
