@@ -312,8 +312,8 @@ func TestCheckCassettesUnreadable(t *testing.T) {
 		{"too large, and not in go-vcr's layout", writeFile(t, dir, "large.yaml", "version: 2\n#"+strings.Repeat("x", MaxCassetteBytes)),
 			`is larger than 4194304 bytes (4 MiB), so it is read an interaction at a time, in the layout go-vcr writes only: line 2: a line is longer than 4194304 bytes`},
 		{"link to a directory", symlink(t, emptyDir, filepath.Join(dir, "dir.yaml")), "is a directory, not a regular file"},
-		{"empty directory", emptyDir, "directory holds no *.yaml or *.yml cassettes"},
-		{"directory without cassettes", noCassettes, "directory holds no *.yaml or *.yml cassettes"},
+		{"empty directory", emptyDir, "directory holds no *.yaml, *.yml or *.har files"},
+		{"directory without cassettes", noCassettes, "directory holds no *.yaml, *.yml or *.har files"},
 	}
 	v := newTestValidator(t)
 	for _, tt := range tests {

@@ -182,7 +182,7 @@ func TestNewReplayerRefusesUnusableDirs(t *testing.T) {
 		notExist bool // errors.Is(err, fs.ErrNotExist)
 	}{
 		{name: "a missing directory", dir: missing, want: "conformance: " + missing + ": no such file or directory", notExist: true},
-		{name: "an empty directory", dir: empty, want: "conformance: " + empty + ": directory holds no *.yaml or *.yml cassettes"},
+		{name: "an empty directory", dir: empty, want: "conformance: " + empty + ": directory holds no *.yaml, *.yml or *.har files"},
 		{name: "a cassette of two documents", dir: twoDocs, file: twoDocsFile,
 			want: "conformance: " + twoDocsFile + ": holds more than one YAML document; a cassette is one, and go-vcr would read only the first"},
 	}

@@ -1,13 +1,16 @@
-// Package cassettefile reads a corpus of go-vcr v4 cassettes as the
-// conformance gate reads its inputs: from files or directories walked for
-// *.yaml and *.yml, each distinct file once, regular files only, within a
-// budget per cassette and per corpus. It is the gate's reader, shared with
+// Package cassettefile reads a corpus of go-vcr v4 cassettes and HAR 1.2
+// files, told apart by their content, as the conformance gate reads its
+// inputs: from files or directories walked for *.yaml, *.yml and *.har,
+// each distinct file once, regular files only, within a budget per file
+// and per corpus. It is the gate's reader, shared with
 // the tools that read the same inputs (zcdrop spec drift), so that both
 // accept and refuse the same files. The budget's values, and why, are the
 // conformance package's (MaxCassetteBytes and its kin).
 package cassettefile
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +22,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/zcdrop/zcdrop/internal/har"
 	"github.com/zcdrop/zcdrop/internal/redact"
 	"github.com/zcdrop/zcdrop/internal/regularfile"
 	"github.com/zcdrop/zcdrop/internal/vcr"
@@ -67,7 +71,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // ReadCorpus reads the cassettes at paths in order, each distinct file
 // once, within lim, and hands each to visit with the bytes it was parsed
-// from. A path is a cassette file, or a directory whose *.yaml and *.yml
+// from. A path is a cassette file, or a directory whose *.yaml, *.yml and *.har
 // files are read in lexical order. It stops at the first error, visit's
 // included, and returns ctx's error as soon as ctx is done. It reads whole
 // cassettes only, so lim.Stream is not used: a file larger than
@@ -169,13 +173,12 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 		readErr error // the file's own, before the budget
 		workErr error // work's, after the budget
 	}
-	// A job is a whole cassette to read, or a chunk of one read already.
+	// A job is a whole cassette to read, or a piece of one streamed.
 	type job struct {
 		file   corpusFile
 		first  bool
 		offset int
-		chunk  *vcr.Chunk
-		err    error // the stream's, for the Part it would have been
+		piece  *piece // nil for a whole cassette
 		done   chan outcome
 	}
 	// pending holds the jobs handed out, in order, for the loop below;
@@ -205,15 +208,15 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 				}
 				continue
 			}
-			// A stream is cut here, in order; its chunks are read on the
-			// workers. It ends at its first error, which ends Each.
-			offset := 0
-			if !streamChunks(ctx, lim, f.path, func(c *vcr.Chunk, first bool, err error) bool {
-				j := &job{file: f, first: first, offset: offset, chunk: c, err: err}
-				if c != nil {
-					offset += c.Items
-				}
-				return send(j) && err == nil
+			// A stream is cut here, in order; a cassette's chunks are
+			// decoded on the workers. It ends at its first error, which
+			// ends Each.
+			offset, first := 0, true
+			if !streamPieces(ctx, lim, f.path, func(pc *piece) bool {
+				j := &job{file: f, first: first, offset: offset, piece: pc}
+				offset += pc.items()
+				first = false
+				return send(j) && pc.err == nil
 			}) {
 				return
 			}
@@ -224,7 +227,7 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				p, bytes, err := readPart(ctx, lim, j.file, j.chunk, j.err)
+				p, bytes, err := readPart(ctx, lim, j.file, j.piece)
 				p.First, p.Offset = j.first, j.offset
 				if err != nil {
 					j.done <- outcome{readErr: err}
@@ -269,44 +272,69 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 }
 
 // readPart reads the interactions of a job's Part: the whole cassette at
-// file, or chunk, unless the stream failed with streamErr where the chunk
-// would be. It also returns the bytes read.
-func readPart(ctx context.Context, lim Limits, f corpusFile, chunk *vcr.Chunk, streamErr error) (Part, int64, error) {
+// f, or a piece of one streamed. It also returns the bytes read.
+func readPart(ctx context.Context, lim Limits, f corpusFile, pc *piece) (Part, int64, error) {
 	file := f.path
 	switch {
-	case streamErr != nil:
-		return Part{}, 0, streamErr
-	case chunk == nil:
+	case pc == nil:
 		c, text, pos, err := readCassette(ctx, lim, f)
 		if err != nil {
 			return Part{}, 0, err
 		}
 		return Part{File: file, Interactions: c.Interactions, Pos: pos, Text: text}, int64(len(text)), nil
+	case pc.err != nil:
+		return Part{}, 0, pc.err
+	case pc.chunk == nil:
+		return Part{File: file, Interactions: pc.entries, Pos: pc.pos}, pc.bytes, nil
 	}
-	ins, pos, err := chunk.Decode()
+	ins, pos, err := pc.chunk.Decode()
 	if err != nil {
 		return Part{}, 0, streamError(lim, file, err)
 	}
-	return Part{File: file, Interactions: ins, Pos: pos, Text: chunk.Text()}, int64(chunk.Len()), nil
+	return Part{File: file, Interactions: ins, Pos: pos, Text: pc.chunk.Text()}, int64(pc.chunk.Len()), nil
 }
 
-// streamChunks reads the cassette at file, larger than lim.FileBytes, as a
-// stream, and hands each chunk to send in order, first marking the first;
-// on an error it hands that instead, and stops. It returns false when send
-// does.
-func streamChunks(ctx context.Context, lim Limits, file string, send func(c *vcr.Chunk, first bool, err error) bool) bool {
+// piece is a piece of a file read as a stream: a chunk of a cassette,
+// its interactions yet to be decoded, or interactions of a HAR file,
+// decoded as it streamed; or the error where the next piece would be.
+type piece struct {
+	chunk   *vcr.Chunk
+	entries []*vcr.Interaction
+	pos     []vcr.Pos
+	bytes   int64
+	err     error
+}
+
+// items counts the interactions of pc.
+func (pc *piece) items() int {
+	if pc.chunk != nil {
+		return pc.chunk.Items
+	}
+	return len(pc.entries)
+}
+
+// streamPieces reads the file at file, larger than lim.FileBytes, as a
+// stream, and hands each piece of it to send in order; on an error it
+// hands that instead, and stops. It returns false when send does. A HAR
+// file (har.Looks) is read as HAR, a piece of entries at a time; any other
+// as a cassette in the layout go-vcr writes.
+func streamPieces(ctx context.Context, lim Limits, file string, send func(pc *piece) bool) bool {
 	f, err := regularfile.Open(file, lim.CorpusBytes)
 	if err != nil {
-		return send(nil, true, &Error{File: file, Err: fileCause(lim.CorpusBytes, err)})
+		return send(&piece{err: &Error{File: file, Err: fileCause(lim.CorpusBytes, err)}})
 	}
 	defer f.Close()
 	// A file that grows as it is read stops at the corpus budget, which
 	// then refuses it.
-	s, err := vcr.NewStream(io.LimitReader(f, lim.CorpusBytes+1), int(lim.FileBytes))
-	if err != nil {
-		return send(nil, true, streamError(lim, file, err))
+	r := bufio.NewReaderSize(io.LimitReader(f, lim.CorpusBytes+1), 64<<10)
+	if prefix, _ := r.Peek(harSniffBytes); har.Looks(prefix) {
+		return streamHAR(ctx, lim, file, r, send)
 	}
-	for first := true; ; first = false {
+	s, err := vcr.NewStream(r, int(lim.FileBytes))
+	if err != nil {
+		return send(&piece{err: streamError(lim, file, err)})
+	}
+	for {
 		if ctx.Err() != nil {
 			return false
 		}
@@ -315,12 +343,82 @@ func streamChunks(ctx context.Context, lim Limits, file string, send func(c *vcr
 		case err == io.EOF:
 			return true
 		case err != nil:
-			return send(nil, first, streamError(lim, file, err))
+			return send(&piece{err: streamError(lim, file, err)})
 		}
-		if !send(&c, first, nil) {
+		if !send(&piece{chunk: &c}) {
 			return false
 		}
 	}
+}
+
+// harSniffBytes is how much of a file har.Looks is shown.
+const harSniffBytes = 512
+
+// errStopped stops har.Each when send does.
+var errStopped = errors.New("stopped")
+
+// streamHAR reads the HAR file at file from r, handing send a piece of
+// chunkItems entries at a time; the file's bytes count with its first.
+func streamHAR(ctx context.Context, lim Limits, file string, r io.Reader, send func(pc *piece) bool) bool {
+	cr := &countingReader{r: r}
+	var pc piece
+	sent := int64(0)
+	flush := func() bool {
+		pc.bytes, sent = cr.n-sent, cr.n
+		full := pc
+		pc = piece{}
+		return send(&full)
+	}
+	n := 0
+	err := har.Each(cr, harLimits(lim), func(line int, in *vcr.Interaction) error {
+		if ctx.Err() != nil {
+			return errStopped
+		}
+		n++
+		pc.entries = append(pc.entries, in)
+		pc.pos = append(pc.pos, vcr.Pos{Line: line, Offset: -1})
+		if len(pc.entries) == chunkItems && !flush() {
+			return errStopped
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errStopped):
+		return false
+	case err != nil:
+		return send(&piece{err: &Error{File: file, Err: err}})
+	case n == 0:
+		return send(&piece{err: &Error{File: file, Err: errNoEntries}})
+	case len(pc.entries) > 0:
+		return flush()
+	}
+	return true
+}
+
+// errNoEntries refuses a HAR file without entries, which proves nothing,
+// as a cassette without interactions does.
+var errNoEntries = errors.New("HAR file holds no entries")
+
+// harLimits is the budget of a HAR file within lim: the corpus's, and an
+// entry of at most a cassette's size.
+func harLimits(lim Limits) har.Limits {
+	hl := har.DefaultLimits()
+	hl.FileBytes = min(hl.FileBytes, lim.CorpusBytes)
+	hl.EntryBytes = min(hl.EntryBytes, max(lim.FileBytes, 2*lim.FileBytes))
+	hl.Entries = min(hl.Entries, lim.CorpusInteractions)
+	return hl
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // streamError is the *Error of a cassette read as a stream.
@@ -393,7 +491,7 @@ type fileID struct {
 }
 
 // cassetteFiles resolves path to the cassette files it names: itself when it
-// is not a directory, its *.yaml and *.yml files, in lexical order, when it
+// is not a directory, its *.yaml, *.yml and *.har files, in lexical order, when it
 // is one. What each file is, is left to readCassette, which says so.
 func cassetteFiles(ctx context.Context, path string) ([]string, error) {
 	info, err := os.Stat(path)
@@ -424,14 +522,14 @@ func cassetteFiles(ctx context.Context, path string) ([]string, error) {
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, &Error{File: path, Err: errors.New("directory holds no *.yaml or *.yml cassettes")}
+		return nil, &Error{File: path, Err: errors.New("directory holds no *.yaml, *.yml or *.har files")}
 	}
 	return files, nil
 }
 
 func isCassetteName(p string) bool {
 	ext := strings.ToLower(filepath.Ext(p))
-	return ext == ".yaml" || ext == ".yml"
+	return ext == ".yaml" || ext == ".yml" || ext == ".har"
 }
 
 // pathCause drops the operation and path that *fs.PathError repeats, since
@@ -471,6 +569,13 @@ func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette,
 			done <- decoded{err: err}
 			return
 		}
+		if har.Looks(data[:min(len(data), harSniffBytes)]) {
+			// The text is kept for its size; an offset of -1 tells
+			// vcr.LocateFields that no YAML in it places the entries.
+			c, pos, err := readHAR(lim, data)
+			done <- decoded{c: c, text: string(data), pos: pos, err: err}
+			return
+		}
 		vlim := vcr.Limits{MaxAliasNodes: lim.AliasNodes, MaxTextBytes: lim.TextBytes}
 		// The layout go-vcr writes reads fast, to the same cassette; the
 		// rest, and every error, is DecodeStrict's.
@@ -503,6 +608,25 @@ func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette,
 		return nil, "", nil, &Error{File: file, Err: errors.New("cassette holds no interactions")}
 	}
 	return d.c, d.text, d.pos, nil
+}
+
+// readHAR reads data, a HAR file, as a cassette of its entries, each at
+// the line where it starts.
+func readHAR(lim Limits, data []byte) (*vcr.Cassette, []vcr.Pos, error) {
+	c := &vcr.Cassette{Version: vcr.FormatVersion}
+	var pos []vcr.Pos
+	err := har.Each(bytes.NewReader(data), harLimits(lim), func(line int, in *vcr.Interaction) error {
+		c.Interactions = append(c.Interactions, in)
+		pos = append(pos, vcr.Pos{Line: line, Offset: -1})
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case len(c.Interactions) == 0:
+		return nil, nil, errNoEntries
+	}
+	return c, pos, nil
 }
 
 // readRegularFile reads file, which must be a regular file (or a link to

@@ -66,7 +66,7 @@ func TestReadCorpusRefuses(t *testing.T) {
 		{"text bytes", tight(func(l *Limits) { l.TextBytes = 10 }), file, "bytes of text"},
 		{"corpus bytes", tight(func(l *Limits) { l.CorpusBytes = 10 }), file, "the most one run reads"},
 		{"corpus interactions", tight(func(l *Limits) { l.CorpusInteractions = 0 }), file, "the most one run checks"},
-		{"no cassettes", roomy, empty, "directory holds no *.yaml or *.yml cassettes"},
+		{"no cassettes", roomy, empty, "directory holds no *.yaml, *.yml or *.har files"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zcdrop/zcdrop/internal/har"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
@@ -239,5 +240,77 @@ func TestEachStopsWhenCtxIsDone(t *testing.T) {
 		})
 	if !errors.Is(err, context.Canceled) || emitted != 10 {
 		t.Errorf("got %v after %d files, want context.Canceled right after the tenth", err, emitted)
+	}
+}
+
+// harOf returns the interactions of cassette data written as a HAR file.
+func harOf(t *testing.T, data []byte) []byte {
+	t.Helper()
+	c, err := vcr.DecodeStrict(data, vcr.Limits{MaxTextBytes: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	w := har.NewWriter(&buf, "test")
+	for _, in := range c.Interactions {
+		if err := w.Write(in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return []byte(buf.String())
+}
+
+// TestEachReadsHAR: a HAR file, under whatever name, is read by its
+// content as its entries, in order, each at the line its entry starts on:
+// a small one whole, one over FileBytes as a stream; a HAR file without
+// entries is refused, as a cassette without interactions is.
+func TestEachReadsHAR(t *testing.T) {
+	long, _ := longCassette(t, 300)
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"a.har":       harOf(t, []byte(cassette)),
+		"b.yaml":      harOf(t, long), // A HAR file by its content.
+		"c.yml":       []byte(cassette),
+		"notes.json":  []byte("{}"), // Not walked.
+		"z-empty.har": []byte(`{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[]}}`),
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lim := Limits{FileBytes: 4 << 10, TextBytes: 1 << 20, CorpusBytes: 1 << 30, CorpusInteractions: 10_000, Stream: true}
+	type seen struct {
+		file string
+		id   int
+		line int
+	}
+	var got []seen
+	err := Each(context.Background(), lim, []string{dir}, 2,
+		func(_ context.Context, p Part) (Part, error) { return p, nil },
+		func(p Part, _ Part) error {
+			for i, in := range p.Interactions {
+				got = append(got, seen{filepath.Base(p.File), in.ID, p.Pos[i].Line})
+			}
+			return nil
+		})
+	if err == nil || !strings.Contains(err.Error(), "z-empty.har: HAR file holds no entries") {
+		t.Errorf("err = %v, want z-empty.har refused", err)
+	}
+	if len(got) != 302 || got[0].file != "a.har" || got[1].file != "b.yaml" || got[300].file != "b.yaml" || got[301].file != "c.yml" {
+		t.Fatalf("read %d interactions (%v ...), want a.har's, b.yaml's 300, c.yml's", len(got), got[:min(3, len(got))])
+	}
+	// Entries start on their own lines, in order, after the document's
+	// head; a cassette's interaction on line 3.
+	for i := 2; i < 301; i++ {
+		if got[i].id != got[i-1].id+1 || got[i].line <= got[i-1].line {
+			t.Fatalf("b.yaml: entry %d at line %d after entry %d at line %d", got[i].id, got[i].line, got[i-1].id, got[i-1].line)
+		}
+	}
+	if got[0].line < 2 || got[301].line != 3 {
+		t.Errorf("a.har's entry at line %d, c.yml's interaction at line %d; want past the head, and 3", got[0].line, got[301].line)
 	}
 }
