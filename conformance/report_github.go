@@ -104,9 +104,12 @@ func githubData(s string) string { return githubDataEscaper.Replace(s) }
 // githubProperty escapes s as the value of a workflow command's property.
 func githubProperty(s string) string { return githubPropertyEscaper.Replace(s) }
 
+// The escapers of GitHub's rules, which also defuse "##[", the start of a
+// command anywhere in a line to the runner's older parser: a line that is
+// a command is not read by it, but nothing is lost by making sure.
 var (
-	githubDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	githubPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	githubDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", "##[", `##\[`)
+	githubPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C", "##[", `##\[`)
 )
 
 // githubPlain defuses line, a line of plain text, so that the runner

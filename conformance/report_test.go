@@ -125,6 +125,40 @@ func TestWriteReportGolden(t *testing.T) {
 	}
 }
 
+// TestReportShowsTheCorpus: every format shows the warnings, the notices
+// and the coverage of a Verdict that has them.
+func TestReportShowsTheCorpus(t *testing.T) {
+	v, results := corpusReport()
+	const (
+		warning  = "all 3 interactions were answered HTTP 401"
+		notice   = "no operation in the spec matches path /v1/clusters"
+		headline = "coverage: 4 of 8 spec items exercised (50.0%"
+	)
+	for _, tt := range []struct {
+		format Format
+		want   []string
+	}{
+		{FormatText, []string{"warning: " + warning, "other-path.yaml:14: notice: request path: " + notice, headline + ")\n", "96018                                 never\n"}},
+		{FormatJSON, []string{`"code": "only-401"`, `"message": "` + notice, `"percent": 50`, `"exercised": 4`}},
+		{FormatJUnit, []string{`<testcase classname="zcdrop conformance" name="corpus">`, `type="corpus"`, "warning: " + warning, "<system-out><![CDATA[testdata/recorded/other-path.yaml:14: notice: request path: " + notice, headline + ")\n"}},
+		{FormatGitHub, []string{"::warning title=zcdrop conformance%3A only-401::" + warning, "::notice file=testdata/recorded/other-path.yaml,line=14,", "::group::" + headline + "25)\n", "200                                   never\n", "1\n::endgroup::\n"}},
+		{FormatSARIF, []string{`"toolExecutionNotifications": [`, `"text": "` + warning, `"level": "note"`, `"percent": 50`}},
+		{FormatHTML, []string{`<section id="warnings">`, warning, `<section id="notices">`, notice, "<p>" + headline + ")</p>", `<tr class="never"><td>error-code</td>`}},
+	} {
+		t.Run(string(tt.format), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := writeResults(&buf, tt.format, v, results); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(buf.String(), want) {
+					t.Errorf("the report lacks %q:\n%s", want, buf.String())
+				}
+			}
+		})
+	}
+}
+
 func TestWriteReportText(t *testing.T) {
 	fail := func(file string, line int, vs ...Violation) Result {
 		return Result{File: file, Line: line, Method: "DELETE", URL: "u", StatusCode: 200, Violations: vs}
