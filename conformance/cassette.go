@@ -172,6 +172,7 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) (Result, *rea
 	in := r.in
 	var violations []Violation
 	var said *reading
+	var exercised Exercised
 	switch {
 	case len(in.Request.Body) > DefaultMaxBodyBytes:
 		// The Transport refuses to send such a request, so there is no
@@ -181,10 +182,10 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) (Result, *rea
 	case len(in.Response.Body) > DefaultMaxBodyBytes:
 		// As the Transport in ModeObserve: the request is judged, the
 		// response is not.
-		violations = append(v.Validate(ctx, Exchange{Request: r.req, RequestBody: []byte(in.Request.Body)}),
-			Violation{Kind: KindResponse, Message: fmt.Sprintf("body exceeds %d bytes; not validated", DefaultMaxBodyBytes)})
+		violations, _, exercised = v.validate(ctx, Exchange{Request: r.req, RequestBody: []byte(in.Request.Body)})
+		violations = append(violations, Violation{Kind: KindResponse, Message: fmt.Sprintf("body exceeds %d bytes; not validated", DefaultMaxBodyBytes)})
 	default:
-		violations, said = v.validate(ctx, Exchange{
+		violations, said, exercised = v.validate(ctx, Exchange{
 			Request:     r.req,
 			RequestBody: []byte(in.Request.Body),
 			Response: &Response{
@@ -210,6 +211,7 @@ func (v *Validator) checkRecorded(ctx context.Context, r recorded) (Result, *rea
 		StatusCode: in.Response.Code,
 		OK:         len(violations) == 0,
 		Violations: violations,
+		Exercised:  exercised,
 	}, said
 }
 

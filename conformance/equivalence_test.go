@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"reflect"
@@ -19,23 +20,29 @@ func newFullValidator(t testing.TB) *Validator {
 }
 
 // TestFastPathAgreesOnCorpora runs the gate over every shipped and
-// negative cassette with and without the fast path: every result, every
-// violation and every lifecycle verdict must be the same.
+// negative cassette with and without the fast path, strict and not: every
+// result, every violation, every lifecycle verdict and what each
+// interaction exercised must be the same.
 func TestFastPathAgreesOnCorpora(t *testing.T) {
-	fast, full := newTestValidator(t), newFullValidator(t)
 	files, err := filepath.Glob("testdata/*/*.yaml")
 	if err != nil || len(files) < 40 {
 		t.Fatalf("corpus: %d files (%v)", len(files), err)
 	}
-	for _, file := range files {
-		t.Run(file, func(t *testing.T) {
-			got, gotErr := fast.CheckCassettes(context.Background(), file)
-			want, wantErr := full.CheckCassettes(context.Background(), file)
-			if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) ||
-				(gotErr != nil && gotErr.Error() != wantErr.Error()) {
-				t.Errorf("fast path:\n%v %v\nfull pass:\n%v %v", got, gotErr, want, wantErr)
-			}
-		})
+	for _, strict := range []bool{false, true} {
+		fast, full := newTestValidator(t), newFullValidator(t)
+		if strict {
+			fast, full = fast.Strict(), full.Strict()
+		}
+		for _, file := range files {
+			t.Run(fmt.Sprintf("strict=%v/%s", strict, file), func(t *testing.T) {
+				got, gotErr := fast.CheckCassettes(context.Background(), file)
+				want, wantErr := full.CheckCassettes(context.Background(), file)
+				if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) ||
+					(gotErr != nil && gotErr.Error() != wantErr.Error()) {
+					t.Errorf("fast path:\n%v %v\nfull pass:\n%v %v", got, gotErr, want, wantErr)
+				}
+			})
+		}
 	}
 }
 
@@ -155,23 +162,26 @@ func (c agreementCase) exchange(t testing.TB) (context.Context, Exchange) {
 	return ctx, ex
 }
 
-// assertAgree checks ex, and the request alone, through both passes.
-func assertAgree(t *testing.T, fast, full *Validator, ctx context.Context, ex Exchange) (proved bool) {
+// assertAgree checks ex, and the request alone, through both passes. It
+// says whether the fast path proved ex, and returns the violations found.
+func assertAgree(t *testing.T, fast, full *Validator, ctx context.Context, ex Exchange) (proved bool, found []Violation) {
 	t.Helper()
-	gotVs, gotSaid := fast.validate(ctx, ex)
-	wantVs, wantSaid := full.validate(ctx, ex)
-	if !reflect.DeepEqual(gotVs, wantVs) || !reflect.DeepEqual(gotSaid, wantSaid) {
-		t.Fatalf("fast path: %v %+v\nfull pass: %v %+v", gotVs, gotSaid, wantVs, wantSaid)
+	gotVs, gotSaid, gotEx := fast.validate(ctx, ex)
+	wantVs, wantSaid, wantEx := full.validate(ctx, ex)
+	if !reflect.DeepEqual(gotVs, wantVs) || !reflect.DeepEqual(gotSaid, wantSaid) || gotEx != wantEx {
+		t.Fatalf("fast path: %v %+v %+v\nfull pass: %v %+v %+v", gotVs, gotSaid, gotEx, wantVs, wantSaid, wantEx)
 	}
 	reqOnly := Exchange{Request: ex.Request, RequestBody: ex.RequestBody}
-	if got, want := fast.Validate(ctx, reqOnly), full.Validate(ctx, reqOnly); !reflect.DeepEqual(got, want) {
-		t.Fatalf("request alone: fast path %v, full pass %v", got, want)
+	gotReqVs, _, gotReqEx := fast.validate(ctx, reqOnly)
+	wantReqVs, _, wantReqEx := full.validate(ctx, reqOnly)
+	if !reflect.DeepEqual(gotReqVs, wantReqVs) || gotReqEx != wantReqEx {
+		t.Fatalf("request alone: fast path %v %+v, full pass %v %+v", gotReqVs, gotReqEx, wantReqVs, wantReqEx)
 	}
 	fr, ok := fast.fastCheckRequest(ex)
 	if ok && ex.Response != nil {
-		_, ok = fast.fastCheckResponse(fr, ex.Response)
+		_, _, ok = fast.fastCheckResponse(fr, ex.Response)
 	}
-	return ok
+	return ok, wantVs
 }
 
 // TestFastPathAgreesOnMutations checks every seed under every mutation,
@@ -183,10 +193,11 @@ func TestFastPathAgreesOnMutations(t *testing.T) {
 	proved, violating := 0, 0
 	check := func(c agreementCase) {
 		ctx, ex := c.exchange(t)
-		if assertAgree(t, fast, full, ctx, ex) {
+		ok, found := assertAgree(t, fast, full, ctx, ex)
+		if ok {
 			proved++
 		}
-		if len(full.Validate(ctx, ex)) > 0 {
+		if len(found) > 0 {
 			violating++
 		}
 	}
@@ -206,6 +217,52 @@ func TestFastPathAgreesOnMutations(t *testing.T) {
 	}
 	if proved < 50 || violating < 1000 {
 		t.Errorf("the fast path proved %d exchanges and the full pass faulted %d: the corpus no longer tests both", proved, violating)
+	}
+}
+
+// strictMutations add properties that the schema does not declare, where
+// strict mode reports them and where it must not.
+var strictMutations = map[string]func(*agreementCase){
+	"as is":          func(*agreementCase) {},
+	"extra at root":  func(c *agreementCase) { c.body = strings.Replace(c.body, `{"code"`, `{"zz":1,"code"`, 1) },
+	"extra in data":  func(c *agreementCase) { c.body = strings.Replace(c.body, `"data":{`, `"data":{"region":{"a":1},`, 1) },
+	"extra last":     func(c *agreementCase) { c.body = strings.Replace(c.body, `"message":"`, `"details":[],"message":"`, 1) },
+	"declared extra": func(c *agreementCase) { c.body = strings.Replace(c.body, `"data":{`, `"data":{"plan":"Free",`, 1) },
+}
+
+// TestFastPathAgreesInStrictMode checks every seed, under each strict
+// mutation alone and then with each other mutation, through both passes
+// of strict Validators. Strict mode is not paired with every pair of
+// mutations: that would double the time of the test above under -race,
+// and the fast path's strict check is a walk after the schema has
+// matched, which the mutations above already hold to the full pass. It
+// fails, too, if strict mode stops finding undeclared properties, or the
+// fast path stops proving exchanges in strict mode.
+func TestFastPathAgreesInStrictMode(t *testing.T) {
+	fast, full := newTestValidator(t).Strict(), newFullValidator(t).Strict()
+	proved, undeclared := 0, 0
+	for _, s := range agreementSeeds {
+		base := agreementCase{method: s.method, path: s.path, auth: "Bearer REDACTED", status: s.status, contentType: s.contentType, body: s.body}
+		for _, strictMutation := range strictMutations {
+			for _, m := range mutations {
+				c := base
+				strictMutation(&c)
+				m(&c)
+				ctx, ex := c.exchange(t)
+				ok, found := assertAgree(t, fast, full, ctx, ex)
+				if ok {
+					proved++
+				}
+				for _, v := range found {
+					if strings.HasSuffix(v.Message, "(strict mode)") {
+						undeclared++
+					}
+				}
+			}
+		}
+	}
+	if proved < 50 || undeclared < 500 {
+		t.Errorf("the fast path proved %d exchanges and strict mode found %d undeclared properties: the corpus no longer tests both", proved, undeclared)
 	}
 }
 

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -25,6 +26,8 @@ import (
 type fastOp struct {
 	method string
 	id     string
+	// path is the path template, as the spec spells it.
+	path string
 	// segments is the path template split on "/"; a path parameter's
 	// segment is "" and its schema is in params at the same index.
 	segments []string
@@ -39,6 +42,8 @@ type fastOp struct {
 
 // fastResponse is one declared response.
 type fastResponse struct {
+	// status is the key that the spec declares it under: "200", "4XX".
+	status string
 	// media maps each declared media type, spelled exactly as in the spec,
 	// to its schema, nil for none.
 	media map[string]*fastSchema
@@ -108,7 +113,7 @@ func compileOp(doc *openapi3.T, path, method string, op *openapi3.Operation) *fa
 	if op.RequestBody != nil || op.Responses == nil || !securityDeclared(doc, op) || !strings.HasPrefix(path, "/") {
 		return nil
 	}
-	f := &fastOp{method: method, id: op.OperationID, clusterIDAt: -1}
+	f := &fastOp{method: method, id: op.OperationID, path: path, clusterIDAt: -1}
 	f.segments = strings.Split(path[1:], "/")
 	f.params = make([]*fastSchema, len(f.segments))
 	byName := map[string]int{}
@@ -157,23 +162,29 @@ func compileOp(doc *openapi3.T, path, method string, op *openapi3.Operation) *fa
 			return nil
 		}
 	}
-	compiled := map[*openapi3.ResponseRef]*fastResponse{}
+	type declared struct {
+		key string
+		ref *openapi3.ResponseRef
+	}
+	compiled := map[declared]*fastResponse{}
 	for status := 100; status < len(f.responses); status++ {
-		ref := op.Responses.Status(status)
-		if ref == nil {
-			ref = op.Responses.Default()
-		}
+		key, ref := declaredResponse(op, status)
 		if ref == nil {
 			continue
 		}
-		r, done := compiled[ref]
+		r, done := compiled[declared{key, ref}]
 		if !done {
-			r = compileResponse(ref)
-			compiled[ref] = r
+			r = compileResponse(key, ref)
+			compiled[declared{key, ref}] = r
 		}
 		f.responses[status] = r
 	}
 	return f
+}
+
+// exercised is what a request of the operation exercised of the spec.
+func (op *fastOp) exercised() Exercised {
+	return Exercised{Operation: op.id, Method: op.method, Path: op.path}
 }
 
 // securityDeclared says whether every security scheme that op requires is
@@ -194,7 +205,7 @@ func securityDeclared(doc *openapi3.T, op *openapi3.Operation) bool {
 	return true
 }
 
-func compileResponse(ref *openapi3.ResponseRef) *fastResponse {
+func compileResponse(status string, ref *openapi3.ResponseRef) *fastResponse {
 	res := ref.Value
 	if res == nil {
 		return nil
@@ -210,7 +221,7 @@ func compileResponse(ref *openapi3.ResponseRef) *fastResponse {
 			return nil
 		}
 	}
-	out := &fastResponse{media: make(map[string]*fastSchema, len(res.Content))}
+	out := &fastResponse{status: status, media: make(map[string]*fastSchema, len(res.Content))}
 	for name, mt := range res.Content {
 		if mt == nil || mt.Schema == nil {
 			out.media[name] = nil
@@ -310,7 +321,7 @@ func compileKeywords(s *openapi3.Schema, depth int, allowed func(...string) bool
 			return nil
 		}
 		out := &fastSchema{kind: fastObject, required: s.Required}
-		for _, name := range slices.Sorted(mapsKeys(s.Properties)) {
+		for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 			c := compileSchema(s.Properties[name], depth+1)
 			if c == nil {
 				return nil
@@ -370,16 +381,6 @@ func compileKeywords(s *openapi3.Schema, depth int, allowed func(...string) bool
 		return out
 	}
 	return nil
-}
-
-func mapsKeys(m openapi3.Schemas) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // exactInt returns f as an int64 when it is a small integer, which float64
@@ -471,80 +472,86 @@ func (op *fastOp) match(path string) (string, bool) {
 
 // fastCheckResponse proves that res, the answer to a request that
 // fastCheckRequest passed, conforms as the full pass would find it, and
-// returns what it says of the cluster (see validate), or returns false.
-func (v *Validator) fastCheckResponse(fr fastRequest, res *Response) (*reading, bool) {
+// returns what it says of the cluster (see validate) and what the
+// exchange exercised, or returns false.
+func (v *Validator) fastCheckResponse(fr fastRequest, res *Response) (*reading, Exercised, bool) {
 	if res.StatusCode < 100 || res.StatusCode >= len(fr.op.responses) {
-		return nil, false
+		return nil, Exercised{}, false
 	}
 	declared := fr.op.responses[res.StatusCode]
 	if declared == nil {
-		return nil, false
+		return nil, Exercised{}, false
 	}
 	cts := res.Header.Values("Content-Type")
 	if len(cts) > 1 {
-		return nil, false
+		return nil, Exercised{}, false
 	}
 	ct := ""
 	if len(cts) == 1 {
 		ct = cts[0]
 	}
+	exercised := fr.op.exercised()
+	exercised.Status = declared.status
 	var schema *fastSchema
 	if len(declared.media) > 0 {
 		s, ok := declared.media[ct]
 		if !ok {
-			return nil, false
+			return nil, Exercised{}, false
 		}
 		schema = s
+		exercised.MediaType = ct
 	}
 	if !strings.Contains(ct, "json") {
 		if schema != nil {
-			return nil, false
+			return nil, Exercised{}, false
 		}
-		return nil, true
+		return nil, exercised, true
 	}
 	sc := scanners.Get().(*scanner)
 	defer scanners.Put(sc)
 	if !sc.scan(res.Body) {
-		return nil, false
+		return nil, Exercised{}, false
 	}
 	root := int32(0)
 	if !sc.noCaseVariants(root, envelopeKeys) {
-		return nil, false
+		return nil, Exercised{}, false
 	}
 	data, hasData := sc.member(root, "data")
 	if hasData && sc.nodes[data].kind == jsonObject && !sc.noCaseVariants(data, dataKeys[fr.op.id]) {
-		return nil, false
+		return nil, Exercised{}, false
 	}
-	if schema != nil && sc.conforms(root, schema) != fastMatch {
-		return nil, false
+	if schema != nil && (sc.conforms(root, schema) != fastMatch || v.strict && !sc.allDeclared(root, schema)) {
+		return nil, Exercised{}, false
 	}
 	// checkEnvelope, for an answer that it passes.
 	code, ok := sc.member(root, "code")
 	if !ok || sc.nodes[code].kind != jsonInt {
-		return nil, false
+		return nil, Exercised{}, false
 	}
+	exercised.Code = sc.nodes[code].value
+	exercised.Branch = branchOf(exercised.Code)
 	if res.StatusCode != http.StatusOK {
-		return nil, true
+		return nil, exercised, true
 	}
-	said := &reading{operation: fr.op.id, clusterID: fr.clusterID, code: sc.nodes[code].value}
+	said := &reading{operation: fr.op.id, clusterID: fr.clusterID, code: exercised.Code}
 	if said.code != 0 {
-		return said, true
+		return said, exercised, true
 	}
 	if !hasData || sc.nodes[data].kind != jsonObject {
-		return nil, false
+		return nil, Exercised{}, false
 	}
 	got, ok := sc.member(data, "clusterId")
 	if !ok || sc.nodes[got].kind != jsonString || sc.nodes[got].escaped || sc.plainString(got) != fr.clusterID {
-		return nil, false
+		return nil, Exercised{}, false
 	}
 	if fr.op.id == opDescribeCluster {
 		status, ok := sc.member(data, "status")
 		if !ok || sc.nodes[status].kind != jsonString || sc.nodes[status].escaped {
-			return nil, false
+			return nil, Exercised{}, false
 		}
 		said.status = sc.plainString(status)
 	}
-	return said, true
+	return said, exercised, true
 }
 
 // fastResult is what the fast path knows of a value against a schema.

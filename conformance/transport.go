@@ -168,7 +168,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	default:
 		res.Body.Close()
 		res.Body = io.NopCloser(bytes.NewReader(body))
-		result.Violations, _ = t.Validator.validateProved(ctx, Exchange{
+		result.Violations, _, result.Exercised = t.Validator.validateProved(ctx, Exchange{
 			Request:     req,
 			RequestBody: reqBody,
 			Response:    &Response{StatusCode: res.StatusCode, Header: res.Header, Body: body},

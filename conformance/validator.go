@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -33,6 +34,10 @@ type Validator struct {
 	// fullOnly turns the fast path off, so that tests can hold it to the
 	// full multi-error pass that it stands in for.
 	fullOnly bool
+	// strict reports properties outside the schema (strict.go).
+	strict bool
+	// coverage is the spec's items, for NewCoverageCounter.
+	coverage coverageSpec
 }
 
 // NewValidator builds a Validator from the spec embedded in package api, so
@@ -62,7 +67,7 @@ func newValidator(doc *openapi3.T) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conformance: build router: %w", err)
 	}
-	return &Validator{router: router, fast: compileFast(doc)}, nil
+	return &Validator{router: router, fast: compileFast(doc), coverage: compileCoverage(doc)}, nil
 }
 
 // Exchange is one request and, when there was one, its response, with bodies
@@ -91,14 +96,15 @@ type Response struct {
 // violation), and the semantics that the schema cannot state. It returns nil
 // when the exchange conforms.
 func (v *Validator) Validate(ctx context.Context, ex Exchange) []Violation {
-	out, _ := v.validate(ctx, ex)
+	out, _, _ := v.validate(ctx, ex)
 	return out
 }
 
 // validate is Validate, and returns too what the answer says of the
 // cluster that the request names, as the lifecycle rules read it, or nil
-// when it says nothing they read (see reading).
-func (v *Validator) validate(ctx context.Context, ex Exchange) ([]Violation, *reading) {
+// when it says nothing they read (see reading), and what the exchange
+// exercised of the spec.
+func (v *Validator) validate(ctx context.Context, ex Exchange) ([]Violation, *reading, Exercised) {
 	return v.validateProved(ctx, ex, nil)
 }
 
@@ -107,7 +113,7 @@ func (v *Validator) validate(ctx context.Context, ex Exchange) ([]Violation, *re
 // checks each request once. The fast path answers for an exchange that it
 // proves to conform; the full pass below answers for every other, and
 // says what is wrong.
-func (v *Validator) validateProved(ctx context.Context, ex Exchange, proved *fastRequest) ([]Violation, *reading) {
+func (v *Validator) validateProved(ctx context.Context, ex Exchange, proved *fastRequest) ([]Violation, *reading, Exercised) {
 	fr, ok := fastRequest{}, proved != nil
 	if ok {
 		fr = *proved
@@ -116,14 +122,14 @@ func (v *Validator) validateProved(ctx context.Context, ex Exchange, proved *fas
 	}
 	if ok {
 		if ex.Response == nil {
-			return nil, nil
+			return nil, nil, fr.op.exercised()
 		}
-		if said, ok := v.fastCheckResponse(fr, ex.Response); ok {
-			return nil, said
+		if said, exercised, ok := v.fastCheckResponse(fr, ex.Response); ok {
+			return nil, said, exercised
 		}
 	}
 	if ex.Request == nil || ex.Request.URL == nil {
-		return []Violation{{Kind: KindRequest, Message: "no request to check"}}, nil
+		return []Violation{{Kind: KindRequest, Message: "no request to check"}}, nil, Exercised{}
 	}
 	secrets := redact.New(messageSecret(ex.Request.Header))
 	var out []Violation
@@ -145,8 +151,9 @@ func (v *Validator) validateProved(ctx context.Context, ex Exchange, proved *fas
 			rv.Message += "; the response was not checked"
 		}
 		add(rv)
-		return out, nil
+		return out, nil, Exercised{}
 	}
+	exercised := Exercised{Operation: route.Operation.OperationID, Method: route.Method, Path: route.Path}
 	params, pathViolations := unescapeParams(rawParams)
 	add(pathViolations...)
 	add(checkQuery(route.Operation, ex.Request.URL)...)
@@ -166,21 +173,30 @@ func (v *Validator) validateProved(ctx context.Context, ex Exchange, proved *fas
 	if len(pathViolations) == 0 {
 		if err := openapi3filter.ValidateRequest(ctx, reqIn); err != nil {
 			add(toViolations(KindRequest, err)...)
+		} else if v.strict {
+			add(strictRequest(route.Operation, ex.Request.Header, ex.RequestBody)...)
 		}
 	}
 	if ex.Response == nil {
-		return out, nil
+		return out, nil, exercised
 	}
 
-	if vs := checkStatusAndType(route.Operation, ex.Response); len(vs) > 0 {
+	declared, vs := checkStatusAndType(route.Operation, ex.Response)
+	exercised.Status, exercised.MediaType = declared.status, declared.mediaType
+	if len(vs) > 0 {
 		add(vs...)
-		return out, nil
+		return out, nil, exercised
 	}
 	op := route.Operation.OperationID
 	keyViolations, obj, readable := checkKeys(op, ex.Response)
 	add(keyViolations...)
 	if !readable {
-		return out, nil
+		return out, nil, exercised
+	}
+	if obj != nil {
+		if code, err := obj.Int("code"); err == nil {
+			exercised.Branch, exercised.Code = branchOf(code), code
+		}
 	}
 	resIn := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: reqIn,
@@ -197,14 +213,25 @@ func (v *Validator) validateProved(ctx context.Context, ex Exchange, proved *fas
 	}
 	if err := openapi3filter.ValidateResponse(ctx, resIn); err != nil {
 		add(toViolations(KindResponse, err)...)
-		return out, nil
+		return out, nil, exercised
 	}
 	if obj == nil {
-		return out, nil
+		return out, nil, exercised
+	}
+	if v.strict && declared.media != nil {
+		add(strictViolations(KindResponse, declared.media.Schema, ex.Response.Body, openapi3.VisitAsResponse())...)
 	}
 	vs, said := checkEnvelope(op, params["clusterId"], ex.Response.StatusCode, obj)
 	add(vs...)
-	return out, said
+	return out, said, exercised
+}
+
+// branchOf names the branch of a body by its envelope's code.
+func branchOf(code int64) string {
+	if code == 0 {
+		return BranchSuccess
+	}
+	return BranchError
 }
 
 // WithBasePath marks the requests made with ctx as built from a base URL
@@ -270,38 +297,85 @@ func checkQuery(op *openapi3.Operation, u *url.URL) []Violation {
 	return []Violation{{Kind: KindRequest, Pointer: PointerQuery, Message: "the operation takes no query parameters"}}
 }
 
-// checkStatusAndType reports an undeclared status or content type, saying
-// what the spec declares, before kin-openapi's terser checks run.
-func checkStatusAndType(op *openapi3.Operation, res *Response) []Violation {
-	ref := op.Responses.Status(res.StatusCode)
-	if ref == nil {
-		ref = op.Responses.Default()
+// declaredAnswer is the part of the spec that a response matched: the key
+// of the declared response that its status matched, and the media type,
+// by its key, that its Content-Type matched; empty (nil) where it matched
+// none.
+type declaredAnswer struct {
+	status, mediaType string
+	media             *openapi3.MediaType
+}
+
+// declaredResponse returns the response that op declares for status, and
+// its key: the status itself, its range ("4XX") or "default"; "" and nil
+// when none applies. It chooses as kin-openapi's response validation does
+// (Responses.Status, then Responses.Default).
+func declaredResponse(op *openapi3.Operation, status int) (string, *openapi3.ResponseRef) {
+	if op.Responses == nil {
+		return "", nil
 	}
+	key := strconv.Itoa(status)
+	if ref := op.Responses.Value(key); ref != nil {
+		return key, ref
+	}
+	if 99 < status && status < 600 {
+		key = key[:1] + "XX"
+		if ref := op.Responses.Value(key); ref != nil {
+			return key, ref
+		}
+	}
+	if ref := op.Responses.Default(); ref != nil {
+		return "default", ref
+	}
+	return "", nil
+}
+
+// mediaTypeKey returns the key under which content declares mt.
+func mediaTypeKey(content openapi3.Content, mt *openapi3.MediaType) string {
+	for _, key := range slices.Sorted(maps.Keys(content)) {
+		if content[key] == mt {
+			return key
+		}
+	}
+	return ""
+}
+
+// checkStatusAndType reports an undeclared status or content type, saying
+// what the spec declares, before kin-openapi's terser checks run. It
+// returns what the response matched of the spec, whether or not it
+// reports anything.
+func checkStatusAndType(op *openapi3.Operation, res *Response) (declaredAnswer, []Violation) {
+	var d declaredAnswer
+	key, ref := declaredResponse(op, res.StatusCode)
 	if ref == nil {
-		return []Violation{{Kind: KindResponse, Message: fmt.Sprintf("status %d is not declared (declared: %s)",
+		return d, []Violation{{Kind: KindResponse, Message: fmt.Sprintf("status %d is not declared (declared: %s)",
 			res.StatusCode, strings.Join(slices.Sorted(maps.Keys(op.Responses.Map())), ", "))}}
 	}
+	d.status = key
 	content := ref.Value.Content
 	if len(content) == 0 {
-		return nil
+		return d, nil
 	}
 	declared := strings.Join(slices.Sorted(maps.Keys(content)), ", ")
 	ct := res.Header.Get("Content-Type")
-	switch {
-	case len(res.Header.Values("Content-Type")) > 1:
+	if len(res.Header.Values("Content-Type")) > 1 {
 		// Readers take the first, the last or all of them.
-		return []Violation{{Kind: KindResponse, Pointer: PointerContentType,
+		return d, []Violation{{Kind: KindResponse, Pointer: PointerContentType,
 			Message: "sent more than once; readers disagree on which one counts"}}
-	case ct == "":
-		return []Violation{{Kind: KindResponse, Pointer: PointerContentType,
-			Message: fmt.Sprintf("missing (declared for status %d: %s)", res.StatusCode, declared)}}
-	case content.Get(ct) == nil:
-		return []Violation{{Kind: KindResponse, Pointer: PointerContentType,
-			Message: fmt.Sprintf("%q is not declared for status %d (declared: %s)", ct, res.StatusCode, declared)}}
-	case len(bytes.TrimSpace(res.Body)) == 0 && content.Get(ct).Schema != nil:
-		return []Violation{{Kind: KindResponse, Message: fmt.Sprintf("body is empty; status %d declares a %s body", res.StatusCode, ct)}}
 	}
-	return nil
+	if ct == "" {
+		return d, []Violation{{Kind: KindResponse, Pointer: PointerContentType,
+			Message: fmt.Sprintf("missing (declared for status %d: %s)", res.StatusCode, declared)}}
+	}
+	if d.media = content.Get(ct); d.media == nil {
+		return d, []Violation{{Kind: KindResponse, Pointer: PointerContentType,
+			Message: fmt.Sprintf("%q is not declared for status %d (declared: %s)", ct, res.StatusCode, declared)}}
+	}
+	d.mediaType = mediaTypeKey(content, d.media)
+	if len(bytes.TrimSpace(res.Body)) == 0 && d.media.Schema != nil {
+		return d, []Violation{{Kind: KindResponse, Message: fmt.Sprintf("body is empty; status %d declares a %s body", res.StatusCode, ct)}}
+	}
+	return d, nil
 }
 
 // The operations that the Validator knows beyond their schemas, by their

@@ -139,4 +139,8 @@ type Result struct {
 	// failing interactions only. The JSON report leaves it out: it is for
 	// people, and every program that reads the report has the cassette.
 	Exchange *RecordedExchange `json:"-"`
+	// Exercised is what the exchange exercised of the spec, for coverage;
+	// the gate fills it for recorded traffic. It is not in the JSON report
+	// yet, as its golden file would change.
+	Exercised Exercised `json:"-"`
 }
