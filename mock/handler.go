@@ -82,23 +82,39 @@ func (s *Server) operation() http.Handler {
 // refused with 401.
 func (s *Server) DropCluster(ctx context.Context, request api.DropClusterRequestObject) (api.DropClusterResponseObject, error) {
 	key, ok := keyFrom(ctx)
-	switch {
-	case !ok:
+	if !ok {
 		return illegalAPIKey(), nil
-	case !key.mayTouch(request.ClusterId):
+	}
+	if refusal, refused := s.dropFor(key, request.ClusterId); refused {
+		return refusal, nil
+	}
+	return dropSuccess(request.ClusterId), nil
+}
+
+// dropFor drops cluster id for key, or returns the business error that
+// refuses the drop. It is the operation's decision, which DropCluster and
+// the fast path (fastpath.go) share.
+func (s *Server) dropFor(key *apiKey, id string) (refusal reply, refused bool) {
+	switch {
+	case !key.mayTouch(id):
 		// Checked before existence, so that a key learns nothing about
 		// clusters outside its scope.
-		return businessError(codeNoKeyScope, msgNoKeyScope), nil
-	case !s.drop(request.ClusterId):
-		return businessError(codeClusterNotFound, msgClusterNotFound), nil
+		return businessError(codeNoKeyScope, msgNoKeyScope), true
+	case !s.drop(id):
+		return businessError(codeClusterNotFound, msgClusterNotFound), true
 	}
+	return reply{}, false
+}
+
+// dropSuccess is the answer to a successful drop of cluster id.
+func dropSuccess(id string) api.DropCluster200JSONResponse {
 	var body api.DropClusterResult
 	// Marshalling a struct of two strings and an integer cannot fail.
 	_ = body.FromDropClusterSuccess(api.DropClusterSuccess{
 		Code: api.N0,
-		Data: api.DropClusterData{ClusterId: request.ClusterId, Prompt: DropPrompt},
+		Data: api.DropClusterData{ClusterId: id, Prompt: DropPrompt},
 	})
-	return api.DropCluster200JSONResponse{Body: body}, nil
+	return api.DropCluster200JSONResponse{Body: body}
 }
 
 // DescribeCluster describes a cluster: GET /v2/clusters/{clusterId}.
@@ -115,23 +131,39 @@ func (s *Server) DropCluster(ctx context.Context, request api.DropClusterRequest
 // apart).
 func (s *Server) DescribeCluster(ctx context.Context, request api.DescribeClusterRequestObject) (api.DescribeClusterResponseObject, error) {
 	key, ok := keyFrom(ctx)
-	switch {
-	case !ok:
+	if !ok {
 		return illegalAPIKey(), nil
-	case !key.mayTouch(request.ClusterId):
-		return businessError(codeNoKeyScope, msgNoKeyScope), nil
 	}
-	c, ok := s.Cluster(request.ClusterId)
+	c, refusal, refused := s.describeFor(key, request.ClusterId)
+	if refused {
+		return refusal, nil
+	}
+	return describeSuccess(c), nil
+}
+
+// describeFor returns the cluster id as key may see it, or the business
+// error that refuses to describe it. It is the operation's decision, which
+// DescribeCluster and the fast path (fastpath.go) share.
+func (s *Server) describeFor(key *apiKey, id string) (c Cluster, refusal reply, refused bool) {
+	if !key.mayTouch(id) {
+		return Cluster{}, businessError(codeNoKeyScope, msgNoKeyScope), true
+	}
+	c, ok := s.Cluster(id)
 	if !ok || c.Status == StatusPurged {
-		return businessError(codeClusterNotFound, msgClusterNotFound), nil
+		return Cluster{}, businessError(codeClusterNotFound, msgClusterNotFound), true
 	}
+	return c, reply{}, false
+}
+
+// describeSuccess is the answer that describes c.
+func describeSuccess(c Cluster) api.DescribeCluster200JSONResponse {
 	plan := string(c.Plan)
 	var body api.DescribeClusterResult
 	// Marshalling a struct of strings and an integer cannot fail.
 	_ = body.FromDescribeClusterSuccess(api.DescribeClusterSuccess{
-		Data: api.ClusterDescription{ClusterId: request.ClusterId, Status: string(c.Status), Plan: &plan},
+		Data: api.ClusterDescription{ClusterId: c.ID, Status: string(c.Status), Plan: &plan},
 	})
-	return api.DescribeCluster200JSONResponse{Body: body}, nil
+	return api.DescribeCluster200JSONResponse{Body: body}
 }
 
 // reply is an error answer of either operation: the error envelope on HTTP
@@ -238,8 +270,10 @@ func (r reply) VisitDescribeClusterResponse(w http.ResponseWriter) error {
 //
 // The requestid header of every answer is set on the ResponseWriter first,
 // by setRequestID, rather than through the typed answers' Headers, which
-// only the answers of the generated code could carry. This is the one place
-// in the package that calls a Visit method but for reply's own.
+// only the answers of the generated code could carry. Besides reply's own
+// Visit methods, respond and the fast path (fastpath.go), which answers as
+// the generated code would, are the only callers of a Visit method in the
+// package.
 func respond(w http.ResponseWriter, r reply) {
 	_ = r.VisitDropClusterResponse(w) // A write error means the client has gone.
 }

@@ -15,7 +15,7 @@ import (
 // middleware (strict.go), behind the router.
 func (s *Server) middleware(operation http.Handler) http.Handler {
 	layers := []func(http.Handler) http.Handler{
-		setRequestID,
+		s.setRequestID,
 		s.logRequests,
 		s.delay,
 		s.injectFaults,
@@ -28,13 +28,26 @@ func (s *Server) middleware(operation http.Handler) http.Handler {
 }
 
 // setRequestID gives every answer a requestid header, as the real API does.
-func setRequestID(next http.Handler) http.Handler {
+// It sets the header's canonical key itself, so that no request pays for
+// canonicalizing it.
+func (s *Server) setRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b [16]byte
-		_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error.
-		w.Header().Set("requestid", hex.EncodeToString(b[:]))
+		w.Header()[requestIDHeader] = []string{s.requestID()}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// requestIDHeader is the requestid header's canonical key, as
+// http.Header.Set would spell it.
+const requestIDHeader = "Requestid"
+
+// newRequestID returns a fresh random request ID: 32 hex digits.
+func newRequestID() string {
+	var raw [16]byte
+	_, _ = rand.Read(raw[:]) // crypto/rand.Read never returns an error.
+	var id [2 * len(raw)]byte
+	hex.Encode(id[:], raw[:])
+	return string(id[:])
 }
 
 // delay waits for the latency before anything else happens. A request whose
@@ -87,12 +100,16 @@ const (
 // request of an operation on, with its clusterId path value unescaped, as
 // ServeMux would.
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rawID, method, operation, ok := rt.route(r.URL.EscapedPath())
+	rawID, isDrop, ok := routePath(r.URL.EscapedPath())
 	if !ok {
 		// ASSUMPTION: the vendor does not document unknown paths; 404 is a
 		// 4XX, which the spec declares with the envelope.
 		respond(w, errorAnswer(http.StatusNotFound, "Not found."))
 		return
+	}
+	method, operation := http.MethodGet, rt.describe
+	if isDrop {
+		method, operation = http.MethodDelete, rt.drop
 	}
 	if r.Method != method {
 		// ASSUMPTION: the vendor does not document this answer; 405 is a
@@ -106,20 +123,20 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	operation(w, r)
 }
 
-// route returns the raw clusterId segment of a path of one of the
-// operations' shapes, /v2/clusters/{clusterId}/drop or
-// /v2/clusters/{clusterId}, whatever the segment holds, with the method and
-// the handler of that operation.
-func (rt *router) route(escapedPath string) (rawID, method string, operation http.HandlerFunc, ok bool) {
+// routePath returns the raw clusterId segment of a path of one of the
+// operations' shapes, /v2/clusters/{clusterId}/drop (isDrop) or
+// /v2/clusters/{clusterId}, whatever the segment holds. The router and the
+// fast path route by it alike.
+func routePath(escapedPath string) (rawID string, isDrop, ok bool) {
 	rest, ok := strings.CutPrefix(escapedPath, "/v2/clusters/")
 	if !ok {
-		return "", "", nil, false
+		return "", false, false
 	}
 	if id, isDrop := strings.CutSuffix(rest, "/drop"); isDrop && !strings.Contains(id, "/") {
-		return id, http.MethodDelete, rt.drop, true
+		return id, true, true
 	}
 	if rest == "" || strings.Contains(rest, "/") {
-		return "", "", nil, false
+		return "", false, false
 	}
-	return rest, http.MethodGet, rt.describe, true
+	return rest, false, true
 }

@@ -109,19 +109,25 @@ func (s *Server) authenticate(next api.StrictHandlerFunc, _ string) api.StrictHa
 func (s *Server) limitRate(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		if key, ok := keyFrom(ctx); ok && !s.allow(key, operationID) {
-			// ASSUMPTION: the vendor documents the limit but not what
-			// exceeding it returns. Clients in the wild treat 429 as "rate
-			// limit reached"; the body is the envelope with the status as its
-			// code, and Retry-After is a second, by which a whole new budget
-			// has accrued. The spec declares no Retry-After, so the typed 4XX
-			// answer has no field for it: it is set on w, which the generated
-			// code writes the answer to without touching it.
-			w.Header().Set("Retry-After", "1")
-			return errorAnswer(http.StatusTooManyRequests,
-				fmt.Sprintf("Rate limit exceeded. The limit is %d requests per second per user per endpoint.", s.rateLimit)), nil
+			return s.rateLimited(w), nil
 		}
 		return next(ctx, w, r, request)
 	}
+}
+
+// rateLimited is the answer to a request past its key's rate limit, whose
+// Retry-After header it sets on w.
+//
+// ASSUMPTION: the vendor documents the limit but not what exceeding it
+// returns. Clients in the wild treat 429 as "rate limit reached"; the body
+// is the envelope with the status as its code, and Retry-After is a second,
+// by which a whole new budget has accrued. The spec declares no
+// Retry-After, so the typed 4XX answer has no field for it: it is set on w,
+// which the generated code writes the answer to without touching it.
+func (s *Server) rateLimited(w http.ResponseWriter) reply {
+	w.Header().Set("Retry-After", "1")
+	return errorAnswer(http.StatusTooManyRequests,
+		fmt.Sprintf("Rate limit exceeded. The limit is %d requests per second per user per endpoint.", s.rateLimit))
 }
 
 // refuseNonconforming answers a request whose content the Validator refused,
