@@ -28,7 +28,7 @@ type GateOptions struct {
 	// percentage of the spec's items; 0 asks nothing. It implies Coverage.
 	MinCoverage float64
 	// Strict turns the Verdict's warnings into failures, and reports
-	// properties outside the schema as violations.
+	// properties outside the schema as violations (Validator.Strict).
 	Strict bool
 }
 
@@ -57,11 +57,28 @@ type Verdict struct {
 // gate nor its report holds a corpus: its memory does not grow with the
 // corpus. It returns the Verdict, and, like CheckCassettes, a
 // *CassetteError for an unreadable input.
+//
+// The Verdict always carries the corpus's warnings; under opts.Strict
+// they fail it, and the Validator is v.Strict(). With opts.Coverage or
+// opts.MinCoverage, it carries the coverage too, and a coverage below
+// opts.MinCoverage fails it. An opts.MinCoverage that is not a percentage
+// is an error, before anything is read.
 func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, paths ...string) (Verdict, error) {
+	if !(opts.MinCoverage >= 0 && opts.MinCoverage <= 100) { // NaN too.
+		return Verdict{}, fmt.Errorf("conformance: minimum coverage %v is not a percentage from 0 to 100", opts.MinCoverage)
+	}
 	rw, err := newReportWriter(opts.Format)
 	if err != nil {
 		return Verdict{}, err
 	}
+	if opts.Strict {
+		v = v.Strict()
+	}
+	var coverage *CoverageCounter
+	if opts.Coverage || opts.MinCoverage > 0 {
+		coverage = v.NewCoverageCounter()
+	}
+	var warnings warningCounter
 	sp := &spool{}
 	defer sp.close()
 	var verdict Verdict
@@ -73,13 +90,23 @@ func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, pat
 		} else {
 			s.Failed++
 		}
+		warnings.observe(r)
+		if coverage != nil {
+			coverage.Observe(r)
+		}
 		rw.observe(r)
 		return sp.add(r)
 	})
 	if err != nil {
 		return Verdict{}, err
 	}
-	verdict.Failed = s.Failed > 0
+	verdict.Warnings = warnings.warnings()
+	verdict.Failed = s.Failed > 0 || (opts.Strict && len(verdict.Warnings) > 0)
+	if coverage != nil {
+		verdict.Coverage = coverage.Coverage()
+		verdict.Coverage.Minimum = opts.MinCoverage
+		verdict.Failed = verdict.Failed || verdict.Coverage.Percent < opts.MinCoverage
+	}
 	next, err := sp.replay()
 	if err != nil {
 		return Verdict{}, err
