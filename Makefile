@@ -12,7 +12,7 @@ CGO_OK  := $(shell cc=$$($(GO) env CC 2>/dev/null); \
 	[ "$$($(GO) env CGO_ENABLED 2>/dev/null)" = 1 ] && command -v "$${cc%% *}" >/dev/null 2>&1 && echo 1 || echo 0)
 export CGO_ENABLED := $(CGO_OK)
 RACE    := $(if $(filter 1,$(CGO_OK)),-race)
-CORPUS  := conformance/testdata/cassettes
+CORPUS  := conformance/testdata/cassettes conformance/testdata/har
 
 .PHONY: all generate check-generated lint spec-lint breaking regen test conformance conformance-live bench fuzz
 

@@ -450,13 +450,13 @@ func TestLooks(t *testing.T) {
 }
 
 // TestReadRedoclyProxyHAR reads a HAR file that a real tool wrote:
-// testdata/redocly-proxy.har, recorded by `redocly proxy` (@redocly/cli
+// conformance/testdata/har/redocly-proxy.har, recorded by `redocly proxy` (@redocly/cli
 // 2.77.0) in front of `zcdrop mock` on loopback while zcdrop described and
 // dropped clusters, with one edit: each Authorization value made "Bearer
 // REDACTED". Every entry reads as what go-vcr would have recorded through
 // that proxy, at its line, and survives a round trip.
 func TestReadRedoclyProxyHAR(t *testing.T) {
-	data, err := os.ReadFile("testdata/redocly-proxy.har")
+	data, err := os.ReadFile("../../conformance/testdata/har/redocly-proxy.har")
 	if err != nil {
 		t.Fatal(err)
 	}
