@@ -13,32 +13,31 @@ import (
 	"github.com/zcdrop/zcdrop/internal/redact"
 )
 
-// Strict mode. openapi.yaml tolerates properties that it does not declare,
-// since APIs add fields, and so does a Validator. A strict one reports
-// each of them as a violation, for a gate that wants to hear of a field
+// Strict returns a Validator that checks as v does, and also reports each
+// property outside the schema as a violation. openapi.yaml tolerates
+// properties that it does not declare, since APIs add fields, and so does
+// a Validator; a strict one is for a gate that wants to hear of a field
 // before a client depends on it. The rule:
 //
-//   - A JSON body (request or response) that conforms to its schema
-//     otherwise is walked with that schema. A body that does not conform
-//     is reported for that alone: which branch of a oneOf applies to it
-//     is not known.
+//   - A JSON body, a request's or a response's, that conforms to its
+//     schema otherwise is walked with that schema. A body that does not
+//     is reported for that alone: which branch of a oneOf applies to it is
+//     not known.
 //   - The properties that apply to an object are those that its schema
 //     declares, with those of its allOf members and of the oneOf and anyOf
 //     branches that the object matches. A member that none of them names
-//     is reported, at its JSON pointer ("/data/region").
-//   - An object whose schemas declare no properties at all is a free-form
-//     object, and nothing in it is reported.
+//     is reported at its JSON pointer ("/data/region").
+//   - An object whose schemas declare no properties at all is free-form,
+//     and nothing in it is reported.
 //   - An object whose schemas say additionalProperties (true, or a
-//     schema), or patternProperties or unevaluatedProperties, is a map
-//     that the spec allows explicitly, and nothing in it is reported;
+//     schema), patternProperties or unevaluatedProperties is a map that
+//     the spec allows explicitly, and nothing in it is reported;
 //     additionalProperties: false is reported already, strict or not.
 //   - Declared properties and array items are walked in turn.
-
-// Strict returns a Validator that checks as v does, and also reports
-// properties outside the schema as violations (see the rule above). It
-// shares v's compiled spec, so it costs a copy of a few words; the fast
-// path stays on, proving conforming exchanges that hold no undeclared
-// property.
+//
+// The strict Validator shares v's compiled spec, so it costs a copy of a
+// few words, and its fast path stays on, proving conforming exchanges
+// that hold no undeclared property.
 func (v *Validator) Strict() *Validator {
 	c := *v
 	c.strict = true
