@@ -125,6 +125,31 @@ func TestWriteReportGolden(t *testing.T) {
 	}
 }
 
+// TestGateWritesEveryFormat: Gate, whose Results go through its spool,
+// writes in every format what WriteReport writes of CheckCassettes's
+// Results, the HTML report's exchanges included.
+func TestGateWritesEveryFormat(t *testing.T) {
+	v := newTestValidator(t)
+	results, err := v.CheckCassettes(context.Background(), goldenInput...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range formats {
+		t.Run(string(f), func(t *testing.T) {
+			var want, got bytes.Buffer
+			if err := WriteReport(&want, f, results); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := v.Gate(context.Background(), &got, GateOptions{Format: f}, goldenInput...); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("Gate wrote\n%s\nWriteReport\n%s", got.String(), want.String())
+			}
+		})
+	}
+}
+
 // TestReportShowsTheCorpus: every format shows the warnings, the notices
 // and the coverage of a Verdict that has them.
 func TestReportShowsTheCorpus(t *testing.T) {
