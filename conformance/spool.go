@@ -30,6 +30,12 @@ type GateOptions struct {
 	// Strict turns the Verdict's warnings into failures, and reports
 	// properties outside the schema as violations (Validator.Strict).
 	Strict bool
+	// IgnoreUndeclared makes traffic that the spec does not declare (a
+	// request whose path matches no operation: a browser's or a proxy's
+	// other traffic in a HAR file) a notice instead of a violation. The
+	// host is not judged: the gate routes on the path alone, so that
+	// traffic recorded against a mock or through a proxy is checked.
+	IgnoreUndeclared bool
 }
 
 // Verdict is what Gate concluded of a corpus.
@@ -84,6 +90,9 @@ func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, pat
 	var verdict Verdict
 	s := &verdict.Summary
 	err = v.CheckCassettesFunc(ctx, paths, func(r Result) error {
+		if opts.IgnoreUndeclared {
+			noticeUndeclared(&r)
+		}
 		s.Total++
 		if r.OK {
 			s.Passed++
@@ -115,6 +124,21 @@ func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, pat
 		return Verdict{}, fmt.Errorf("conformance: write report: %w", err)
 	}
 	return verdict, nil
+}
+
+// noticeUndeclared makes r's finding that its path matches no operation
+// a notice; r then passes unless something else is wrong with it.
+func noticeUndeclared(r *Result) {
+	kept := r.Violations[:0]
+	for _, v := range r.Violations {
+		if v.Pointer == PointerPath {
+			r.Notices = append(r.Notices, v)
+		} else {
+			kept = append(kept, v)
+		}
+	}
+	r.Violations = kept
+	r.OK = len(kept) == 0
 }
 
 // spool keeps Results in order, gob-encoded, for a report written once

@@ -14,8 +14,10 @@ type Warning struct {
 // The codes of Warning. A corpus gets at most one of them: each is a
 // special case of the next, and the most precise one is given.
 const (
-	// WarningEmpty is a corpus with no interactions: nothing was checked.
-	// A HAR file may hold no entries.
+	// WarningEmpty is a corpus with no exchange of an operation that the
+	// spec declares: nothing was checked. A HAR file of a browser's or a
+	// proxy's traffic may hold none, and under --ignore-undeclared its
+	// other entries are only notices.
 	WarningEmpty = "empty"
 	// WarningOnly401 is a corpus whose every answer is HTTP 401: only the
 	// error envelope of an unauthorized request was checked, and a corpus
@@ -29,13 +31,16 @@ const (
 // warningCounter gathers, one Result at a time, what the warnings of a
 // corpus depend on, in a few counters whatever its size.
 type warningCounter struct {
-	total, unauthorized, successes int
+	total, declared, unauthorized, successes int
 }
 
 // observe counts r. A success counts whether or not it conforms: one that
 // does not fails the gate anyway.
 func (w *warningCounter) observe(r Result) {
 	w.total++
+	if r.Exercised.Operation != "" {
+		w.declared++
+	}
 	switch {
 	case r.StatusCode == 401:
 		w.unauthorized++
@@ -49,6 +54,13 @@ func (w *warningCounter) warnings() []Warning {
 	switch {
 	case w.total == 0:
 		return []Warning{{Code: WarningEmpty, Message: "the corpus holds no interactions, so nothing was checked"}}
+	case w.declared == 0:
+		subject := fmt.Sprintf("none of the %d interactions is", w.total)
+		if w.total == 1 {
+			subject = "the one interaction is not"
+		}
+		return []Warning{{Code: WarningEmpty, Message: subject +
+			" an exchange of an operation that the spec declares, so nothing was checked"}}
 	case w.unauthorized == w.total:
 		subject := fmt.Sprintf("all %d interactions were", w.total)
 		if w.total == 1 {

@@ -7,10 +7,12 @@ import (
 // TestWarnings: an empty corpus, one of nothing but 401s and one without
 // a success each get their one warning, and a corpus with a success none.
 func TestWarnings(t *testing.T) {
-	success := Result{StatusCode: 200, Exercised: Exercised{Branch: BranchSuccess}}
-	businessError := Result{StatusCode: 200, Exercised: Exercised{Branch: BranchError, Code: 96018}}
-	unauthorized := Result{StatusCode: 401, Exercised: Exercised{Branch: BranchError, Code: 21119}}
-	successOn401 := Result{StatusCode: 401, Exercised: Exercised{Branch: BranchSuccess}}
+	const op = "dropCluster"
+	success := Result{StatusCode: 200, Exercised: Exercised{Operation: op, Branch: BranchSuccess}}
+	businessError := Result{StatusCode: 200, Exercised: Exercised{Operation: op, Branch: BranchError, Code: 96018}}
+	unauthorized := Result{StatusCode: 401, Exercised: Exercised{Operation: op, Branch: BranchError, Code: 21119}}
+	successOn401 := Result{StatusCode: 401, Exercised: Exercised{Operation: op, Branch: BranchSuccess}}
+	undeclared := Result{StatusCode: 200} // No operation matched its path.
 	failedSuccess := success
 	failedSuccess.OK = false
 	tests := []struct {
@@ -20,6 +22,10 @@ func TestWarnings(t *testing.T) {
 		message string
 	}{
 		{name: "empty", want: WarningEmpty, message: "the corpus holds no interactions, so nothing was checked"},
+		{name: "only undeclared traffic", results: []Result{undeclared, undeclared}, want: WarningEmpty,
+			message: "none of the 2 interactions is an exchange of an operation that the spec declares, so nothing was checked"},
+		{name: "one undeclared", results: []Result{undeclared}, want: WarningEmpty,
+			message: "the one interaction is not an exchange of an operation that the spec declares, so nothing was checked"},
 		{name: "one 401", results: []Result{unauthorized}, want: WarningOnly401,
 			message: "the one interaction was answered HTTP 401, so nothing was checked but the answer to an unauthorized request; was the traffic recorded with a valid API key?"},
 		{name: "only 401s", results: []Result{unauthorized, unauthorized, successOn401}, want: WarningOnly401,
@@ -29,6 +35,7 @@ func TestWarnings(t *testing.T) {
 		{name: "one business error", results: []Result{businessError}, want: WarningNoSuccess,
 			message: "the one interaction is not a successful exchange (HTTP 200 with code 0) of any operation, so no success body was checked"},
 		{name: "a success", results: []Result{unauthorized, businessError, success}},
+		{name: "a success among undeclared traffic", results: []Result{undeclared, success, undeclared}},
 		{name: "a success that breaks the spec fails the gate anyway", results: []Result{failedSuccess}},
 	}
 	for _, tt := range tests {
