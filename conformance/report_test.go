@@ -44,8 +44,8 @@ var goldenInput = append(slices.Clone(reportInput),
 	"testdata/negative/describe-html-on-200.yaml",
 	"testdata/negative/credential-cookie.yaml")
 
-// corpusReport is a report on a corpus as --strict --coverage would give
-// it, made by hand since this package's tests do not set the warnings and
+// corpusReport is a report on a corpus as --strict --min-coverage 80
+// would give it, made by hand since this package's tests do not set the warnings and
 // the coverage: three interactions that pass, all answered 401, one of
 // them with a notice, warned about, and failed under --strict.
 func corpusReport() (*Verdict, []Result) {
@@ -69,7 +69,7 @@ func corpusReport() (*Verdict, []Result) {
 	v := &Verdict{
 		Summary:  Summarize(results),
 		Warnings: []Warning{{Code: "only-401", Message: "all 3 interactions were answered HTTP 401, so nothing was checked but the answer to an unauthorized request; was the traffic recorded with a valid API key?"}},
-		Coverage: &Coverage{Items: items, Exercised: 4, Percent: 50},
+		Coverage: &Coverage{Items: items, Exercised: 4, Percent: 50, Minimum: 80},
 		Failed:   true,
 	}
 	return v, results
@@ -163,12 +163,12 @@ func TestReportShowsTheCorpus(t *testing.T) {
 		format Format
 		want   []string
 	}{
-		{FormatText, []string{"warning: " + warning, "other-path.yaml:14: notice: request path: " + notice, headline + ")\n", "96018                                 never\n"}},
-		{FormatJSON, []string{`"code": "only-401"`, `"message": "` + notice, `"percent": 50`, `"exercised": 4`}},
-		{FormatJUnit, []string{`<testcase classname="zcdrop conformance" name="corpus">`, `type="corpus"`, "warning: " + warning, "<system-out><![CDATA[testdata/recorded/other-path.yaml:14: notice: request path: " + notice, headline + ")\n"}},
-		{FormatGitHub, []string{"::warning title=zcdrop conformance%3A only-401::" + warning, "::notice file=testdata/recorded/other-path.yaml,line=14,", "::group::" + headline + "25)\n", "200                                   never\n", "1\n::endgroup::\n"}},
+		{FormatText, []string{"warning: " + warning, "other-path.yaml:14: notice: request path: " + notice, headline + "), below the minimum of 80%\n", "96018                                 never\n"}},
+		{FormatJSON, []string{`"code": "only-401"`, `"message": "` + notice, `"percent": 50`, `"exercised": 4`, `"minimum": 80`}},
+		{FormatJUnit, []string{`<testcase classname="zcdrop conformance" name="corpus">`, `type="corpus"`, "warning: " + warning, "<system-out><![CDATA[testdata/recorded/other-path.yaml:14: notice: request path: " + notice, headline + "), below the minimum of 80%\n"}},
+		{FormatGitHub, []string{"::warning title=zcdrop conformance%3A only-401::" + warning, "::notice file=testdata/recorded/other-path.yaml,line=14,", "::group::" + headline + "25), below the minimum of 80%25\n", "200                                   never\n", "1\n::endgroup::\n"}},
 		{FormatSARIF, []string{`"toolExecutionNotifications": [`, `"text": "` + warning, `"level": "note"`, `"percent": 50`}},
-		{FormatHTML, []string{`<section id="warnings">`, warning, `<section id="notices">`, notice, "<p>" + headline + ")</p>", `<tr class="never"><td>error-code</td>`}},
+		{FormatHTML, []string{`<section id="warnings">`, warning, `<section id="notices">`, notice, "<p>" + headline + "), below the minimum of 80%</p>", `<tr class="never"><td>error-code</td>`}},
 	} {
 		t.Run(string(tt.format), func(t *testing.T) {
 			var buf bytes.Buffer
@@ -547,4 +547,30 @@ func FuzzWriteReport(f *testing.F) {
 			t.Fatalf("not well-formed: %v\n%q", err, junit.String())
 		}
 	})
+}
+
+func TestCoverageHeadline(t *testing.T) {
+	items := make([]CoverageItem, 2000)
+	share := 0.29 // A variable: the product below is a float's, not a constant's.
+	for _, tt := range []struct {
+		exercised        int
+		percent, minimum float64
+		want             string
+	}{
+		{1000, 50, 0, "coverage: 1000 of 2000 spec items exercised (50.0%)"},
+		{1999, 99.95, 0, "coverage: 1999 of 2000 spec items exercised (99.9%)"},
+		{2000, 100, 100, "coverage: 2000 of 2000 spec items exercised (100.0%), at least the minimum of 100%"},
+		{1, 0.05, 0, "coverage: 1 of 2000 spec items exercised (<0.1%)"},
+		{580, share * 100, 0, "coverage: 580 of 2000 spec items exercised (29.0%)"}, // 28.999999999999996
+		{0, 0, 0, "coverage: 0 of 2000 spec items exercised (0.0%)"},
+		{1250, 62.5, 62.5, "coverage: 1250 of 2000 spec items exercised (62.5%), at least the minimum of 62.5%"},
+		{1249, 62.45, 62.5, "coverage: 1249 of 2000 spec items exercised (62.4%), below the minimum of 62.5%"},
+	} {
+		t.Run(tt.want, func(t *testing.T) {
+			c := &Coverage{Items: items, Exercised: tt.exercised, Percent: tt.percent, Minimum: tt.minimum}
+			if got := coverageHeadline(c); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"text/tabwriter"
 
@@ -66,23 +67,30 @@ func summaryLine(s Summary) string {
 	return fmt.Sprintf("%d %s: %d passed, %d failed", s.Total, noun, s.Passed, s.Failed)
 }
 
-// coverageHeadline says how much of the spec a corpus exercised.
+// coverageHeadline says how much of the spec a corpus exercised, and how
+// that compares with the minimum asked for, if one was.
 func coverageHeadline(c *Coverage) string {
-	return fmt.Sprintf("coverage: %d of %d spec items exercised (%s)", c.Exercised, len(c.Items), percent(c.Percent))
+	s := fmt.Sprintf("coverage: %d of %d spec items exercised (%s)", c.Exercised, len(c.Items), percent(c.Percent))
+	minimum := strconv.FormatFloat(c.Minimum, 'f', -1, 64) + "%"
+	switch {
+	case c.Minimum <= 0:
+	case c.Percent < c.Minimum:
+		s += ", below the minimum of " + minimum
+	default:
+		s += ", at least the minimum of " + minimum
+	}
+	return s
 }
 
-// percent renders p with one decimal, never rounded to 100% or 0%
-// unless it is: a corpus that missed one item of two thousand did not
-// exercise everything.
+// percent renders p with one decimal, cut rather than rounded: a corpus
+// that missed one item of two thousand did not exercise 100%, nor one
+// below a minimum reach it. The tiny slack keeps a float such as
+// 28.999999999999996 (29 of 100) at 29.0.
 func percent(p float64) string {
-	s := strconv.FormatFloat(p, 'f', 1, 64)
-	switch {
-	case s == "100.0" && p < 100:
-		s = "99.9"
-	case s == "0.0" && p > 0:
-		s = "0.1"
+	if p > 0 && p < 0.1 {
+		return "<0.1%"
 	}
-	return s + "%"
+	return strconv.FormatFloat(math.Floor(p*10+1e-9)/10, 'f', 1, 64) + "%"
 }
 
 // writeCoverageText writes c as a table, each row after indent: the
