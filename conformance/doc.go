@@ -20,14 +20,18 @@
 // its context says so (WithBasePath), as the front door's requests do.
 //
 // Recorded traffic: CheckCassettes judges every interaction of go-vcr v4
-// cassettes (format version 2) and WriteReport writes the verdicts as text,
-// JSON or JUnit; CheckAndReport does both as `zcdrop conformance` does in
-// CI, in memory that does not grow with the corpus. It reads cassettes as
-// the hostile input that a pull request may hold: regular files only,
-// within a budget (MaxCassetteBytes and the rest), a few parts of
-// cassettes at a time, stopping when ctx ends; and it fails a recording
-// that holds a credential anywhere, or whose lengths do not match its
-// bodies. A
+// cassettes (format version 2) and of HAR 1.2 files, told apart by their
+// content, and WriteReport writes the verdicts in a Format (text, JSON,
+// JUnit, GitHub annotations, SARIF, HTML). Gate does both as `zcdrop
+// conformance` does in CI, in memory that does not grow with the corpus,
+// and returns a Verdict: each finding at the line of its file, warnings for
+// a corpus that passes while proving little, and, with GateOptions, what
+// the corpus covered of the spec (Coverage), strict checks
+// (Validator.Strict) and undeclared traffic as notices. It reads its
+// inputs as the hostile input that a pull request may hold: regular files
+// only, within a budget (MaxCassetteBytes and the rest), a few parts of
+// files at a time, stopping when ctx ends; and it fails a recording that
+// holds a credential anywhere, or whose lengths do not match its bodies. A
 // Recorder records live traffic as such cassettes, with every secret
 // redacted, and a Replayer serves them to a client under test, never the
 // network (conformancetest.NewReplayer wraps it for tests).
