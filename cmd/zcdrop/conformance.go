@@ -56,8 +56,7 @@ report is written once every input has been read; an unreadable one leaves
 it unwritten.
 `,
 	exitCodes: `  0  every interaction conforms
-  1  an interaction breaks the spec, coverage is below --min-coverage, or a
-     warning under --strict
+  1  an interaction breaks the spec, coverage is below --min-coverage, or a warning under --strict
   2  usage error, unreadable input or an interrupt (no verdict was given)
 `,
 }

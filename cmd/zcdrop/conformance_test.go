@@ -67,10 +67,10 @@ func TestConformanceExitCodes(t *testing.T) {
 			"", "zcdrop conformance: needs at least one cassette file or directory"},
 		{"flag after a path", []string{shippedCorpus, "--format", "json"}, exitUsage,
 			"", `zcdrop conformance: flags must come before PATH; "--format" came after it`},
-		{"unknown flag", []string{"--strict", shippedCorpus}, exitUsage,
-			"", "flag provided but not defined: -strict"},
+		{"unknown flag", []string{"--lenient", shippedCorpus}, exitUsage,
+			"", "flag provided but not defined: -lenient"},
 		{"help", []string{"-h"}, exitOK,
-			"", "Usage: zcdrop conformance [--format text|json|junit|github|sarif|html] [--base-path PATH] PATH..."},
+			"", "Usage: zcdrop conformance [--format text|json|junit|github|sarif|html] [--coverage] [--min-coverage N] [--strict] [--ignore-undeclared] [--base-path PATH] PATH..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,7 +6,7 @@
 //	zcdrop drop [flags] CLUSTER_ID
 //	zcdrop describe [flags] CLUSTER_ID
 //	zcdrop wait [flags] CLUSTER_ID
-//	zcdrop conformance [--format text|json|junit] PATH...
+//	zcdrop conformance [flags] PATH...
 //	zcdrop record convert [--to har|cassette] IN OUT
 //	zcdrop probe [--record DIR] [flags]
 //	zcdrop mock --api-key KEY --cluster ID [flags]
@@ -87,7 +87,7 @@ Usage:
   zcdrop drop [flags] CLUSTER_ID                          drop a cluster (asks first)
   zcdrop describe [flags] CLUSTER_ID                      print a cluster's status (sends no drop)
   zcdrop wait [flags] CLUSTER_ID                          wait until a cluster is gone (sends no drop)
-  zcdrop conformance [--format text|json|junit] PATH...  check go-vcr cassettes against the spec
+  zcdrop conformance [flags] PATH...                      check cassettes and HAR files against the spec
   zcdrop record convert [--to har|cassette] IN OUT        turn HAR into a go-vcr cassette and back, redacted
   zcdrop probe [--record DIR] [flags]                     check the live API with probes that delete nothing
   zcdrop mock --api-key KEY --cluster ID [flags]          serve a local mock control plane

@@ -51,7 +51,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	keyFile := fs.String("api-key-file", "", apiKeyFileUsage)
 	region := fs.String("region", "global", "control plane: global or cn")
 	override := fs.String("base-url", "", "send requests to `URL` (https, or http on loopback); overrides --region")
-	formatName := fs.String("format", string(conformance.FormatText), "report `format`: text, json or junit")
+	formatName := fs.String("format", string(conformance.FormatText), "report `format`: text, json, junit, github, sarif or html")
 	recordDir := fs.String("record", "", "save each answered probe as a cassette in `DIR`")
 	dropID := fs.String("drop-cluster", "", "also REALLY DROP cluster `ID` (needs --i-understand-this-deletes-data)")
 	confirmed := fs.Bool("i-understand-this-deletes-data", false, "confirm --drop-cluster")
