@@ -8,8 +8,12 @@
 //     cassette each (GateCorpus at -cpu 1 over -cpu 2), at least 1.6;
 //   - the gate's peak heap over 10,000 interactions in one cassette against
 //     1,000 (GatePeakHeap's heap-10k/1k metric), at most 1.2;
+//   - the reference mock's throughput over a bare net/http handler's, on
+//     one describe answer (BareHandler / Mock), at least 0.75, when the run
+//     has them;
 //
-// and the gate's throughput over each corpus at each core count.
+// and the gate's throughput over each corpus at each core count, with the
+// share of its time that reading alone takes (GateRead over GateCorpus).
 //
 // Usage (make bench runs it so):
 //

@@ -16,6 +16,8 @@ const (
 	dropRaw             = "BenchmarkDropRaw"
 	gateCorpus          = "BenchmarkGateCorpus"
 	gateRead            = "BenchmarkGateRead"
+	mockDescribe        = "BenchmarkMock/describe"
+	bareDescribe        = "BenchmarkBareHandler/describe"
 	gateScaling         = gateCorpus + "/10k/file-each"
 	gatePeakHeap        = "BenchmarkGatePeakHeap"
 )
@@ -53,6 +55,9 @@ func report(w io.Writer, r *results) bool {
 	// No target: the names in a directory are listed whole, to be read in
 	// lexical order, and 10,000 names take about a megabyte.
 	p.info("gate peak heap 10k / 1k (file each)", metric(r, gatePeakHeap+"/file-each", "heap-10k/1k"), "no target: a directory's names are listed whole, to keep their order")
+	// The mock over a bare handler's answer, as scripts/bench-mock.sh
+	// measures it under wrk: here through the test's own client.
+	p.ratio("mock / bare net/http (describe, loopback)", target{false, 0.75}, false, sameProcs(r, bareDescribe, mockDescribe, "ns/op"))
 	p.throughput(r)
 	return p.complete
 }
