@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/zcdrop/zcdrop/conformance"
@@ -61,6 +63,9 @@ it unwritten.
 `,
 }
 
+// gateGCPercent is the garbage collector's target for zcdrop conformance.
+const gateGCPercent = 400
+
 // runConformance is "zcdrop conformance", the gate over recorded traffic. It
 // gives a verdict only when it could read every input, so that exit code 1
 // always means "a violation was found" and never "a file could not be read".
@@ -104,6 +109,13 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		printError(stderr, "conformance", "%v", err)
 		return exitUsage
+	}
+	if os.Getenv("GOGC") == "" {
+		// The gate's live heap is a few MiB whatever the corpus (it
+		// streams), and a run is short: collecting at four times the live
+		// heap, not twice, costs some 10 MiB and makes a large corpus's
+		// run about a quarter faster. GOGC, when set, decides instead.
+		debug.SetGCPercent(gateGCPercent)
 	}
 	// The report is written once every input has been read, or not at
 	// all: without its report, as with an unreadable input, the gate has

@@ -77,13 +77,9 @@ func (e *Error) Unwrap() error { return e.Err }
 // cassettes only, so lim.Stream is not used: a file larger than
 // lim.FileBytes is refused.
 func ReadCorpus(ctx context.Context, lim Limits, paths []string, visit func(file string, data []byte, c *vcr.Cassette) error) error {
-	files, err := distinctFiles(ctx, paths)
-	if err != nil {
-		return err
-	}
 	var bytes int64
 	interactions := 0
-	for _, f := range files {
+	return eachDistinctFile(ctx, paths, func(f corpusFile) error {
 		c, text, _, err := readCassette(ctx, lim, f)
 		if err != nil {
 			return err
@@ -93,11 +89,8 @@ func ReadCorpus(ctx context.Context, lim Limits, paths []string, visit func(file
 		if err := lim.overCorpus(f.path, bytes, interactions); err != nil {
 			return err
 		}
-		if err := visit(f.path, []byte(text), c); err != nil {
-			return err
-		}
-	}
-	return nil
+		return visit(f.path, []byte(text), c)
+	})
 }
 
 // overCorpus returns the *Error for file when the corpus read so far, file
@@ -154,10 +147,6 @@ const (
 func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 	work func(ctx context.Context, p Part) (T, error),
 	emit func(p Part, result T) error) error {
-	files, err := distinctFiles(ctx, paths)
-	if err != nil {
-		return err
-	}
 	workers = max(1, workers)
 	// No worker outlives Each: the deferred cancel runs first, and stops
 	// them, and then Each waits for them.
@@ -201,12 +190,14 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 			}
 			return true
 		}
-		for _, f := range files {
+		// The files are found as they are read: a path that names none
+		// is an error in its place, after the files before it.
+		walkErr := eachDistinctFile(ctx, paths, func(f corpusFile) error {
 			if !lim.Stream || f.size <= lim.FileBytes {
 				if !send(&job{file: f, first: true}) {
-					return
+					return errStopped
 				}
-				continue
+				return nil
 			}
 			// A stream is cut here, in order; a cassette's chunks are
 			// decoded on the workers. It ends at its first error, which
@@ -218,8 +209,12 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 				first = false
 				return send(j) && pc.err == nil
 			}) {
-				return
+				return errStopped
 			}
+			return nil
+		})
+		if walkErr != nil && !errors.Is(walkErr, errStopped) {
+			send(&job{first: true, piece: &piece{err: walkErr}})
 		}
 	}()
 	for range workers {
@@ -354,7 +349,8 @@ func streamPieces(ctx context.Context, lim Limits, file string, send func(pc *pi
 // harSniffBytes is how much of a file har.Looks is shown.
 const harSniffBytes = 512
 
-// errStopped stops har.Each when send does.
+// errStopped stops har.Each, and the walk of the corpus, when sending a
+// job does.
 var errStopped = errors.New("stopped")
 
 // streamHAR reads the HAR file at file from r, handing send a piece of
@@ -432,50 +428,52 @@ func streamError(lim Limits, file string, err error) error {
 	return &Error{File: file, Err: err}
 }
 
-// distinctFiles resolves paths to the cassette files they name, in order,
-// each file once however it is named. A file that cannot be stated is kept,
-// for readCassette to say why.
-func distinctFiles(ctx context.Context, paths []string) ([]corpusFile, error) {
-	var files []string
-	for _, p := range paths {
-		found, err := cassetteFiles(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, found...)
-	}
-	out := make([]corpusFile, 0, len(files))
+// eachDistinctFile resolves paths to the cassette files they name, in
+// order, each file once however it is named, and hands each to fn as it
+// is found, so that reading can begin before a large directory has been
+// stated whole. A file that cannot be stated is handed over all the same,
+// for readCassette to say why. It stops at the first error, fn's included.
+func eachDistinctFile(ctx context.Context, paths []string, fn func(f corpusFile) error) error {
 	seen := map[fileID][]os.FileInfo{}
 	seenIDs := map[fileIdentity]struct{}{}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		info, err := os.Stat(f)
+	for _, p := range paths {
+		files, err := cassetteFiles(ctx, p)
 		if err != nil {
-			out = append(out, corpusFile{path: f, size: -1})
-			continue
+			return err
 		}
-		if key, ok := identity(info); ok {
-			// Where the system names a file by device and inode, that
-			// name alone is kept, not the FileInfo of each file.
-			if _, dup := seenIDs[key]; dup {
+		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			info, err := os.Stat(f)
+			if err != nil {
+				if err := fn(corpusFile{path: f, size: -1}); err != nil {
+					return err
+				}
 				continue
 			}
-			seenIDs[key] = struct{}{}
-			out = append(out, corpusFile{f, info.Size(), info.Mode().IsRegular()})
-			continue
+			if key, ok := identity(info); ok {
+				// Where the system names a file by device and inode, that
+				// name alone is kept, not the FileInfo of each file.
+				if _, dup := seenIDs[key]; dup {
+					continue
+				}
+				seenIDs[key] = struct{}{}
+			} else {
+				// Files that are one are of one size and time; os.SameFile
+				// tells apart the few that share both.
+				id := fileID{info.Size(), info.ModTime().UnixNano()}
+				if slices.ContainsFunc(seen[id], func(s os.FileInfo) bool { return os.SameFile(s, info) }) {
+					continue
+				}
+				seen[id] = append(seen[id], info)
+			}
+			if err := fn(corpusFile{f, info.Size(), info.Mode().IsRegular()}); err != nil {
+				return err
+			}
 		}
-		// Files that are one are of one size and time; os.SameFile tells
-		// apart the few that share both.
-		id := fileID{info.Size(), info.ModTime().UnixNano()}
-		if slices.ContainsFunc(seen[id], func(s os.FileInfo) bool { return os.SameFile(s, info) }) {
-			continue
-		}
-		seen[id] = append(seen[id], info)
-		out = append(out, corpusFile{f, info.Size(), info.Mode().IsRegular()})
 	}
-	return out, nil
+	return nil
 }
 
 // corpusFile is a file of the corpus, and its size when it was found, -1

@@ -314,3 +314,33 @@ func TestEachReadsHAR(t *testing.T) {
 		t.Errorf("a.har's entry at line %d, c.yml's interaction at line %d; want past the head, and 3", got[0].line, got[301].line)
 	}
 }
+
+// TestEachFindsFilesAsItReads: a path that names nothing is an error in
+// its place among the paths: after the files of the paths before it, and
+// before anything of the paths after it.
+func TestEachFindsFilesAsItReads(t *testing.T) {
+	dir, files := writeCorpus(t, 5, func(int) bool { return false })
+	missing := filepath.Join(t.TempDir(), "missing")
+	lim := roomy
+	for _, tt := range []struct {
+		name  string
+		paths []string
+		wantN int
+	}{
+		{"after", []string{dir, missing}, 5},
+		{"before", []string{missing, dir}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			err := Each(context.Background(), lim, tt.paths, 2,
+				func(_ context.Context, p Part) (string, error) { return p.File, nil },
+				func(_ Part, f string) error { got = append(got, f); return nil })
+			if err == nil || !strings.Contains(err.Error(), missing+": no such file or directory") {
+				t.Errorf("err = %v, want the missing path named", err)
+			}
+			if !slices.Equal(got, files[:tt.wantN]) {
+				t.Errorf("emitted %v, want the first %d of %v", got, tt.wantN, files)
+			}
+		})
+	}
+}
