@@ -124,10 +124,12 @@ type Part struct {
 
 // Chunks of a cassette read as a stream: a chunk closes at whichever
 // comes first, so that a worker's share is worth handing out and the
-// chunks in hand stay small.
+// chunks in hand stay small. Small cassettes go to the workers in batches
+// of batchFiles.
 const (
 	chunkItems = 64
 	chunkBytes = 64 << 10
+	batchFiles = 16
 )
 
 // Each reads the cassettes at paths as ReadCorpus does, and hands their
@@ -156,19 +158,23 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 	defer cancel()
 
 	type outcome struct {
+		file    string
 		part    Part
 		bytes   int64
 		result  T
 		readErr error // the file's own, before the budget
 		workErr error // work's, after the budget
 	}
-	// A job is a whole cassette to read, or a piece of one streamed.
+	// A job is a batch of whole cassettes to read, or a piece of one
+	// streamed: batches spare a hand-over between goroutines for each small
+	// file, which costs more than reading one on a virtual machine.
 	type job struct {
+		batch  []corpusFile
 		file   corpusFile
 		first  bool
 		offset int
-		piece  *piece // nil for a whole cassette
-		done   chan outcome
+		piece  *piece
+		done   chan []outcome
 	}
 	// pending holds the jobs handed out, in order, for the loop below;
 	// its capacity bounds how far the workers run ahead of emit.
@@ -180,7 +186,7 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 		defer close(jobs)
 		defer close(pending)
 		send := func(j *job) bool {
-			j.done = make(chan outcome, 1)
+			j.done = make(chan []outcome, 1)
 			for _, ch := range []chan *job{pending, jobs} {
 				select {
 				case ch <- j:
@@ -190,14 +196,26 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 			}
 			return true
 		}
+		var batch []corpusFile
+		flush := func() bool {
+			if len(batch) == 0 {
+				return true
+			}
+			j := &job{batch: batch}
+			batch = nil
+			return send(j)
+		}
 		// The files are found as they are read: a path that names none
 		// is an error in its place, after the files before it.
 		walkErr := eachDistinctFile(ctx, paths, func(f corpusFile) error {
 			if !lim.Stream || f.size <= lim.FileBytes {
-				if !send(&job{file: f, first: true}) {
+				if batch = append(batch, f); len(batch) == batchFiles && !flush() {
 					return errStopped
 				}
 				return nil
+			}
+			if !flush() {
+				return errStopped
 			}
 			// A stream is cut here, in order; a cassette's chunks are
 			// decoded on the workers. It ends at its first error, which
@@ -213,24 +231,43 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 			}
 			return nil
 		})
+		if !flush() {
+			return
+		}
 		if walkErr != nil && !errors.Is(walkErr, errStopped) {
 			send(&job{first: true, piece: &piece{err: walkErr}})
 		}
 	}()
+	// run reads the Part of f (a piece of it, when pc is set) and works on
+	// it.
+	run := func(f corpusFile, first bool, offset int, pc *piece) outcome {
+		p, bytes, err := readPart(ctx, lim, f, pc)
+		if err != nil {
+			return outcome{file: f.path, readErr: err}
+		}
+		p.First, p.Offset = first, offset
+		o := outcome{file: f.path, part: p, bytes: bytes}
+		o.result, o.workErr = work(ctx, p)
+		return o
+	}
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				p, bytes, err := readPart(ctx, lim, j.file, j.piece)
-				p.First, p.Offset = j.first, j.offset
-				if err != nil {
-					j.done <- outcome{readErr: err}
+				if j.batch == nil {
+					j.done <- []outcome{run(j.file, j.first, j.offset, j.piece)}
 					continue
 				}
-				o := outcome{part: p, bytes: bytes}
-				o.result, o.workErr = work(ctx, p)
-				j.done <- o
+				out := make([]outcome, 0, len(j.batch))
+				for _, f := range j.batch {
+					o := run(f, true, 0, nil)
+					out = append(out, o)
+					if o.readErr != nil || o.workErr != nil {
+						break // What comes after an error is never emitted.
+					}
+				}
+				j.done <- out
 			}
 		}()
 	}
@@ -238,28 +275,33 @@ func Each[T any](ctx context.Context, lim Limits, paths []string, workers int,
 	var bytes int64
 	interactions := 0
 	for j := range pending {
-		var o outcome
+		var out []outcome
 		select {
-		case o = <-j.done:
+		case out = <-j.done:
 		case <-ctx.Done():
 		}
 		if err := ctx.Err(); err != nil {
 			// Both may be ready; select picks either.
 			return err
 		}
-		if o.readErr != nil {
-			return o.readErr
-		}
-		bytes += o.bytes
-		interactions += len(o.part.Interactions)
-		if err := lim.overCorpus(j.file.path, bytes, interactions); err != nil {
-			return err
-		}
-		if o.workErr != nil {
-			return o.workErr
-		}
-		if err := emit(o.part, o.result); err != nil {
-			return err
+		for _, o := range out {
+			if err := ctx.Err(); err != nil {
+				return err // emit may have cancelled it.
+			}
+			if o.readErr != nil {
+				return o.readErr
+			}
+			bytes += o.bytes
+			interactions += len(o.part.Interactions)
+			if err := lim.overCorpus(o.file, bytes, interactions); err != nil {
+				return err
+			}
+			if o.workErr != nil {
+				return o.workErr
+			}
+			if err := emit(o.part, o.result); err != nil {
+				return err
+			}
 		}
 	}
 	// pending closes early, and quietly, when ctx is done.
@@ -552,54 +594,24 @@ func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette,
 	if err := ctx.Err(); err != nil {
 		return nil, "", nil, err
 	}
-	type decoded struct {
-		c    *vcr.Cassette
-		text string
-		pos  []vcr.Pos
-		err  error
-	}
-	// Reading and parsing are the steps that cannot stop half-way: a link
-	// may name a regular file whose read blocks for good (/proc/kmsg). They
-	// run aside, so that a cancellation returns at once; what they go on to
-	// spend is bounded by the budget.
-	done := make(chan decoded, 1)
-	go func() {
-		data, err := readRegularFile(lim, f)
-		if err != nil {
-			done <- decoded{err: err}
-			return
-		}
-		if har.Looks(data[:min(len(data), harSniffBytes)]) {
-			// The text is kept for its size; an offset of -1 tells
-			// vcr.LocateFields that no YAML in it places the entries.
-			c, pos, err := readHAR(lim, data)
-			done <- decoded{c: c, text: string(data), pos: pos, err: err}
-			return
-		}
-		vlim := vcr.Limits{MaxAliasNodes: lim.AliasNodes, MaxTextBytes: lim.TextBytes}
-		// The layout go-vcr writes reads fast, to the same cassette; the
-		// rest, and every error, is DecodeStrict's.
-		text := string(data)
-		if c, pos, ok := vcr.DecodeFast(text, vlim); ok {
-			done <- decoded{c, text, pos, nil}
-			return
-		}
-		c, err := vcr.DecodeStrict(data, vlim)
-		if err != nil {
-			// The parser quotes the file (a mapping key defined twice, a
-			// value of the wrong type), and a recording may hold a key that
-			// nobody redacted: what looks like one is masked, as in every
-			// report.
-			done <- decoded{err: redact.MaskKeyTokensError(err)}
-			return
-		}
-		done <- decoded{c, text, vcr.ItemPositions(data), nil}
-	}()
 	var d decoded
-	select {
-	case d = <-done:
-	case <-ctx.Done():
-		return nil, "", nil, ctx.Err()
+	if f.regular && f.size > 0 {
+		// A regular file that says it holds bytes is read to its end, and
+		// a read of one stops: no need for a goroutine aside.
+		d = decodeFile(lim, f)
+	} else {
+		// Reading and parsing are the steps that cannot stop half-way: a
+		// link may name a regular file of size 0 whose read blocks for
+		// good (/proc/kmsg), or what was stated may have been swapped.
+		// They run aside, so that a cancellation returns at once; what
+		// they go on to spend is bounded by the budget.
+		done := make(chan decoded, 1)
+		go func() { done <- decodeFile(lim, f) }()
+		select {
+		case d = <-done:
+		case <-ctx.Done():
+			return nil, "", nil, ctx.Err()
+		}
 	}
 	switch {
 	case d.err != nil:
@@ -608,6 +620,43 @@ func readCassette(ctx context.Context, lim Limits, f corpusFile) (*vcr.Cassette,
 		return nil, "", nil, &Error{File: file, Err: errors.New("cassette holds no interactions")}
 	}
 	return d.c, d.text, d.pos, nil
+}
+
+// decoded is a file as readCassette reads it.
+type decoded struct {
+	c    *vcr.Cassette
+	text string
+	pos  []vcr.Pos
+	err  error
+}
+
+// decodeFile reads and decodes the cassette or HAR file f.
+func decodeFile(lim Limits, f corpusFile) decoded {
+	data, err := readRegularFile(lim, f)
+	if err != nil {
+		return decoded{err: err}
+	}
+	if har.Looks(data[:min(len(data), harSniffBytes)]) {
+		// The text is kept for its size; an offset of -1 tells
+		// vcr.LocateFields that no YAML in it places the entries.
+		c, pos, err := readHAR(lim, data)
+		return decoded{c: c, text: string(data), pos: pos, err: err}
+	}
+	vlim := vcr.Limits{MaxAliasNodes: lim.AliasNodes, MaxTextBytes: lim.TextBytes}
+	// The layout go-vcr writes reads fast, to the same cassette; the rest,
+	// and every error, is DecodeStrict's.
+	text := string(data)
+	if c, pos, ok := vcr.DecodeFast(text, vlim); ok {
+		return decoded{c, text, pos, nil}
+	}
+	c, err := vcr.DecodeStrict(data, vlim)
+	if err != nil {
+		// The parser quotes the file (a mapping key defined twice, a value
+		// of the wrong type), and a recording may hold a key that nobody
+		// redacted: what looks like one is masked, as in every report.
+		return decoded{err: redact.MaskKeyTokensError(err)}
+	}
+	return decoded{c, text, vcr.ItemPositions(data), nil}
 }
 
 // readHAR reads data, a HAR file, as a cassette of its entries, each at

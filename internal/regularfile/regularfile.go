@@ -49,7 +49,7 @@ func Read(path string, limit int64) ([]byte, error) {
 // opens it, a system call saved for each file of a corpus. What it opens
 // is checked all the same.
 func ReadKnown(path string, limit int64) ([]byte, error) {
-	return read(path, limit, false)
+	return readKnown(path, limit)
 }
 
 // read is Read, which states path first when stat is set.
