@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/zcdrop/zcdrop/conformance"
@@ -63,9 +61,6 @@ it unwritten.
 `,
 }
 
-// gateGCPercent is the garbage collector's target for zcdrop conformance.
-const gateGCPercent = 300
-
 // runConformance is "zcdrop conformance", the gate over recorded traffic. It
 // gives a verdict only when it could read every input, so that exit code 1
 // always means "a violation was found" and never "a file could not be read".
@@ -109,16 +104,6 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		printError(stderr, "conformance", "%v", err)
 		return exitUsage
-	}
-	if os.Getenv("GOGC") == "" {
-		// The gate's live heap is a few MiB whatever the corpus (it
-		// streams), and a run is short: collecting at three times the live
-		// heap, not twice, costs a few MiB and makes a large corpus's run
-		// faster. At four times, a run of 1,000 interactions would end
-		// before its first collection, and peak memory would no longer be
-		// flat from 1,000 to 10,000 (26 and 33 MiB). GOGC, when set,
-		// decides instead.
-		debug.SetGCPercent(gateGCPercent)
 	}
 	// The report is written once every input has been read, or not at
 	// all: without its report, as with an unreadable input, the gate has
