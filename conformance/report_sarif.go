@@ -268,3 +268,6 @@ func sarifURI(file string) string {
 	}
 	return (&url.URL{Path: p}).String()
 }
+
+// wants the Results that have a finding: a SARIF result is one.
+func (*sarifWriter) wants(r Result) bool { return len(r.Violations)+len(r.Notices) > 0 }

@@ -108,3 +108,6 @@ func writeCoverageText(w io.Writer, c *Coverage, indent string) {
 	}
 	tw.Flush()
 }
+
+// wants nothing: the text report is written from what observe gathered.
+func (*textWriter) wants(Result) bool { return false }

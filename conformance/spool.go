@@ -104,6 +104,9 @@ func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, pat
 			coverage.Observe(r)
 		}
 		rw.observe(r)
+		if sel, ok := rw.(selectiveWriter); ok && !sel.wants(r) {
+			return nil // Its report writes nothing of r.
+		}
 		return sp.add(r)
 	})
 	if err != nil {
@@ -124,6 +127,13 @@ func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, pat
 		return Verdict{}, fmt.Errorf("conformance: write report: %w", err)
 	}
 	return verdict, nil
+}
+
+// selectiveWriter is a reportWriter whose result writes nothing of some
+// Results: Gate keeps only those it wants for the second pass, so that a
+// report that lists findings, not interactions, spools no passes.
+type selectiveWriter interface {
+	wants(r Result) bool
 }
 
 // noticeUndeclared makes r's finding that its path matches no operation

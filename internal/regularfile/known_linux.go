@@ -32,6 +32,15 @@ func readKnown(path string, limit int64) ([]byte, error) {
 	if st.Size > limit {
 		return nil, &TooLargeError{Limit: limit}
 	}
+	if st.Size == 0 {
+		// A file that says it is empty may be one whose reads wait for
+		// data (/proc/kmsg): it is read as os.File reads it, waiting, not
+		// told "try again" at once. A file that says it holds bytes is
+		// read to its end either way.
+		if err := syscall.SetNonblock(fd, false); err != nil {
+			return nil, &fs.PathError{Op: "fcntl", Path: path, Err: err}
+		}
+	}
 	// One byte more than the size, to see the end: a file that grew since
 	// is read on, up to limit.
 	b := make([]byte, 0, max(st.Size+1, 512))
