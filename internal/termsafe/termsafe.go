@@ -17,7 +17,15 @@ import (
 // then cannot move the cursor, set the clipboard or a title, hide what
 // follows, or fake a line of zcdrop's own. Printable text, in any script,
 // is left as it is, and so is a string with nothing to escape.
+//
+// A CI log is a reader that acts on text too: GitHub Actions runs a
+// workflow command written "::name::" at the start of a line, or
+// "##[name]" anywhere in it (stop-commands, add-mask, error), so String
+// writes "##[" as `##\[` and a leading "::" as `\::`: a file's name or a
+// server's header, printed in a CI log, cannot forge an annotation or
+// silence the ones that follow.
 func String(s string) string {
+	s = defuseCI(s)
 	if !needsEscape(s) {
 		return s
 	}
@@ -36,6 +44,18 @@ func String(s string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// defuseCI returns s with the workflow commands that a CI log acts on
+// made plain text.
+func defuseCI(s string) string {
+	if strings.Contains(s, "##[") {
+		s = strings.ReplaceAll(s, "##[", `##\[`)
+	}
+	if trimmed := strings.TrimLeft(s, " \t"); strings.HasPrefix(trimmed, "::") {
+		s = s[:len(s)-len(trimmed)] + `\` + trimmed
+	}
+	return s
 }
 
 func needsEscape(s string) bool {

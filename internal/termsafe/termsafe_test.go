@@ -1,6 +1,9 @@
 package termsafe
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestString(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -13,6 +16,10 @@ func TestString(t *testing.T) {
 		{"tab\tdel\x7f", `tab\tdel\x7f`},
 		{"bad \xff utf8", `bad \xff utf8`},
 		{"", ""},
+		{"::error file=a.yaml::forged", `\::error file=a.yaml::forged`},
+		{"  ::warning::forged", `  \::warning::forged`},
+		{"a::b is no command", "a::b is no command"},
+		{"text/html##[add-mask]x ##[stop-commands]y", `text/html##\[add-mask]x ##\[stop-commands]y`},
 	}
 	for _, tt := range tests {
 		if got := String(tt.in); got != tt.want {
@@ -26,6 +33,9 @@ func FuzzString(f *testing.F) {
 	f.Add("\u202e\xff")
 	f.Fuzz(func(t *testing.T, s string) {
 		out := String(s)
+		if strings.Contains(out, "##[") || strings.HasPrefix(strings.TrimLeft(out, " \t"), "::") {
+			t.Fatalf("String(%q) = %q still holds a workflow command", s, out)
+		}
 		for _, r := range out {
 			if unsafe(r) || r == 0xfffd && !containsRune(s, 0xfffd) {
 				t.Fatalf("String(%q) = %q still holds %U", s, out, r)
