@@ -96,7 +96,7 @@ func checkRecordedBodySecrets(in *vcr.Interaction) []Violation {
 	// or foreign cassette may fill with anything.
 	req := in.Request
 	fields := []struct{ name, value string }{
-		{"host", req.Host}, {"request_uri", req.RequestURI}, {"remote_addr", req.RemoteAddr},
+		{"method", req.Method}, {"host", req.Host}, {"request_uri", req.RequestURI}, {"remote_addr", req.RemoteAddr},
 		{"proto", req.Proto}, {"transfer_encoding", strings.Join(req.TransferEncoding, " ")},
 		{"response proto", in.Response.Proto}, {"response transfer_encoding", strings.Join(in.Response.TransferEncoding, " ")},
 	}

@@ -3,6 +3,8 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -316,6 +318,43 @@ func TestReportURLLocatesWithoutQuoting(t *testing.T) {
 	for _, tt := range tests {
 		if got := reportURL(tt.in); got != tt.want {
 			t.Errorf("reportURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestGateReportsNoKeyItFinds: a recording that echoes a key-like cluster
+// ID, or sends a key-like method, fails for it, and no finding's message
+// and no Method quotes the key.
+func TestGateReportsNoKeyItFinds(t *testing.T) {
+	const key = "aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI"
+	good := readFile(t, dedicatedCassette)
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"echo.yaml":   strings.Replace(good, `"clusterId":"in01-6183d6bac30f801"`, `"clusterId":"`+key+`"`, 1),
+		"method.yaml": strings.Replace(good, "method: DELETE", "method: "+key, 1),
+	} {
+		if content == good {
+			t.Fatalf("%s: the edit did not apply", name)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	results, err := newTestValidator(t).CheckCassettes(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.OK {
+			t.Errorf("%s passed", r.File)
+		}
+		if strings.Contains(r.Method, key) {
+			t.Errorf("%s: method %q quotes the key", r.File, r.Method)
+		}
+		for _, v := range r.Violations {
+			if strings.Contains(v.Message, key) {
+				t.Errorf("%s: %q quotes the key", r.File, v.Message)
+			}
 		}
 	}
 }
