@@ -54,7 +54,7 @@ func TestAliasCassetteStaysWithinBudget(t *testing.T) {
 		bodyBytes int
 		want      string
 	}{
-		{"issue 8's 4.8 MB cassette", 4_800_000, "is larger than 4194304 bytes (4 MiB), so it is read an interaction at a time, in the layout go-vcr writes only: line 5: a line is longer than 4194304 bytes"},
+		{"issue 8's 4.8 MB cassette", 4_800_000, "is larger than 4194304 bytes (4 MiB), so it is read an interaction at a time, which needs \"version: 2\", then \"interactions:\" and its items in block style: line 5: a line is longer than 4194304 bytes"},
 		{"under the file cap", 3_500_000, "cassette decodes to more than 16777216 bytes of text, the most a cassette may hold"},
 	}
 	v := newTestValidator(t)

@@ -58,7 +58,7 @@ type recorded struct {
 // first found. A cassette is unreadable when it is not a regular file
 // (or a link to one), when it is over the budget (MaxCassetteTextBytes,
 // MaxCassetteAliasNodes, or MaxCassetteBytes unless it is read as a stream,
-// in the layout go-vcr writes), or the corpus is
+// with its interactions in block style), or the corpus is
 // (MaxCorpusBytes, MaxCorpusInteractions), when it is not exactly one
 // YAML document with "version: 2", and when it holds no interactions, which
 // prove nothing. CheckCassettes returns ctx's error, and no Results, as soon

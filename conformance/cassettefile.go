@@ -16,10 +16,11 @@ import (
 // the Recorder keeps (DefaultMaxBodyBytes each way) still fits.
 //
 // The gate (CheckCassettes) also reads a cassette larger than
-// MaxCassetteBytes, within the corpus budget, when it is in the layout
-// go-vcr writes: as a stream, a few hundred interactions at a time, each
-// of at most MaxCassetteBytes, so that its memory does not grow with the
-// file. A Replayer, which holds its cassettes, reads none so large.
+// MaxCassetteBytes, within the corpus budget, when it starts with
+// "version: 2" and "interactions:" and its items are in block style, as
+// go-vcr writes them: as a stream, a few dozen interactions at a time,
+// each of at most MaxCassetteBytes, so that its memory does not grow with
+// the file. A Replayer, which holds its cassettes, reads none so large.
 const (
 	// MaxCassetteBytes caps the size of a cassette file: 4 MiB. Parsing
 	// YAML costs up to about a hundred times the file's size in memory for

@@ -48,8 +48,9 @@ it with --base-path /zilliz.
 A cassette is unreadable unless it is a regular file (or a link to one) of
 at most 4 MiB, one YAML document with "version: 2", decoding to at most
 16 MiB of text with at most 10,000 YAML nodes added by aliases. A larger
-cassette is read an interaction at a time, in the layout go-vcr writes
-only, each interaction of at most 4 MiB. A HAR file is read an entry at a
+cassette is read a few interactions at a time, each of at most 4 MiB; it
+must start with "version: 2" and "interactions:", its items in block style,
+as go-vcr writes them. A HAR file is read an entry at a
 time, each entry of at most 8 MiB; one without entries is unreadable. All
 inputs together may hold at most 64 MiB and 100,000 interactions. The
 report is written once every input has been read; an unreadable one leaves

@@ -44,7 +44,7 @@ in base64 are decoded, and a body that a HAR tool decompressed reads as
 net/http's (uncompressed: true). What a HAR file cannot say of a cassette
 is kept in "_vcr" members, so that a cassette converted to HAR and back is
 the cassette again. IN is read within the gate's budget: a cassette of at
-most 64 MiB (over 4 MiB, in the layout go-vcr writes), a HAR file of at
+most 64 MiB (over 4 MiB, "version: 2" first and its items in block style), a HAR file of at
 most 64 MiB with entries of at most 8 MiB each.
 
 OUT is a new file: an existing file or link at OUT is refused, never

@@ -136,7 +136,7 @@ const (
 // interactions to work, a Part at a time, on up to workers goroutines at
 // once. A cassette of at most lim.FileBytes is one Part. When lim.Stream
 // is set, a larger one (up to the corpus budget) is read as a stream, in
-// the layout go-vcr writes only, and cut into Parts of a few hundred
+// block style, and cut into Parts of a few dozen
 // interactions, so that it is never held whole. Each hands work's results
 // to emit in the order of the files and of their interactions, and applies
 // the corpus budget in that order too, so that what it emits, and the
@@ -324,7 +324,7 @@ func readPart(ctx context.Context, lim Limits, f corpusFile, pc *piece) (Part, i
 	case pc.chunk == nil:
 		return Part{File: file, Interactions: pc.entries, Pos: pc.pos}, pc.bytes, nil
 	}
-	ins, pos, err := pc.chunk.Decode()
+	ins, pos, err := pc.chunk.Decode(vcr.Limits{MaxAliasNodes: lim.AliasNodes, MaxTextBytes: lim.TextBytes})
 	if err != nil {
 		return Part{}, 0, streamError(lim, file, err)
 	}
@@ -354,7 +354,7 @@ func (pc *piece) items() int {
 // stream, and hands each piece of it to send in order; on an error it
 // hands that instead, and stops. It returns false when send does. A HAR
 // file (har.Looks) is read as HAR, a piece of entries at a time; any other
-// as a cassette in the layout go-vcr writes.
+// as a cassette (see vcr.Stream).
 func streamPieces(ctx context.Context, lim Limits, file string, send func(pc *piece) bool) bool {
 	f, err := regularfile.Open(file, lim.CorpusBytes)
 	if err != nil {
@@ -465,7 +465,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func streamError(lim Limits, file string, err error) error {
 	var le *vcr.LayoutError
 	if errors.As(err, &le) {
-		err = fmt.Errorf("is larger than %d bytes (%d MiB), so it is read an interaction at a time, in the layout go-vcr writes only: %w", lim.FileBytes, lim.FileBytes>>20, redact.MaskKeyTokensError(err))
+		err = fmt.Errorf("is larger than %d bytes (%d MiB), so it is read an interaction at a time, which needs \"version: 2\", then \"interactions:\" and its items in block style: %w", lim.FileBytes, lim.FileBytes>>20, redact.MaskKeyTokensError(err))
 	}
 	return &Error{File: file, Err: err}
 }

@@ -5,20 +5,22 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
 )
 
-// Stream reads a cassette in the layout that go-vcr writes (see DecodeFast)
-// a few interactions at a time, so that a cassette of any length is never
-// held whole: it cuts the file into Chunks at the lines that start an
-// interaction, which Chunk.Decode then reads, on any goroutine. It reads
-// nothing else: a file in another layout, which only DecodeStrict could
-// read, is a *LayoutError at its line.
-//
-// Without aliases, which the layout has none of, every string decoded is a
-// piece of the file, so a Chunk's text bounds what it decodes to.
+// Stream reads a cassette a few interactions at a time, so that a cassette
+// of any length is never held whole: it cuts the file into Chunks at the
+// lines that start an interaction, which Chunk.Decode then reads, on any
+// goroutine. It reads a cassette whose head is "version: 2" and then
+// "interactions:" (after comments, "---" and a byte order mark), followed
+// by the interactions as a block sequence, each item starting at one
+// indentation, as go-vcr writes them; what is inside an item may be any
+// block-style YAML (block scalars, quoted strings, comments, CRLF line
+// ends). A file laid out otherwise is a *LayoutError at its line.
 type Stream struct {
 	r *bufio.Reader
 	// maxItem caps the bytes of one interaction.
@@ -66,6 +68,9 @@ func (c Chunk) Len() int { return len(c.text) }
 func NewStream(r io.Reader, maxItem int) (*Stream, error) {
 	s := &Stream{r: bufio.NewReaderSize(r, 64<<10), maxItem: maxItem, line: 1}
 	want := []string{"version: 2", "interactions:"}
+	if bom, err := s.r.Peek(3); err == nil && string(bom) == "\ufeff" {
+		s.r.Discard(3)
+	}
 	for {
 		line, n, err := s.readLine(nil)
 		if err == io.EOF {
@@ -77,8 +82,10 @@ func NewStream(r io.Reader, maxItem int) (*Stream, error) {
 		if err != nil {
 			return nil, err
 		}
-		text := strings.TrimRight(string(line), "\n")
+		text := strings.TrimRight(string(line), "\r\n")
 		switch {
+		case len(want) == 0 && (strings.TrimSpace(text) == "" || strings.HasPrefix(strings.TrimSpace(text), "#")):
+			// Blank lines and comments before the first interaction.
 		case len(want) == 0:
 			content := strings.TrimLeft(text, " ")
 			s.dash = len(text) - len(content)
@@ -146,7 +153,9 @@ func (s *Stream) Next(maxItems, maxBytes int) (Chunk, error) {
 		l := line[len(buf):]
 		content := bytes.TrimLeft(l, " ")
 		indent := len(l) - len(content)
-		blank := len(bytes.TrimSpace(l)) == 0
+		// A comment belongs to the interaction it is in, whatever its
+		// indentation: it is no boundary.
+		blank := len(bytes.TrimSpace(l)) == 0 || content[0] == '#'
 		switch {
 		case !blank && indent == s.dash && bytes.HasPrefix(content, []byte("- ")):
 			// The next interaction: the chunk ends before it when full.
@@ -173,10 +182,13 @@ func (s *Stream) Next(maxItems, maxBytes int) (Chunk, error) {
 // Text is the chunk's text, which the offsets of Decode's Pos are in.
 func (c Chunk) Text() string { return c.text }
 
-// Decode reads the interactions of c, and where each starts in c's Text.
-// It returns a *LayoutError, at the line of the interaction, for one that
-// is not in the layout go-vcr writes.
-func (c Chunk) Decode() ([]*Interaction, []Pos, error) {
+// Decode reads the interactions of c, and where each starts in c's Text:
+// through the fast parser when c is in the layout go-vcr writes (see
+// DecodeFast), else through DecodeStrict, within lim, as the items of a
+// cassette of their own. An interaction that neither reads is a
+// *LayoutError at the chunk's first line, with DecodeStrict's reason.
+// (An alias to an anchor of another chunk does not resolve.)
+func (c Chunk) Decode(lim Limits) ([]*Interaction, []Pos, error) {
 	p := &fastParser{s: c.text, firstLine: c.line}
 	ins := make([]*Interaction, 0, c.Items)
 	pos := make([]Pos, 0, c.Items)
@@ -186,14 +198,39 @@ func (c Chunk) Decode() ([]*Interaction, []Pos, error) {
 		pos = append(pos, p.itemPos())
 		return p.itemMapping(itemIndent, first, p.fields(in.set))
 	})
-	if !ok || p.pos != len(p.s) {
-		line := c.line
-		if len(pos) > 0 {
-			line = pos[len(pos)-1].Line
-		}
-		return nil, nil, &LayoutError{Line: line, Reason: "this interaction is not in the layout go-vcr writes (block mappings, keys go-vcr writes, scalars on one line: plain or in single quotes)"}
+	if ok && p.pos == len(p.s) {
+		return ins, pos, nil
 	}
-	return ins, pos, nil
+	return c.decodeStrict(lim)
+}
+
+// yamlLine is how the YAML parser names a line in its errors.
+var yamlLine = regexp.MustCompile(`\bline [0-9]+`)
+
+// chunkHead makes a chunk's text a cassette of its own; it adds two lines.
+const chunkHead = "version: 2\ninteractions:\n"
+
+// decodeStrict reads c as DecodeStrict reads a cassette of c's items.
+func (c Chunk) decodeStrict(lim Limits) ([]*Interaction, []Pos, error) {
+	doc := []byte(chunkHead + c.text)
+	cas, err := DecodeStrict(doc, lim)
+	if err != nil {
+		// The parser counts lines in doc; the reader, in the file.
+		reason := yamlLine.ReplaceAllStringFunc(err.Error(), func(m string) string {
+			n, _ := strconv.Atoi(m[len("line "):])
+			return "line " + strconv.Itoa(n+c.line-3)
+		})
+		return nil, nil, &LayoutError{Line: c.line, Reason: "the interactions from here on do not read: " + reason}
+	}
+	if len(cas.Interactions) != c.Items {
+		return nil, nil, &LayoutError{Line: c.line, Reason: fmt.Sprintf("the %d interactions from here on read as %d", c.Items, len(cas.Interactions))}
+	}
+	pos := ItemPositions(doc)
+	for i := range pos {
+		pos[i].Line += c.line - 3
+		pos[i].Offset -= len(chunkHead)
+	}
+	return cas.Interactions, pos, nil
 }
 
 // ItemPositions returns where each interaction of the cassette data

@@ -28,7 +28,7 @@ func streamAll(data string, maxItems, maxItem int) ([]*Interaction, []int, error
 		if err != nil {
 			return nil, nil, err
 		}
-		got, pos, err := c.Decode()
+		got, pos, err := c.Decode(testLimits)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -109,6 +109,62 @@ func TestStreamReadsWhatDecodeFastReads(t *testing.T) {
 	}
 }
 
+// TestStreamReadsWhatDecodeStrictReads: interactions that go-vcr writes
+// outside the fast parser's layout (bodies with line breaks as block
+// scalars, strings with escapes in double quotes), and what people and
+// other systems add (comments, CRLF line ends, a byte order mark), stream
+// to what DecodeStrict reads of the whole file, on the same lines.
+func TestStreamReadsWhatDecodeStrictReads(t *testing.T) {
+	c := &Cassette{Version: FormatVersion}
+	for i := range 40 {
+		in := &Interaction{ID: i}
+		in.Request.Method = "DELETE"
+		in.Request.URL = fmt.Sprintf("https://api.example/v2/clusters/in01-%d/drop", i)
+		in.Response.Code = 200
+		in.Response.Body = "{\"code\":0,\"data\":{}}\n"
+		if i%3 == 0 {
+			in.Response.Body = "tab\there, bell \a, \"quoted\"\n  indented\n\n"
+		}
+		c.Interactions = append(c.Interactions, in)
+	}
+	enc, err := Encode(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(enc), "body: |") || !strings.Contains(string(enc), `"tab\there`) {
+		t.Fatalf("Encode wrote neither a block scalar nor an escaped string:\n%s", enc[:500])
+	}
+	commented := strings.Replace(string(enc), "    - id: 7\n", "# a note\n    - id: 7\n      # another\n", 1)
+	for name, data := range map[string]string{
+		"go-vcr's":   string(enc),
+		"commented":  commented,
+		"CRLF":       strings.ReplaceAll(string(enc), "\n", "\r\n"),
+		"with a BOM": "\ufeff" + string(enc),
+	} {
+		want, err := DecodeStrict([]byte(data), testLimits)
+		if err != nil {
+			t.Fatalf("%s: DecodeStrict: %v", name, err)
+		}
+		wantPos := ItemPositions([]byte(strings.TrimPrefix(data, "\ufeff")))
+		for _, n := range []int{1, 7, 1000} {
+			t.Run(fmt.Sprintf("%s/%d", name, n), func(t *testing.T) {
+				got, lines, err := streamAll(data, n, 1<<20)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want.Interactions) {
+					t.Errorf("streamed %d interactions, DecodeStrict read %d, or they differ", len(got), len(want.Interactions))
+				}
+				for i, l := range lines {
+					if l != wantPos[i].Line {
+						t.Fatalf("interaction %d streamed at line %d, YAML says %d", i, l, wantPos[i].Line)
+					}
+				}
+			})
+		}
+	}
+}
+
 // TestStreamRefusesOtherLayouts: what only DecodeStrict reads, and what
 // no cassette is, is a *LayoutError at the line at fault.
 func TestStreamRefusesOtherLayouts(t *testing.T) {
@@ -125,9 +181,8 @@ func TestStreamRefusesOtherLayouts(t *testing.T) {
 		{"flow list", "version: 2\ninteractions: []\n", 2, `want "interactions:"`},
 		{"dash at the key's indent", "version: 2\ninteractions:\n- id: 0\n", 3, "indented"},
 		{"a key after the interactions", "version: 2\ninteractions:\n" + item + "extra: 1\n", 9, "the end of the file"},
-		{"a comment among interactions", "version: 2\ninteractions:\n" + item + "# note\n" + item, 9, "the end of the file"},
-		{"an alias", "version: 2\ninteractions:\n" + strings.Replace(item, "code: 200", "code: *c", 1), 3, "not in the layout"},
-		{"the second interaction is bad", "version: 2\ninteractions:\n" + item + strings.Replace(item, "method: DELETE", "method: \"DELETE\"", 1), 9, "not in the layout"},
+		{"an alias to nothing", "version: 2\ninteractions:\n" + strings.Replace(item, "code: 200", "code: *c", 1), 3, "unknown anchor 'c'"},
+		{"the second interaction is no YAML", "version: 2\ninteractions:\n" + item + strings.Replace(item, "method: DELETE", "method: \"DELETE", 1), 9, "do not read: not a go-vcr cassette: yaml: line 15: found unexpected end of stream"},
 		{"a line too long", "version: 2\ninteractions:\n" + item + "    - id: 1\n      request:\n        body: '" + strings.Repeat("x", 300) + "'\n" + item, 11, "a line is longer than 256 bytes"},
 		{"an interaction too long", "version: 2\ninteractions:\n" + item + "    - id: 1\n      request:\n        headers:\n          A:\n" + strings.Repeat("            - xxxxxxxxxx\n", 20) + item, 9, "an interaction is longer than 256 bytes"},
 	} {
