@@ -5,6 +5,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -127,7 +128,9 @@ func TestCheckCassettesStopsDuringABlockingRead(t *testing.T) {
 		_, err := v.CheckCassettes(ctx, dir)
 		return err
 	})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("got %v, want the context's error", err)
+	// On Linux the read is refused at once, since it would wait; where
+	// the read waits, the cancellation stops it.
+	if !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(fmt.Sprint(err), "is a file whose reads wait for data") {
+		t.Errorf("got %v, want the context's error or the file refused", err)
 	}
 }

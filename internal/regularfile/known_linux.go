@@ -8,7 +8,7 @@ import (
 )
 
 // readKnown is ReadKnown through the system calls themselves: open, fstat,
-// read to the end, close. An *os.File would also register the descriptor
+// read to the end, close, the descriptor non-blocking throughout. An *os.File would also register the descriptor
 // with the runtime's poller (an epoll_ctl that a regular file refuses) and
 // set up its cleanup, which for a corpus of small files costs as much as
 // reading one. Its errors are Read's.
@@ -32,15 +32,7 @@ func readKnown(path string, limit int64) ([]byte, error) {
 	if st.Size > limit {
 		return nil, &TooLargeError{Limit: limit}
 	}
-	if st.Size == 0 {
-		// A file that says it is empty may be one whose reads wait for
-		// data (/proc/kmsg): it is read as os.File reads it, waiting, not
-		// told "try again" at once. A file that says it holds bytes is
-		// read to its end either way.
-		if err := syscall.SetNonblock(fd, false); err != nil {
-			return nil, &fs.PathError{Op: "fcntl", Path: path, Err: err}
-		}
-	}
+
 	// One byte more than the size, to see the end: a file that grew since
 	// is read on, up to limit.
 	b := make([]byte, 0, max(st.Size+1, 512))
@@ -53,6 +45,13 @@ func readKnown(path string, limit int64) ([]byte, error) {
 			n, err = syscall.Read(fd, b[len(b):min(int64(cap(b)), limit+1)])
 			return err
 		})
+		if err == syscall.EAGAIN {
+			// A file that calls itself regular, says it is empty, and
+			// whose reads wait for data (/proc/kmsg): the descriptor is
+			// left non-blocking, so it is refused at once instead of
+			// holding the gate until someone writes to it.
+			return nil, &NotRegularError{Kind: "a file whose reads wait for data (such as /proc/kmsg)"}
+		}
 		if err != nil {
 			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
