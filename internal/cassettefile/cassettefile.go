@@ -398,7 +398,7 @@ var errStopped = errors.New("stopped")
 // streamHAR reads the HAR file at file from r, handing send a piece of
 // chunkItems entries at a time; the file's bytes count with its first.
 func streamHAR(ctx context.Context, lim Limits, file string, r io.Reader, send func(pc *piece) bool) bool {
-	cr := &countingReader{r: r}
+	cr := &countingReader{ctx: ctx, r: r}
 	var pc piece
 	sent := int64(0)
 	flush := func() bool {
@@ -421,7 +421,7 @@ func streamHAR(ctx context.Context, lim Limits, file string, r io.Reader, send f
 		return nil
 	})
 	switch {
-	case errors.Is(err, errStopped):
+	case errors.Is(err, errStopped) || ctx.Err() != nil:
 		return false
 	case err != nil:
 		return send(&piece{err: &Error{File: file, Err: err}})
@@ -449,13 +449,19 @@ func harLimits(lim Limits) har.Limits {
 	return hl
 }
 
-// countingReader counts the bytes read through it.
+// countingReader counts the bytes read through it, and stops with ctx:
+// a HAR file's reader checks nothing between its entries, where a hostile
+// file may put most of its bytes.
 type countingReader struct {
-	r io.Reader
-	n int64
+	ctx context.Context
+	r   io.Reader
+	n   int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err

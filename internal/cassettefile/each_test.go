@@ -346,3 +346,19 @@ func TestEachFindsFilesAsItReads(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamHARStopsWithCtx: a HAR file read as a stream stops reading
+// when ctx is done, even where its bytes are no entries (a hostile file
+// may put most of them elsewhere), and hands nothing on.
+func TestStreamHARStopsWithCtx(t *testing.T) {
+	doc := `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"pages":[` +
+		strings.Repeat("0,", 1<<20) + `0],"entries":[]}}`
+	src := &countingReader{ctx: context.Background(), r: strings.NewReader(doc)}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	sent := false
+	ok := streamHAR(ctx, roomy, "big.har", src, func(*piece) bool { sent = true; return true })
+	if ok || sent || src.n > 64<<10 {
+		t.Errorf("streamHAR returned %v, sent %v, after reading %d of %d bytes; want it stopped, nothing sent, almost nothing read", ok, sent, src.n, len(doc))
+	}
+}
