@@ -110,8 +110,9 @@ func Summarize(results []Result) Summary {
 // WriteReport writes results to w in format f. It returns an error for an
 // unknown format, or when w fails.
 func WriteReport(w io.Writer, f Format, results []Result) error {
-	s := Summarize(results)
-	return writeResults(w, f, &Verdict{Summary: s, Failed: s.Failed > 0}, results)
+	v := &Verdict{Summary: Summarize(results)}
+	v.decide(false)
+	return writeResults(w, f, v, results)
 }
 
 // writeResults writes results, whose verdict is v, to w in format f.

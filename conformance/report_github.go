@@ -94,6 +94,13 @@ func (g *githubWriter) end(w *bufio.Writer, v *Verdict) error {
 	if n := len(g.failures.groups); n > githubAnnotationsShown {
 		fmt.Fprintf(w, "%d distinct findings: GitHub shows the first %d as annotations, and this log lists them all\n", n, githubAnnotationsShown)
 	}
+	// What else than a finding failed the gate is an error too, or the
+	// pull request would show none.
+	for _, r := range v.Reasons {
+		if r.Code != ReasonViolations {
+			fmt.Fprintf(w, "::error title=%s::%s\n", githubProperty("zcdrop conformance: "+r.Code), githubData(termsafe.String(r.Message)))
+		}
+	}
 	_, err := fmt.Fprintln(w, summaryLine(v.Summary))
 	return err
 }

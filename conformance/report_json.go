@@ -21,6 +21,7 @@ type jsonWriter struct {
 // jsonHead is the part of the JSON report before its interactions.
 type jsonHead struct {
 	Failed            bool            `json:"failed"`
+	Reasons           []Reason        `json:"reasons,omitempty"`
 	Summary           Summary         `json:"summary"`
 	Warnings          []Warning       `json:"warnings,omitempty"`
 	Coverage          *Coverage       `json:"coverage,omitempty"`
@@ -33,6 +34,7 @@ type jsonHead struct {
 func (j *jsonWriter) begin(w *bufio.Writer, v *Verdict) error {
 	head := jsonHead{
 		Failed:            v.Failed,
+		Reasons:           v.Reasons,
 		Summary:           v.Summary,
 		Warnings:          v.Warnings,
 		Coverage:          v.Coverage,

@@ -285,7 +285,7 @@ func TestWriteReportJSON(t *testing.T) {
 			`{"failed":false,"summary":{"total":1,"passed":1,"failed":0},"findings":[],"interactions":[{"file":"a.yaml","id":1,"method":"DELETE","url":"u","status":200,"ok":true,"violations":[]}]}`},
 		{"violation", []Result{{File: "a.yaml", Line: 3, Method: "DELETE", URL: "u", StatusCode: 200,
 			Violations: []Violation{{Kind: KindResponse, Pointer: "/code", Message: `"<x>"`}}}},
-			`{"failed":true,"summary":{"total":1,"passed":0,"failed":1},` +
+			`{"failed":true,"reasons":[{"code":"violations","message":"1 of 1 interaction breaks the spec"}],"summary":{"total":1,"passed":0,"failed":1},` +
 				`"findings":[{"kind":"response","pointer":"/code","message":"\"<x>\"","count":1,"locations":[{"file":"a.yaml","line":3,"id":0}]}],` +
 				`"interactions":[{"file":"a.yaml","id":0,"line":3,"method":"DELETE","url":"u","status":200,"ok":false,"violations":[{"kind":"response","pointer":"/code","message":"\"<x>\""}]}]}`},
 	}

@@ -54,6 +54,14 @@ func (*textWriter) result(*bufio.Writer, Result) error { return nil }
 
 func (*textWriter) end(w *bufio.Writer, v *Verdict) error {
 	_, err := fmt.Fprintln(w, summaryLine(v.Summary))
+	// The summary line counts the interactions that failed; what else
+	// failed the gate is said after it, so that the last lines of a CI
+	// log say why it is red.
+	for _, r := range v.Reasons {
+		if r.Code != ReasonViolations {
+			_, err = fmt.Fprintf(w, "failed: %s\n", termsafe.String(r.Message))
+		}
+	}
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 )
 
 // spoolMemory is how many bytes of encoded Results a spool keeps in
@@ -52,6 +53,9 @@ type Verdict struct {
 	// Failed says the gate failed: an interaction broke the spec, a
 	// warning under Strict, or coverage below MinCoverage.
 	Failed bool `json:"failed"`
+	// Reasons say why it failed, one for each of those; none when it
+	// passed.
+	Reasons []Reason `json:"reasons,omitempty"`
 }
 
 // Gate checks the cassettes at paths as CheckCassettes does, and writes
@@ -113,12 +117,11 @@ func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, pat
 		return Verdict{}, err
 	}
 	verdict.Warnings = warnings.warnings()
-	verdict.Failed = s.Failed > 0 || (opts.Strict && len(verdict.Warnings) > 0)
 	if coverage != nil {
 		verdict.Coverage = coverage.Coverage()
 		verdict.Coverage.Minimum = opts.MinCoverage
-		verdict.Failed = verdict.Failed || verdict.Coverage.Percent < opts.MinCoverage
 	}
+	verdict.decide(opts.Strict)
 	next, err := sp.replay()
 	if err != nil {
 		return Verdict{}, err
@@ -127,6 +130,49 @@ func (v *Validator) Gate(ctx context.Context, w io.Writer, opts GateOptions, pat
 		return Verdict{}, fmt.Errorf("conformance: write report: %w", err)
 	}
 	return verdict, nil
+}
+
+// Reason is why a gate failed.
+type Reason struct {
+	// Code names the reason for programs: ReasonViolations,
+	// ReasonCoverage or ReasonStrictWarning.
+	Code string `json:"code"`
+	// Message says it for people.
+	Message string `json:"message"`
+}
+
+// The codes of Reason.
+const (
+	// ReasonViolations is an interaction that breaks the spec.
+	ReasonViolations = "violations"
+	// ReasonCoverage is coverage below GateOptions.MinCoverage.
+	ReasonCoverage = "coverage"
+	// ReasonStrictWarning is a Warning under GateOptions.Strict.
+	ReasonStrictWarning = "strict-warning"
+)
+
+// decide sets v's Failed and Reasons from its summary, its warnings
+// (failures when strict) and its coverage against its minimum.
+func (v *Verdict) decide(strict bool) {
+	v.Reasons = nil
+	if n := v.Summary.Failed; n > 0 {
+		noun := "interactions break"
+		if n == 1 {
+			noun = "interaction breaks"
+		}
+		v.Reasons = append(v.Reasons, Reason{Code: ReasonViolations,
+			Message: fmt.Sprintf("%d of %d %s the spec", n, v.Summary.Total, noun)})
+	}
+	if strict {
+		for _, w := range v.Warnings {
+			v.Reasons = append(v.Reasons, Reason{Code: ReasonStrictWarning, Message: "strict mode fails on a warning: " + w.Message})
+		}
+	}
+	if c := v.Coverage; c != nil && c.Percent < c.Minimum {
+		v.Reasons = append(v.Reasons, Reason{Code: ReasonCoverage, Message: fmt.Sprintf("coverage %s is below the minimum of %s",
+			percent(c.Percent), strconv.FormatFloat(c.Minimum, 'f', -1, 64)+"%")})
+	}
+	v.Failed = len(v.Reasons) > 0
 }
 
 // selectiveWriter is a reportWriter whose result writes nothing of some

@@ -70,7 +70,7 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 	flags := newFlagSet("conformance", conformanceHelp, stderr)
 	formatName := flags.String("format", string(conformance.FormatText), "report `format`: text, json, junit, github, sarif or html")
 	coverage := flags.Bool("coverage", false, "report what the corpus exercised of the spec, and what it never did")
-	minCoverage := flags.Float64("min-coverage", 0, "fail when less than `N` percent of the spec's items were exercised; implies --coverage")
+	minCoverage := flags.Float64("min-coverage", 0, "fail when less than `N` percent of the spec's items were exercised; above 0, implies --coverage")
 	strict := flags.Bool("strict", false, "fail on warnings (nothing declared checked, no success, only 401s), and report properties outside the schema")
 	ignoreUndeclared := flags.Bool("ignore-undeclared", false, "make traffic to paths that the spec does not declare a notice, not a violation")
 	basePath := flags.String("base-path", "", "check requests on the path below `PATH`, the path of the base URL they were recorded through")
@@ -130,8 +130,10 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		printError(stderr, "conformance", "warning: %s%s", w.Message, suffix)
 	}
-	if c := verdict.Coverage; c != nil && c.Percent < c.Minimum {
-		printError(stderr, "conformance", "coverage %.1f%% is below --min-coverage %g%%", c.Percent, c.Minimum)
+	for _, r := range verdict.Reasons {
+		if r.Code == conformance.ReasonCoverage {
+			printError(stderr, "conformance", "failed: %s (--min-coverage)", r.Message)
+		}
 	}
 	if verdict.Failed {
 		return exitFailed

@@ -31,8 +31,12 @@ func TestConformanceGateOptions(t *testing.T) {
 		noStderrOn bool
 	}{
 		{"coverage", []string{"--coverage", shippedCorpus}, exitOK, "spec items exercised", "", true},
-		{"coverage below the minimum", []string{"--min-coverage", "99.5", shippedCorpus}, exitFailed, "spec items exercised",
-			"zcdrop conformance: coverage ", false},
+		{"coverage below the minimum", []string{"--min-coverage", "99.5", shippedCorpus}, exitFailed, "\nfailed: coverage 46.4% is below the minimum of 99.5%\n",
+			"zcdrop conformance: failed: coverage 46.4% is below the minimum of 99.5% (--min-coverage)", false},
+		{"coverage below the minimum, on GitHub", []string{"--format", "github", "--min-coverage", "99.5", shippedCorpus}, exitFailed,
+			"::error title=zcdrop conformance%3A coverage::coverage 46.4%25 is below the minimum of 99.5%25", "", false},
+		{"a warning under --strict, in JSON", []string{"--format", "json", "--strict", shippedCorpus + "/unauthorized-21119.yaml"}, exitFailed,
+			`"reasons": [`, "", false},
 		{"coverage at the minimum", []string{"--min-coverage", "1", shippedCorpus}, exitOK, "", "", true},
 		{"not a percentage", []string{"--min-coverage", "101", shippedCorpus}, exitUsage, "", "--min-coverage 101 is not a percentage from 0 to 100", false},
 		{"NaN", []string{"--min-coverage", "NaN", shippedCorpus}, exitUsage, "", "is not a percentage", false},
