@@ -261,9 +261,12 @@ func (rd *reader) document() error {
 	return rd.failAt(rd.src.valueStart(off), "", "more follows the HAR document; a HAR file is one JSON object")
 }
 
+// maxMembers caps the members of one object.
+const maxMembers = 10_000
+
 // members reads the members of the object whose "{" was just read, calling
 // member for each name with the Decoder at the value, up to the "}". A name
-// given twice is an error.
+// given twice is an error, and so are more than maxMembers names.
 func (rd *reader) members(path string, member func(name string) error) error {
 	seen := map[string]bool{}
 	for rd.more() {
@@ -273,6 +276,11 @@ func (rd *reader) members(path string, member func(name string) error) error {
 			return rd.endsEarly(err)
 		}
 		name, _ := tok.(string) // The Decoder gives names as strings.
+		if len(seen) == maxMembers {
+			// Each name is kept to find one given twice: a file of
+			// millions of names would cost many times its size.
+			return rd.failAt(rd.src.valueStart(off), path, "has more than %d members, more than any HAR object holds", maxMembers)
+		}
 		if seen[name] {
 			return rd.failAt(rd.src.valueStart(off), path, "member %q is given twice; readers disagree on which one counts", redact.MaskKeyName(name))
 		}

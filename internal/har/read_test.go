@@ -504,3 +504,19 @@ func TestReadRedoclyProxyHAR(t *testing.T) {
 		}
 	}
 }
+
+// TestEachRefusesAnObjectOfTooManyMembers: an object of more members than
+// any HAR object holds is refused, at its line, before its names cost
+// memory many times the file's size.
+func TestEachRefusesAnObjectOfTooManyMembers(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[],` + "\n")
+	for i := range maxMembers + 1 {
+		fmt.Fprintf(&b, `"m%d":0,`, i)
+	}
+	b.WriteString(`"z":0}}`)
+	err := Each(strings.NewReader(b.String()), DefaultLimits(), func(int, *vcr.Interaction) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "log: has more than 10000 members") {
+		t.Errorf("err = %v, want the log object refused", err)
+	}
+}
