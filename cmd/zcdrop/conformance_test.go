@@ -104,6 +104,7 @@ func TestConformanceJSONFormat(t *testing.T) {
 	}
 	var report struct {
 		Failed   bool
+		Reasons  []struct{ Code, Message string }
 		Findings []struct {
 			Kind, Pointer, Message string
 			Count                  int
@@ -141,7 +142,7 @@ func TestConformanceJSONFormat(t *testing.T) {
 		last.Violations[0].Kind != "semantic" || last.Violations[0].Pointer != "header/Authorization" {
 		t.Errorf("last interaction %+v, want the failed missing-authorization one", last)
 	}
-	if !report.Failed || len(report.Findings) != 1 || report.Findings[0].Count != 1 ||
+	if !report.Failed || len(report.Reasons) != 1 || report.Reasons[0].Code != "violations" || len(report.Findings) != 1 || report.Findings[0].Count != 1 ||
 		report.Findings[0].Pointer != "header/Authorization" || len(report.Findings[0].Locations) != 1 ||
 		report.Findings[0].Locations[0].File != last.File || report.Findings[0].Locations[0].Line < last.Line {
 		t.Errorf("findings %+v, want the missing Authorization at its line", report.Findings)
