@@ -388,8 +388,10 @@ func streamPieces(ctx context.Context, lim Limits, file string, send func(pc *pi
 	}
 }
 
-// harSniffBytes is how much of a file har.Looks is shown.
-const harSniffBytes = 512
+// harSniffBytes is how much of a streamed file har.Looks is shown: the
+// stream's whole buffer, so that white space before a HAR document's "{"
+// cannot hide it (a file read whole is shown whole).
+const harSniffBytes = 64 << 10
 
 // errStopped stops har.Each, and the walk of the corpus, when sending a
 // job does.
@@ -642,7 +644,7 @@ func decodeFile(lim Limits, f corpusFile) decoded {
 	if err != nil {
 		return decoded{err: err}
 	}
-	if har.Looks(data[:min(len(data), harSniffBytes)]) {
+	if har.Looks(data) {
 		// The text is kept for its size; an offset of -1 tells
 		// vcr.LocateFields that no YAML in it places the entries.
 		c, pos, err := readHAR(lim, data)

@@ -362,3 +362,20 @@ func TestStreamHARStopsWithCtx(t *testing.T) {
 		t.Errorf("streamHAR returned %v, sent %v, after reading %d of %d bytes; want it stopped, nothing sent, almost nothing read", ok, sent, src.n, len(doc))
 	}
 }
+
+// TestEachTellsHARAfterWhiteSpace: white space before a HAR document's
+// "{", however long, does not make it read as a cassette.
+func TestEachTellsHARAfterWhiteSpace(t *testing.T) {
+	dir := t.TempDir()
+	doc := append([]byte(strings.Repeat(" \n", 1000)), harOf(t, []byte(cassette))...)
+	if err := os.WriteFile(filepath.Join(dir, "ws.har"), doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := Each(context.Background(), roomy, []string{dir}, 1,
+		func(_ context.Context, p Part) (int, error) { return len(p.Interactions), nil },
+		func(_ Part, k int) error { n += k; return nil })
+	if err != nil || n != 1 {
+		t.Errorf("read %d interactions: %v; want the HAR file's one", n, err)
+	}
+}
