@@ -119,6 +119,13 @@ func runRecordConvert(ctx context.Context, args []string, stdout, stderr io.Writ
 		return usageError("want IN and OUT, got %d arguments", flags.NArg())
 	}
 	in, out := flags.Arg(0), flags.Arg(1)
+	switch {
+	case in == "" || out == "":
+		return usageError("IN and OUT must name files; an argument is empty")
+	case out == "-":
+		// A file named "-" is what nobody asking for stdout wants.
+		return usageError(`OUT must name a file; "-" (standard output) is not one here`)
+	}
 	secrets, err := convertSecrets(*keyFile)
 	if err != nil {
 		printError(stderr, cmd, "%v", err)
@@ -225,31 +232,34 @@ func harToCassette(ctx context.Context, in, out string, secrets *redact.Secrets)
 		return 0, fmt.Errorf("%s: %w", in, inputError(err, har.DefaultFileBytes))
 	}
 	defer f.Close()
-	c := &vcr.Cassette{Version: vcr.FormatVersion}
-	err = har.Each(f, har.DefaultLimits(), func(_ int, i *vcr.Interaction) error {
-		if err := ctx.Err(); err != nil {
-			return err
+	// Each entry is written as it is read, so that a HAR file of any size
+	// costs the memory of one entry; a file that turns out unreadable, or
+	// an interrupt, leaves no OUT.
+	n := 0
+	err = createNew(out, func(w io.Writer) error {
+		enc := vcr.NewEncoder(w)
+		err := har.Each(f, har.DefaultLimits(), func(_ int, i *vcr.Interaction) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			redactInteraction(i, secrets)
+			n++
+			return enc.Encode(i)
+		})
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			return fmt.Errorf("%s: %w", in, err)
+		case n == 0:
+			return fmt.Errorf("%s: holds no entries; a cassette without interactions proves nothing, and the gate refuses one", in)
 		}
-		redactInteraction(i, secrets)
-		c.Interactions = append(c.Interactions, i)
-		return nil
+		return enc.Close()
 	})
-	switch {
-	case ctx.Err() != nil:
-		return 0, ctx.Err()
-	case err != nil:
-		return 0, fmt.Errorf("%s: %w", in, err)
-	case len(c.Interactions) == 0:
-		return 0, fmt.Errorf("%s: holds no entries; a cassette without interactions proves nothing, and the gate refuses one", in)
-	}
-	data, err := vcr.Encode(c)
 	if err != nil {
 		return 0, err
 	}
-	return len(c.Interactions), createNew(out, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return n, nil
 }
 
 // cassetteToHAR converts the cassette at in to a HAR file at out, an

@@ -243,6 +243,8 @@ func TestRecordConvertRefuses(t *testing.T) {
 		{"HAR that quotes a key", []string{keyInHAR, filepath.Join(dir, "out.yaml")}, `key.har: line 1: log.version: is "REDACTED`},
 		{"--to the format IN is", []string{"--to", "cassette", cassette, filepath.Join(dir, "out.yaml")}, "is a go-vcr v4 cassette already"},
 		{"--to an unknown format", []string{"--to", "ndjson", cassette, filepath.Join(dir, "out")}, `--to must be har or cassette, not "ndjson"`},
+		{"OUT empty", []string{cassette, ""}, "IN and OUT must name files; an argument is empty"},
+		{"OUT standard output", []string{cassette, "-"}, `OUT must name a file; "-" (standard output) is not one here`},
 		{"one operand", []string{cassette}, "want IN and OUT, got 1 arguments"},
 		{"a flag after the operands", []string{cassette, filepath.Join(dir, "out.har"), "--to", "har"}, `flags must come before IN and OUT; "--to" came after them`},
 		{"a key file that is a directory", []string{"--api-key-file", dir, cassette, filepath.Join(dir, "out.har")}, "--api-key-file " + dir + " is a directory"},
