@@ -46,6 +46,7 @@ func readRequest(r *Request) (vcr.Request, *fieldError) {
 	out.Proto, out.ProtoMajor, out.ProtoMinor = proto(r.HTTPVersion)
 	h := splitHeaders(r.Headers, true)
 	out.Headers, out.TransferEncoding = h.header, h.transferEncoding
+	out.Headers = withCookies(out.Headers, "Cookie", r.Cookies)
 	u, err := url.Parse(r.URL)
 	if err != nil {
 		u = nil
@@ -90,6 +91,7 @@ func readResponse(r *Response, method string, ms float64) (vcr.Response, *fieldE
 	out.Proto, out.ProtoMajor, out.ProtoMinor = proto(r.HTTPVersion)
 	h := splitHeaders(r.Headers, false)
 	out.Headers, out.TransferEncoding = h.header, h.transferEncoding
+	out.Headers = withCookies(out.Headers, "Set-Cookie", r.Cookies)
 	body, err := decodeText(r.Content.Text, r.Content.Encoding)
 	if err != nil {
 		return vcr.Response{}, &fieldError{"response.content.text", err}
@@ -532,4 +534,35 @@ func unescape(s string) string {
 		return u
 	}
 	return s
+}
+
+// withCookies returns h with the cookies of a HAR message as the header
+// name (Cookie, one line; Set-Cookie, one each) when h lacks it. HAR tools
+// write a message's cookies twice, in its headers and in its cookies
+// array; a file whose headers were cleaned of them but whose array was not
+// would otherwise carry them past every check, unseen.
+func withCookies(h http.Header, name string, cookies []NameValue) http.Header {
+	if len(cookies) == 0 {
+		return h
+	}
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			return h // In any spelling: HTTP/2 tools write "cookie".
+		}
+	}
+	if h == nil {
+		h = http.Header{}
+	}
+	if name == "Cookie" {
+		pairs := make([]string, len(cookies))
+		for i, c := range cookies {
+			pairs[i] = c.Name + "=" + c.Value
+		}
+		h.Set(name, strings.Join(pairs, "; "))
+		return h
+	}
+	for _, c := range cookies {
+		h.Add(name, c.Name+"="+c.Value)
+	}
+	return h
 }

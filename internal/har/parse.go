@@ -505,6 +505,8 @@ func (p *parser) request(r *Request) *parseError {
 			r.HTTPVersion, err = p.string("request.httpVersion")
 		case "headers":
 			err = p.nameValues("request.headers", &r.Headers)
+		case "cookies":
+			err = p.nameValues("request.cookies", &r.Cookies)
 		case "postData":
 			if p.peek() == 'n' {
 				p.skipLiteral()
@@ -571,6 +573,8 @@ func (p *parser) response(r *Response) *parseError {
 			r.HTTPVersion, err = p.string("response.httpVersion")
 		case "headers":
 			err = p.nameValues("response.headers", &r.Headers)
+		case "cookies":
+			err = p.nameValues("response.cookies", &r.Cookies)
 		case "content":
 			err = p.content(&r.Content)
 		case "bodySize":

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -518,5 +519,43 @@ func TestEachRefusesAnObjectOfTooManyMembers(t *testing.T) {
 	err := Each(strings.NewReader(b.String()), DefaultLimits(), func(int, *vcr.Interaction) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "log: has more than 10000 members") {
 		t.Errorf("err = %v, want the log object refused", err)
+	}
+}
+
+// TestEachSeesCookiesTheHeadersLack: a HAR file's cookies arrays reach
+// the interaction as the Cookie and Set-Cookie headers when its headers
+// lack them, in any spelling, so that the gate's secret checks see them;
+// when its headers have them, they are read once, from the headers.
+func TestEachSeesCookiesTheHeadersLack(t *testing.T) {
+	entry := func(reqHeaders, resHeaders string) string {
+		return `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[{"startedDateTime":"2026-01-01T00:00:00Z","time":1,
+"request":{"method":"GET","url":"https://h/v2/clusters/in01-a","httpVersion":"HTTP/1.1","headers":[` + reqHeaders + `],
+ "cookies":[{"name":"session","value":"s3cr3t","path":"/","httpOnly":true}],"queryString":[],"headersSize":-1,"bodySize":0},
+"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","headers":[` + resHeaders + `],
+ "cookies":[{"name":"a","value":"1"},{"name":"b","value":"2"}],"content":{"size":0,"mimeType":"application/json","text":""},"redirectURL":"","headersSize":-1,"bodySize":0},
+"cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`
+	}
+	for _, tt := range []struct {
+		name, req, res    string
+		cookie, setCookie []string
+	}{
+		{"cleaned headers", ``, ``, []string{"session=s3cr3t"}, []string{"a=1", "b=2"}},
+		{"headers that have them", `{"name":"cookie","value":"session=REDACTED"}`, `{"name":"Set-Cookie","value":"a=REDACTED"}`, nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *vcr.Interaction
+			if err := Each(strings.NewReader(entry(tt.req, tt.res)), DefaultLimits(), func(_ int, in *vcr.Interaction) error { got = in; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if c := got.Request.Headers["Cookie"]; !slices.Equal(c, tt.cookie) {
+				t.Errorf("Cookie %q, want %q", c, tt.cookie)
+			}
+			if c := got.Response.Headers["Set-Cookie"]; tt.setCookie != nil && !slices.Equal(c, tt.setCookie) {
+				t.Errorf("Set-Cookie %q, want %q", c, tt.setCookie)
+			}
+			if tt.cookie == nil && len(got.Request.Headers) != 1 {
+				t.Errorf("request headers %v, want the one cookie header as recorded", got.Request.Headers)
+			}
+		})
 	}
 }
