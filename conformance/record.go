@@ -2,11 +2,9 @@ package conformance
 
 import (
 	"bytes"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zcdrop/zcdrop/internal/redact"
+	"github.com/zcdrop/zcdrop/internal/regularfile"
 	"github.com/zcdrop/zcdrop/internal/vcr"
 )
 
@@ -148,16 +147,7 @@ func (r *Recorder) Stop() error {
 // path. The new file is created as os.Create creates one, so the umask
 // applies; a regular file it replaces keeps its mode.
 func writeFileAtomic(path string, data []byte) error {
-	var f *os.File
-	var err error
-	for range 10 {
-		tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+rand.Text()[:12])
-		// O_EXCL never follows or reuses what is at that name, a link included.
-		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, fs.ErrExist) {
-			break
-		}
-	}
+	f, err := regularfile.CreateBeside(path)
 	if err != nil {
 		return err
 	}

@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -346,20 +344,7 @@ func maskURL(s *redact.Secrets, raw string) string {
 // at path when write fails. On a file system without hard links, the file
 // is renamed into place once path is seen free again.
 func createNew(path string, write func(w io.Writer) error) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	var f *os.File
-	var err error
-	for range 10 {
-		tmp := filepath.Join(dir, "."+base+"."+rand.Text()[:12])
-		// O_EXCL never follows or reuses what is at that name, a link included.
-		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, fs.ErrExist) {
-			break
-		}
-	}
+	f, err := regularfile.CreateBeside(path)
 	if err != nil {
 		return err
 	}

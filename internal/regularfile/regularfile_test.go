@@ -105,3 +105,29 @@ func TestReadAllGrows(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateBeside: each call makes a new, empty regular file beside path,
+// named for it, and never path itself.
+func TestCreateBeside(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.yaml")
+	seen := map[string]bool{}
+	for range 3 {
+		f, err := CreateBeside(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		info, err := os.Lstat(f.Name())
+		if err != nil || !info.Mode().IsRegular() || info.Size() != 0 {
+			t.Fatalf("%s: %v, %v; want a new empty regular file", f.Name(), info, err)
+		}
+		if filepath.Dir(f.Name()) != dir || !strings.HasPrefix(filepath.Base(f.Name()), ".out.yaml.") || seen[f.Name()] {
+			t.Errorf("created %s, want a new .out.yaml.* beside %s", f.Name(), path)
+		}
+		seen[f.Name()] = true
+	}
+	if _, err := os.Lstat(path); !os.IsNotExist(err) {
+		t.Errorf("path itself exists: %v", err)
+	}
+}
