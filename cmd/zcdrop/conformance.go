@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/zcdrop/zcdrop/conformance"
@@ -70,7 +71,15 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 	flags := newFlagSet("conformance", conformanceHelp, stderr)
 	formatName := flags.String("format", string(conformance.FormatText), "report `format`: text, json, junit, github, sarif or html")
 	coverage := flags.Bool("coverage", false, "report what the corpus exercised of the spec, and what it never did")
-	minCoverage := flags.Float64("min-coverage", 0, "fail when less than `N` percent of the spec's items were exercised; above 0, implies --coverage")
+	var minCoverage float64
+	flags.Func("min-coverage", "fail when less than `N` percent (50 or 50%) of the spec's items were exercised; above 0, implies --coverage", func(s string) error {
+		n, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+		if err != nil || !(n >= 0 && n <= 100) { // NaN too.
+			return fmt.Errorf("%q is not a percentage from 0 to 100", s)
+		}
+		minCoverage = n
+		return nil
+	})
 	strict := flags.Bool("strict", false, "fail on warnings (nothing declared checked, no success, only 401s), and report properties outside the schema")
 	ignoreUndeclared := flags.Bool("ignore-undeclared", false, "make traffic to paths that the spec does not declare a notice, not a violation")
 	basePath := flags.String("base-path", "", "check requests on the path below `PATH`, the path of the base URL they were recorded through")
@@ -82,10 +91,6 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 		printError(stderr, "conformance", "%v", err)
 		fmt.Fprintln(stderr)
 		flags.Usage()
-		return exitUsage
-	}
-	if !(*minCoverage >= 0 && *minCoverage <= 100) { // NaN too.
-		printError(stderr, "conformance", "--min-coverage %v is not a percentage from 0 to 100", *minCoverage)
 		return exitUsage
 	}
 	if flags.NArg() == 0 {
@@ -109,7 +114,7 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 	// The report is written once every input has been read, or not at
 	// all: without its report, as with an unreadable input, the gate has
 	// given no verdict.
-	opts := conformance.GateOptions{Format: format, Coverage: *coverage, MinCoverage: *minCoverage,
+	opts := conformance.GateOptions{Format: format, Coverage: *coverage, MinCoverage: minCoverage,
 		Strict: *strict, IgnoreUndeclared: *ignoreUndeclared}
 	verdict, err := v.Gate(conformance.WithBasePath(ctx, *basePath), stdout, opts, flags.Args()...)
 	switch {
