@@ -30,14 +30,15 @@ func fieldLine(f vcr.FieldLines, v Violation) int {
 		return f.URL
 	case strings.HasPrefix(p, "header/"):
 		name := strings.TrimPrefix(p, "header/")
-		switch v.Kind {
-		case KindRequest:
+		switch {
+		case v.Kind == KindRequest || v.Kind == KindSemantic && strings.HasPrefix(v.Message, "request "):
 			return f.RequestHeaders[name]
-		case KindResponse:
+		case v.Kind == KindResponse || strings.HasPrefix(v.Message, "response "):
 			return f.ResponseHeaders[name]
 		}
-		// A semantic finding in a header: Authorization is the request's;
-		// any other is looked for in the response first.
+		// A semantic finding in a header that does not say whose:
+		// Authorization is the request's; any other is looked for in the
+		// response first.
 		if line := f.ResponseHeaders[name]; line != 0 && name != "Authorization" {
 			return line
 		}
@@ -47,8 +48,26 @@ func fieldLine(f vcr.FieldLines, v Violation) int {
 			return f.RequestBody
 		}
 		return f.ResponseBody
+	case p == "" && v.Kind == KindResponse && strings.HasPrefix(v.Message, "status "):
+		return f.Code // An undeclared status.
 	case p == "" && v.Kind == KindResponse:
-		return f.Code // The response as a whole: its status.
+		return first(f.ResponseBody, f.Code) // The body as a whole.
+	case p == "" && strings.HasPrefix(v.Message, "response body "):
+		return f.ResponseBody
+	case p == "" && strings.HasPrefix(v.Message, "request body "):
+		return f.RequestBody
+	case p == "" && strings.HasPrefix(v.Message, "response status line "):
+		return first(f.Status, f.Code)
+	}
+	return 0
+}
+
+// first returns the first of lines that is known (not 0).
+func first(lines ...int) int {
+	for _, l := range lines {
+		if l != 0 {
+			return l
+		}
 	}
 	return 0
 }

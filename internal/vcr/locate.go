@@ -10,8 +10,9 @@ import (
 type FieldLines struct {
 	// Method, URL and RequestBody are the request's method, url and body.
 	Method, URL, RequestBody int
-	// Code and ResponseBody are the response's code and body.
-	Code, ResponseBody int
+	// Code, Status and ResponseBody are the response's code, status line
+	// and body.
+	Code, Status, ResponseBody int
 	// RequestHeaders and ResponseHeaders map each header's name, in
 	// canonical form, to its line.
 	RequestHeaders, ResponseHeaders map[string]int
@@ -90,6 +91,8 @@ func (f *FieldLines) set(section, key string, line int) {
 		f.RequestBody = line
 	case "response.code":
 		f.Code = line
+	case "response.status":
+		f.Status = line
 	case "response.body":
 		f.ResponseBody = line
 	}

@@ -19,7 +19,7 @@ func TestLocateFields(t *testing.T) {
 		t.Fatalf("DecodeFast: %v, %d interactions", ok, len(pos))
 	}
 	got := LocateFields(string(data), pos[1])
-	want := FieldLines{Method: 53, URL: 52, Code: 66, ResponseBody: 59,
+	want := FieldLines{Method: 53, URL: 52, Code: 66, Status: 65, ResponseBody: 59,
 		RequestHeaders:  map[string]int{"Accept": 48, "Authorization": 50},
 		ResponseHeaders: map[string]int{"Content-Type": 61, "Requestid": 63},
 	}
