@@ -398,12 +398,20 @@ func (p *parser) millis(path string) (float64, *parseError) {
 	return f, nil
 }
 
+// maxNameValues caps the headers, cookies or query values of a message.
+const maxNameValues = 10_000
+
 // nameValues reads a list of {"name", "value"} objects. A name is
 // required, a missing value is "".
 func (p *parser) nameValues(path string, dst *[]NameValue) *parseError {
 	return p.array(path, func(i int) *parseError {
 		p.peek()
 		at := p.i
+		if i == maxNameValues {
+			// Each becomes a header, a cookie or a query value, which cost
+			// many times the bytes that name them.
+			return p.fail(at, path, "has more than %d items, more than any HTTP message holds", maxNameValues)
+		}
 		var nv NameValue
 		hasName := false
 		item := func() string { return fmt.Sprintf("%s[%d]", path, i) }

@@ -559,3 +559,22 @@ func TestEachSeesCookiesTheHeadersLack(t *testing.T) {
 		})
 	}
 }
+
+// TestEachRefusesAMessageOfTooManyHeaders: a message of more headers than
+// any HTTP message holds is refused, before they cost memory many times
+// their bytes.
+func TestEachRefusesAMessageOfTooManyHeaders(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[{"request":{"method":"GET","url":"/","headers":[`)
+	for i := range maxNameValues + 1 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"name":"h%d","value":"v"}`, i)
+	}
+	b.WriteString(`]},"response":{"status":200,"content":{}}}]}}`)
+	err := Each(strings.NewReader(b.String()), DefaultLimits(), func(int, *vcr.Interaction) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "request.headers: has more than 10000 items") {
+		t.Errorf("err = %v, want the headers refused", err)
+	}
+}
