@@ -90,8 +90,8 @@ func TestWriteReportGitHub(t *testing.T) {
 	if got := plain[len(plain)-1]; got != "4 interactions: 1 passed, 3 failed" {
 		t.Errorf("last line %q, want the summary", got)
 	}
-	if len(plain) != 3 || !strings.Contains(plain[1], "5XX") || !strings.HasSuffix(plain[1], "never") {
-		t.Errorf("log text %q, want the two rows of the coverage table and the summary", plain)
+	if len(plain) != 4 || !strings.Contains(plain[0], "KIND") || !strings.Contains(plain[2], "5XX") || !strings.HasSuffix(plain[2], "never") {
+		t.Errorf("log text %q, want the coverage table's head and two rows, and the summary", plain)
 	}
 }
 
@@ -154,7 +154,7 @@ func TestWriteReportGitHubEscapes(t *testing.T) {
 	if got, want := cmds[1].data, defuse(termsafe.String(v.Warnings[0].Message)); got != want {
 		t.Errorf("warning %q, want %q", got, want)
 	}
-	if len(plain) != 2 || !strings.HasPrefix(plain[0], `  \::error::forged`) || strings.Contains(plain[0], "##[") {
+	if len(plain) != 3 || !strings.HasPrefix(plain[1], `  \::error::forged`) || strings.Contains(plain[1], "##[") {
 		t.Errorf("log text %q, want the coverage row, defused, and the summary", plain)
 	}
 }

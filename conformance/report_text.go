@@ -107,6 +107,7 @@ func percent(p float64) string {
 func writeCoverageText(w io.Writer, c *Coverage, indent string) {
 	fmt.Fprintln(w, coverageHeadline(c))
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s  %s\t%s\t%s\t%s\n", indent, "KIND", "OPERATION", "ITEM", "INTERACTIONS")
 	for _, it := range c.Items {
 		count := strconv.Itoa(it.Count)
 		if it.Count == 0 {
