@@ -363,8 +363,9 @@ func streamPieces(ctx context.Context, lim Limits, file string, send func(pc *pi
 	defer f.Close()
 	// A file that grows as it is read stops at the corpus budget, which
 	// then refuses it.
-	r := bufio.NewReaderSize(io.LimitReader(f, lim.CorpusBytes+1), 64<<10)
-	if prefix, _ := r.Peek(harSniffBytes); har.Looks(prefix) {
+	// The buffer holds what har.Looks is shown.
+	r := bufio.NewReaderSize(io.LimitReader(f, lim.CorpusBytes+1), har.SniffBytes)
+	if prefix, _ := r.Peek(har.SniffBytes); har.Looks(prefix) {
 		return streamHAR(ctx, lim, file, r, send)
 	}
 	s, err := vcr.NewStream(r, int(lim.FileBytes))
@@ -388,10 +389,6 @@ func streamPieces(ctx context.Context, lim Limits, file string, send func(pc *pi
 	}
 }
 
-// harSniffBytes is how much of a streamed file har.Looks is shown: the
-// stream's whole buffer, so that white space before a HAR document's "{"
-// cannot hide it (a file read whole is shown whole).
-const harSniffBytes = 64 << 10
 
 // errStopped stops har.Each, and the walk of the corpus, when sending a
 // job does.

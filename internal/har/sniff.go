@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 )
 
-// SniffBytes is how much of a file Looks needs to decide: pass the first
-// SniffBytes bytes, or the whole file when it is shorter.
-const SniffBytes = 512
+// SniffBytes is how much of a file Looks is to be shown: the first
+// SniffBytes bytes, or the whole file when it is shorter. It is large, so
+// that white space before a HAR document's "{" cannot hide it.
+const SniffBytes = 64 << 10
 
 // Looks reports whether a file that starts with prefix is a HAR file rather
 // than a go-vcr cassette, by its content, whatever its name. A HAR file is
