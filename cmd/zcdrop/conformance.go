@@ -21,7 +21,9 @@ for *.yaml, *.yml and *.har files. Flags come before the paths.
 
 An interaction also fails when its recording holds a credential (in any
 header, a body or the URL), when a recorded Content-Length disagrees with
-its body, or when a body is over 1 MiB, which is then not validated.
+its body, or when a body is over 1 MiB, which is then not validated. What
+looks like a key is masked wherever the report quotes a recording, and so
+is the key in ZILLIZ_API_KEY, when it is set, whatever it looks like.
 
 The report (--format) is text for people, as a compiler writes errors
 (file:line: finding); json for programs; junit for GitLab and Jenkins;
@@ -68,6 +70,8 @@ it unwritten.
 // always means "a violation was found" and never "a file could not be read".
 // What files and servers wrote reaches stderr through termsafe.
 func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	stdout, stderr, flush := hideEnvKey(stdout, stderr)
+	defer flush()
 	flags := newFlagSet("conformance", conformanceHelp, stderr)
 	formatName := flags.String("format", string(conformance.FormatText), "report `format`: text, json, junit, github, sarif or html")
 	coverage := flags.Bool("coverage", false, "report what the corpus exercised of the spec, and what it never did")
