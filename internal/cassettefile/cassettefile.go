@@ -389,7 +389,6 @@ func streamPieces(ctx context.Context, lim Limits, file string, send func(pc *pi
 	}
 }
 
-
 // errStopped stops har.Each, and the walk of the corpus, when sending a
 // job does.
 var errStopped = errors.New("stopped")
