@@ -39,7 +39,7 @@ func (g *githubWriter) begin(w *bufio.Writer, v *Verdict) error {
 		writeGitHubFinding(w, "error", grp)
 	}
 	if line := g.failures.ungroupedLine("findings"); line != "" {
-		fmt.Fprintln(w, githubPlain(line))
+		fmt.Fprintln(w, termsafe.DefuseCI(line))
 	}
 	for _, warn := range v.Warnings {
 		fmt.Fprintf(w, "::warning title=%s::%s\n", githubProperty("zcdrop conformance: "+termsafe.String(warn.Code)), githubData(termsafe.String(warn.Message)))
@@ -48,7 +48,7 @@ func (g *githubWriter) begin(w *bufio.Writer, v *Verdict) error {
 		writeGitHubFinding(w, "notice", grp)
 	}
 	if line := g.notices.ungroupedLine("notices"); line != "" {
-		fmt.Fprintln(w, githubPlain(line))
+		fmt.Fprintln(w, termsafe.DefuseCI(line))
 	}
 	if v.Coverage != nil {
 		// Folded in the log: the headline says what matters.
@@ -57,7 +57,7 @@ func (g *githubWriter) begin(w *bufio.Writer, v *Verdict) error {
 		writeCoverageText(&table, v.Coverage, "")
 		for line := range strings.Lines(table.String()) {
 			if !strings.HasPrefix(line, "coverage: ") { // The headline, already the group's title.
-				io.WriteString(w, githubPlain(line))
+				io.WriteString(w, termsafe.DefuseCI(line))
 			}
 		}
 		fmt.Fprintln(w, "::endgroup::")
@@ -118,16 +118,6 @@ var (
 	githubDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", "##[", `##\[`)
 	githubPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C", "##[", `##\[`)
 )
-
-// githubPlain defuses line, a line of plain text, so that the runner
-// reads no command in it.
-func githubPlain(line string) string {
-	line = strings.ReplaceAll(line, "##[", `##\[`)
-	if strings.HasPrefix(strings.TrimLeft(line, " \t"), "::") {
-		line = `\` + line
-	}
-	return line
-}
 
 // wants nothing: the annotations are written from what observe gathered.
 func (*githubWriter) wants(Result) bool { return false }

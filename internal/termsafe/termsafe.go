@@ -25,7 +25,7 @@ import (
 // server's header, printed in a CI log, cannot forge an annotation or
 // silence the ones that follow.
 func String(s string) string {
-	s = defuseCI(s)
+	s = DefuseCI(s)
 	if !needsEscape(s) {
 		return s
 	}
@@ -46,9 +46,11 @@ func String(s string) string {
 	return b.String()
 }
 
-// defuseCI returns s with the workflow commands that a CI log acts on
-// made plain text.
-func defuseCI(s string) string {
+// DefuseCI returns s, a line or a piece that may begin one, with the
+// workflow commands that a CI log acts on made plain text, as String
+// writes them; nothing else is escaped. It is for a line composed of
+// pieces that String has escaped already.
+func DefuseCI(s string) string {
 	if strings.Contains(s, "##[") {
 		s = strings.ReplaceAll(s, "##[", `##\[`)
 	}
