@@ -79,7 +79,7 @@ func summaryLine(s Summary) string {
 // that compares with the minimum asked for, if one was.
 func coverageHeadline(c *Coverage) string {
 	s := fmt.Sprintf("coverage: %d of %d spec items exercised (%s)", c.Exercised, len(c.Items), percent(c.Percent))
-	minimum := strconv.FormatFloat(c.Minimum, 'f', -1, 64) + "%"
+	minimum := minimumText(c)
 	switch {
 	case c.Minimum <= 0:
 	case c.Percent < c.Minimum:
@@ -88,6 +88,11 @@ func coverageHeadline(c *Coverage) string {
 		s += ", at least the minimum of " + minimum
 	}
 	return s
+}
+
+// minimumText renders the minimum coverage asked for, as it was given.
+func minimumText(c *Coverage) string {
+	return strconv.FormatFloat(c.Minimum, 'f', -1, 64) + "%"
 }
 
 // percent renders p with one decimal, cut rather than rounded: a corpus

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 )
 
 // spoolMemory is how many bytes of encoded Results a spool keeps in
@@ -170,7 +169,7 @@ func (v *Verdict) decide(strict bool) {
 	}
 	if c := v.Coverage; c != nil && c.Percent < c.Minimum {
 		v.Reasons = append(v.Reasons, Reason{Code: ReasonCoverage, Message: fmt.Sprintf("coverage %s is below the minimum of %s",
-			percent(c.Percent), strconv.FormatFloat(c.Minimum, 'f', -1, 64)+"%")})
+			percent(c.Percent), minimumText(c))})
 	}
 	v.Failed = len(v.Reasons) > 0
 }

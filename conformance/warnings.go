@@ -55,11 +55,7 @@ func (w *warningCounter) warnings() []Warning {
 	case w.total == 0:
 		return []Warning{{Code: WarningEmpty, Message: "the corpus holds no interactions, so nothing was checked"}}
 	case w.declared == 0:
-		subject := fmt.Sprintf("none of the %d interactions is", w.total)
-		if w.total == 1 {
-			subject = "the one interaction is not"
-		}
-		return []Warning{{Code: WarningEmpty, Message: subject +
+		return []Warning{{Code: WarningEmpty, Message: noneOf(w.total) +
 			" an exchange of an operation that the spec declares, so nothing was checked"}}
 	case w.unauthorized == w.total:
 		subject := fmt.Sprintf("all %d interactions were", w.total)
@@ -69,12 +65,16 @@ func (w *warningCounter) warnings() []Warning {
 		return []Warning{{Code: WarningOnly401, Message: subject +
 			" answered HTTP 401, so nothing was checked but the answer to an unauthorized request; was the traffic recorded with a valid API key?"}}
 	case w.successes == 0:
-		subject := fmt.Sprintf("none of the %d interactions is", w.total)
-		if w.total == 1 {
-			subject = "the one interaction is not"
-		}
-		return []Warning{{Code: WarningNoSuccess, Message: subject +
+		return []Warning{{Code: WarningNoSuccess, Message: noneOf(w.total) +
 			" a successful exchange (HTTP 200 with code 0) of any operation, so no success body was checked"}}
 	}
 	return nil
+}
+
+// noneOf begins a warning that none of n interactions is something.
+func noneOf(n int) string {
+	if n == 1 {
+		return "the one interaction is not"
+	}
+	return fmt.Sprintf("none of the %d interactions is", n)
 }
